@@ -1,0 +1,872 @@
+package dev.attune.core;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.attune.core.assembly.AssemblyPolicy;
+import dev.attune.core.assembly.ContextAssembler;
+import dev.attune.core.learning.Consolidator;
+import dev.attune.core.learning.HeuristicExtractor;
+import dev.attune.core.model.ChangeKind;
+import dev.attune.core.model.Embedding;
+import dev.attune.core.model.Episode;
+import dev.attune.core.model.Memory;
+import dev.attune.core.model.MemoryChange;
+import dev.attune.core.model.MemoryId;
+import dev.attune.core.model.MemoryStatus;
+import dev.attune.core.model.Message;
+import dev.attune.core.model.OrgId;
+import dev.attune.core.model.OrgProfile;
+import dev.attune.core.model.Provenance;
+import dev.attune.core.model.SourceRef;
+import dev.attune.core.model.TenantId;
+import dev.attune.core.model.UserId;
+import dev.attune.core.model.UserProfile;
+import dev.attune.core.model.UserRecord;
+import dev.attune.core.port.Candidate;
+import dev.attune.core.port.Embedder;
+import dev.attune.core.port.EmbedderProvider;
+import dev.attune.core.port.EngineMetrics;
+import dev.attune.core.port.EpisodeQuery;
+import dev.attune.core.port.ExtractionRequest;
+import dev.attune.core.port.Extractor;
+import dev.attune.core.port.MemoryQuery;
+import dev.attune.core.port.MemoryStore;
+import dev.attune.core.port.StoreProvider;
+import dev.attune.core.port.TokenCounter;
+import dev.attune.core.port.UserWrite;
+import dev.attune.core.retrieval.Hit;
+import dev.attune.core.retrieval.RetrievalPolicy;
+import dev.attune.core.retrieval.RetrievalQuery;
+import dev.attune.core.retrieval.Retriever;
+import dev.attune.core.retrieval.WorkingSet;
+import dev.attune.core.tokens.TokenCounters;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The embedded engine: one instance per process, shared by all threads.
+ *
+ * <p>{@link #context} answers from a per-user working set cached in memory (loaded on first use,
+ * dropped on every write for that user); {@link #observe} stores messages, extracts facts and
+ * consolidates them with what is known, in one transaction per call.
+ *
+ * <p>Every method is scoped by tenant and user: nothing one tenant or user does is visible to
+ * another. Methods throw {@link InvalidRequestException} (naming the field) for bad input, before
+ * anything is written; {@link NotFoundException} for a memory that does not exist for the user;
+ * {@link StoreException} when the store fails, after rolling back.
+ *
+ * <pre>{@code
+ * try (Attune attune = Attune.builder().dataDir(Path.of("attune-data")).build()) {
+ *   attune.observe(tenant, user, null, "s1", List.of(Message.user("I live in Berlin")));
+ *   ContextPack pack = attune.context(
+ *       ContextRequest.builder(tenant, user).query("where should I eat?").maxTokens(500).build());
+ * }
+ * }</pre>
+ */
+public final class Attune implements AutoCloseable {
+  private static final int LOCK_STRIPES = 64;
+
+  private final MemoryStore store;
+  private final Embedder embedder;
+  private final Extractor extractor;
+  private final TokenCounter tokens;
+  private final InstantSource clock;
+  private final EngineMetrics metrics;
+  private final Retriever retriever;
+  private final ContextAssembler assembler;
+  private final Consolidator consolidator = new Consolidator();
+  private final int workingSetEpisodes;
+  private final Cache<UserKey, WorkingSet> workingSets;
+  private final Cache<String, float[]> queryVectors;
+  private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
+  private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+
+  private record UserKey(TenantId tenant, UserId user) {}
+
+  private Attune(Builder b, MemoryStore store, Embedder embedder) {
+    this.store = store;
+    this.embedder = embedder;
+    this.extractor = b.extractor;
+    this.tokens = b.tokens;
+    this.clock = b.clock;
+    this.metrics = b.metrics;
+    this.retriever = new Retriever(b.retrievalPolicy);
+    this.assembler = new ContextAssembler(b.tokens, b.priorities, b.assemblyPolicy);
+    this.workingSetEpisodes = b.workingSetEpisodes;
+    this.workingSets =
+        Caffeine.newBuilder()
+            .maximumWeight(b.workingSetCacheBytes)
+            .weigher(
+                (UserKey k, WorkingSet ws) ->
+                    (int) Math.min(Integer.MAX_VALUE, ws.estimatedBytes()))
+            .build();
+    this.queryVectors = Caffeine.newBuilder().maximumSize(10_000).build();
+    for (int i = 0; i < LOCK_STRIPES; i++) {
+      locks[i] = new ReentrantLock();
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The embedding model in use. */
+  public String embeddingModel() {
+    return embedder.modelId();
+  }
+
+  /** The token encoding in use. */
+  public TokenCounter tokenCounter() {
+    return tokens;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // context
+
+  /**
+   * The context for a request: never more tokens than its budget. An unknown user gets an empty
+   * pack (or only their org's blocks), not an error. With a timeout, a request whose retrieval is
+   * slower answers at once with the profile and org blocks and {@code degraded = true}; retrieval
+   * goes on in the background and warms the cache.
+   */
+  public ContextPack context(ContextRequest request) {
+    long start = System.nanoTime();
+    Instant now = now();
+    int budget = assembler.effectiveBudget(request);
+    ContextPack pack;
+    if (request.timeout() == null) {
+      pack = fullContext(request, budget, now);
+    } else {
+      Future<ContextPack> full = background.submit(() -> fullContext(request, budget, now));
+      try {
+        long left = request.timeout().toNanos() - (System.nanoTime() - start);
+        pack = full.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        pack = degradedContext(request, budget, now);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AttuneException("interrupted while building context", e);
+      } catch (ExecutionException e) {
+        throw unwrap(e);
+      }
+    }
+    metrics.contextServed(
+        System.nanoTime() - start, pack.tokens(), !pack.isEmpty(), pack.degraded());
+    return pack;
+  }
+
+  private ContextPack fullContext(ContextRequest request, int budget, Instant now) {
+    WorkingSet ws = workingSet(request.tenant(), request.user());
+    OrgProfile org = orgFor(request, ws);
+    List<Hit> hits = List.of();
+    if (request.query() != null && budget > 0) {
+      float[] vector = queryVectors.get(request.query(), embedder::embed);
+      RetrievalQuery q =
+          new RetrievalQuery(
+              request.query(),
+              vector,
+              embedder.modelId(),
+              request.categories(),
+              request.from(),
+              request.to());
+      hits = retriever.search(ws, q, now, request.limit());
+    }
+    return assembler.assemble(ws, org, request, hits, budget, false, now);
+  }
+
+  private ContextPack degradedContext(ContextRequest request, int budget, Instant now) {
+    WorkingSet ws = workingSets.getIfPresent(new UserKey(request.tenant(), request.user()));
+    if (ws == null) {
+      UserRecord user = store.findUser(request.tenant(), request.user()).orElse(null);
+      ws = WorkingSet.build(user, List.of(), List.of(), null);
+    }
+    return assembler.assemble(ws, orgFor(request, ws), request, List.of(), budget, true, now);
+  }
+
+  private @Nullable OrgProfile orgFor(ContextRequest request, WorkingSet ws) {
+    OrgId org = request.org() != null ? request.org() : ws.user() != null ? ws.user().org() : null;
+    return org == null ? null : store.findOrg(request.tenant(), org).orElse(null);
+  }
+
+  private WorkingSet workingSet(TenantId tenant, UserId user) {
+    UserKey key = new UserKey(tenant, user);
+    WorkingSet cached = workingSets.getIfPresent(key);
+    metrics.workingSetLookup(cached != null);
+    return cached != null ? cached : workingSets.get(key, this::loadWorkingSet);
+  }
+
+  private WorkingSet loadWorkingSet(UserKey key) {
+    UserRecord user = store.findUser(key.tenant(), key.user()).orElse(null);
+    if (user == null) {
+      return WorkingSet.empty();
+    }
+    List<Memory> memories = store.memories(key.tenant(), key.user(), MemoryQuery.active());
+    List<Episode> episodes =
+        store.episodes(key.tenant(), key.user(), EpisodeQuery.latest(workingSetEpisodes));
+    return WorkingSet.build(user, memories, episodes, embedder.modelId());
+  }
+
+  private void invalidate(TenantId tenant, UserId user) {
+    workingSets.invalidate(new UserKey(tenant, user));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // observe
+
+  /**
+   * Stores messages as episodes, extracts facts from the user's own messages and consolidates them,
+   * all in one transaction. Messages whose id is already stored for the user are skipped, so
+   * observing the same messages twice changes nothing.
+   *
+   * @param org the org the user belongs to; null leaves membership as it is
+   * @param sessionId the conversation session, if any
+   * @throws InvalidRequestException for an empty list, more than {@link
+   *     Limits#MAX_MESSAGES_PER_OBSERVE} messages, a message over {@link Limits#MAX_MESSAGE_CHARS}
+   *     characters, or a malformed id; nothing is written
+   */
+  public ObserveResult observe(
+      TenantId tenant,
+      UserId user,
+      @Nullable OrgId org,
+      @Nullable String sessionId,
+      List<Message> messages) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(user, "user");
+    ObserveValidation.check(sessionId, messages);
+    return locked(
+        tenant,
+        user,
+        () -> {
+          Instant now = now();
+          List<Episode> fresh = new ArrayList<>(messages.size());
+          List<String> ids = new ArrayList<>(messages.size());
+          for (Message m : messages) {
+            String id =
+                m.id() != null ? m.id() : "msg_" + UUID.randomUUID().toString().replace("-", "");
+            ids.add(id);
+            Instant at = m.timestamp() != null ? m.timestamp().truncatedTo(ChronoUnit.MICROS) : now;
+            fresh.add(new Episode(id, user, m.role(), m.name(), m.content(), sessionId, at, null));
+          }
+          Set<String> known = store.knownMessageIds(tenant, user, ids);
+          fresh.removeIf(e -> known.contains(e.messageId()));
+          UserRecord existing = store.findUser(tenant, user).orElse(null);
+          UserRecord row = userRowFor(existing, user, org, now);
+          if (fresh.isEmpty()) {
+            if (row != null) {
+              store.write(tenant, user, UserWrite.user(row));
+              invalidate(tenant, user);
+            }
+            return new ObserveResult(0, known.size(), List.of(), List.of(), List.of());
+          }
+
+          String userName = existing != null ? existing.profile().name() : null;
+          List<Candidate> candidates =
+              extractor.extract(new ExtractionRequest(tenant, user, userName, fresh));
+          List<String> texts = new ArrayList<>(fresh.size() + candidates.size());
+          fresh.forEach(e -> texts.add(e.indexText()));
+          candidates.forEach(c -> texts.add(c.text()));
+          List<float[]> vectors = embedder.embedAll(texts);
+          List<Episode> episodes = new ArrayList<>(fresh.size());
+          Map<String, SourceRef> sources = new HashMap<>();
+          for (int i = 0; i < fresh.size(); i++) {
+            Episode e = fresh.get(i).withEmbedding(embedding(vectors.get(i)));
+            episodes.add(e);
+            sources.put(e.messageId(), SourceRef.of(e));
+          }
+          List<@Nullable Embedding> candidateVectors = new ArrayList<>(candidates.size());
+          for (int i = 0; i < candidates.size(); i++) {
+            candidateVectors.add(embedding(vectors.get(fresh.size() + i)));
+          }
+          List<Memory> active = workingSet(tenant, user).memories();
+          Consolidator.Outcome outcome =
+              consolidator.consolidate(
+                  user,
+                  candidates,
+                  candidateVectors,
+                  active,
+                  sources,
+                  "extractor:" + extractor.id(),
+                  now);
+          store.write(
+              tenant,
+              user,
+              new UserWrite(now, row, episodes, outcome.memories(), outcome.changes()));
+          invalidate(tenant, user);
+          metrics.observed(
+              episodes.size(),
+              outcome.added().size(),
+              outcome.reinforced().size(),
+              outcome.superseded().size());
+          Map<MemoryId, Memory> byId = new HashMap<>();
+          outcome.memories().forEach(m -> byId.put(m.id(), m));
+          return new ObserveResult(
+              episodes.size(),
+              known.size(),
+              outcome.added().stream().map(byId::get).toList(),
+              outcome.reinforced().stream().map(byId::get).toList(),
+              outcome.superseded().stream().map(byId::get).toList());
+        });
+  }
+
+  /** The user row to write: a new one, one with a changed org, or null when nothing changes. */
+  private static @Nullable UserRecord userRowFor(
+      @Nullable UserRecord existing, UserId user, @Nullable OrgId org, Instant now) {
+    if (existing == null) {
+      return UserRecord.create(user, org, now);
+    }
+    if (org != null && !org.equals(existing.org())) {
+      return new UserRecord(user, org, existing.profile(), existing.createdAt(), now);
+    }
+    return null;
+  }
+
+  private @Nullable Embedding embedding(float @Nullable [] vector) {
+    return vector == null ? null : new Embedding(embedder.modelId(), vector);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // profiles and orgs
+
+  /** The user's record (profile and org), or empty if Attune has never heard of them. */
+  public Optional<UserRecord> user(TenantId tenant, UserId user) {
+    return store.findUser(tenant, user);
+  }
+
+  /** Replaces the user's profile, creating the user if needed. */
+  public UserRecord putProfile(TenantId tenant, UserId user, UserProfile profile) {
+    Objects.requireNonNull(profile, "profile");
+    return updateUser(
+        tenant, user, r -> new UserRecord(user, r.org(), profile, r.createdAt(), now()));
+  }
+
+  /**
+   * Applies a JSON merge patch to the user's profile (see {@link UserProfile#patch}), creating the
+   * user if needed.
+   */
+  public UserRecord patchProfile(TenantId tenant, UserId user, Map<String, ?> patch) {
+    Objects.requireNonNull(patch, "patch");
+    return updateUser(
+        tenant,
+        user,
+        r -> new UserRecord(user, r.org(), r.profile().patch(patch), r.createdAt(), now()));
+  }
+
+  /** Sets (or, with null, clears) the org the user belongs to, creating the user if needed. */
+  public UserRecord setOrg(TenantId tenant, UserId user, @Nullable OrgId org) {
+    return updateUser(
+        tenant, user, r -> new UserRecord(user, org, r.profile(), r.createdAt(), now()));
+  }
+
+  private UserRecord updateUser(TenantId tenant, UserId user, UnaryOperator<UserRecord> change) {
+    return locked(
+        tenant,
+        user,
+        () -> {
+          UserRecord current =
+              store.findUser(tenant, user).orElseGet(() -> UserRecord.create(user, null, now()));
+          UserRecord updated = change.apply(current);
+          store.write(tenant, user, UserWrite.user(updated));
+          invalidate(tenant, user);
+          return updated;
+        });
+  }
+
+  public Optional<OrgProfile> org(TenantId tenant, OrgId org) {
+    return store.findOrg(tenant, org);
+  }
+
+  public OrgProfile putOrg(TenantId tenant, OrgId org, OrgProfile profile) {
+    Objects.requireNonNull(profile, "profile");
+    store.putOrg(tenant, org, profile);
+    return profile;
+  }
+
+  /** Applies a JSON merge patch to the org's profile, creating it if needed. */
+  public OrgProfile patchOrg(TenantId tenant, OrgId org, Map<String, ?> patch) {
+    synchronized (this) {
+      OrgProfile updated = store.findOrg(tenant, org).orElse(OrgProfile.empty()).patch(patch);
+      store.putOrg(tenant, org, updated);
+      return updated;
+    }
+  }
+
+  public boolean deleteOrg(TenantId tenant, OrgId org) {
+    return store.deleteOrg(tenant, org);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // memories
+
+  /** The user's memories matching the query, newest first. */
+  public List<Memory> memories(TenantId tenant, UserId user, MemoryQuery query) {
+    return store.memories(tenant, user, query);
+  }
+
+  /** One memory, in any status. */
+  public Optional<Memory> memory(TenantId tenant, UserId user, MemoryId id) {
+    return store.findMemory(tenant, user, id);
+  }
+
+  /** Adds a memory explicitly (it does not come from conversation), creating the user if needed. */
+  public Memory addMemory(TenantId tenant, UserId user, NewMemory memory, String actor) {
+    Objects.requireNonNull(memory, "memory");
+    return locked(
+        tenant,
+        user,
+        () -> {
+          Instant now = now();
+          Memory m =
+              Memory.create(
+                      MemoryId.random(),
+                      user,
+                      memory.text(),
+                      memory.category(),
+                      null,
+                      1.0,
+                      Provenance.explicit(),
+                      memory.validFrom() != null
+                          ? memory.validFrom().truncatedTo(ChronoUnit.MICROS)
+                          : now,
+                      now)
+                  .withPinned(memory.pinned(), now)
+                  .withEmbedding(embedding(embedder.embed(memory.text())));
+          MemoryChange created =
+              new MemoryChange(
+                  m.id(), now, ChangeKind.CREATED, actor, null, m.text(), null, List.of());
+          store.write(tenant, user, UserWrite.memories(now, List.of(m), List.of(created)));
+          invalidate(tenant, user);
+          return m;
+        });
+  }
+
+  /**
+   * Edits an active memory. A changed text or category pins it.
+   *
+   * @throws NotFoundException if the user has no such memory, or it was deleted
+   * @throws ConflictException if it was superseded (edit its successor instead)
+   */
+  public Memory editMemory(
+      TenantId tenant, UserId user, MemoryId id, MemoryEdit edit, String actor) {
+    Objects.requireNonNull(edit, "edit");
+    return locked(
+        tenant,
+        user,
+        () -> {
+          Instant now = now();
+          Memory current = activeMemory(tenant, user, id);
+          Memory updated = current;
+          List<MemoryChange> changes = new ArrayList<>();
+          boolean textChanged = edit.text() != null && !edit.text().equals(current.text());
+          boolean categoryChanged =
+              edit.category() != null && edit.category() != current.category();
+          if (textChanged || categoryChanged) {
+            String text = textChanged ? edit.text() : current.text();
+            updated =
+                current
+                    .withText(text, categoryChanged ? edit.category() : current.category(), now)
+                    .withPinned(true, now)
+                    .withEmbedding(embedding(embedder.embed(text)));
+            changes.add(
+                new MemoryChange(
+                    id, now, ChangeKind.EDITED, actor, current.text(), text, null, List.of()));
+          }
+          if (edit.pinned() != null && edit.pinned() != updated.pinned()) {
+            updated = updated.withPinned(edit.pinned(), now);
+            changes.add(
+                new MemoryChange(
+                    id,
+                    now,
+                    edit.pinned() ? ChangeKind.PINNED : ChangeKind.UNPINNED,
+                    actor,
+                    null,
+                    null,
+                    null,
+                    List.of()));
+          }
+          if (!changes.isEmpty()) {
+            store.write(tenant, user, UserWrite.memories(now, List.of(updated), changes));
+            invalidate(tenant, user);
+          }
+          return updated;
+        });
+  }
+
+  /**
+   * Deletes a memory: it leaves context at once and stays only as a tombstone in its history until
+   * the user is forgotten.
+   *
+   * @throws NotFoundException if the user has no such memory, or it was already deleted
+   */
+  public void deleteMemory(TenantId tenant, UserId user, MemoryId id, String actor) {
+    locked(
+        tenant,
+        user,
+        () -> {
+          Instant now = now();
+          Memory current =
+              store
+                  .findMemory(tenant, user, id)
+                  .filter(m -> m.status() != MemoryStatus.DELETED)
+                  .orElseThrow(() -> new NotFoundException("memory " + id + " not found"));
+          MemoryChange deleted =
+              new MemoryChange(
+                  id, now, ChangeKind.DELETED, actor, current.text(), null, null, List.of());
+          store.write(
+              tenant,
+              user,
+              UserWrite.memories(now, List.of(current.deleted(now)), List.of(deleted)));
+          invalidate(tenant, user);
+          return null;
+        });
+  }
+
+  private Memory activeMemory(TenantId tenant, UserId user, MemoryId id) {
+    Memory m =
+        store
+            .findMemory(tenant, user, id)
+            .filter(x -> x.status() != MemoryStatus.DELETED)
+            .orElseThrow(() -> new NotFoundException("memory " + id + " not found"));
+    if (m.status() == MemoryStatus.SUPERSEDED) {
+      throw new ConflictException(
+          "memory " + id + " was superseded by " + m.supersededBy() + "; edit that one instead");
+    }
+    return m;
+  }
+
+  /**
+   * A memory's history, oldest first.
+   *
+   * @throws NotFoundException if the user has no such memory
+   */
+  public List<MemoryChange> history(TenantId tenant, UserId user, MemoryId id) {
+    if (store.findMemory(tenant, user, id).isEmpty()) {
+      throw new NotFoundException("memory " + id + " not found");
+    }
+    return store.history(tenant, user, id);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // the user's rights: export and erasure
+
+  /** Everything held about the user (vectors aside). */
+  public UserExport export(TenantId tenant, UserId user) {
+    UserRecord record = store.findUser(tenant, user).orElse(null);
+    List<Memory> memories =
+        store.memories(tenant, user, MemoryQuery.all()).stream()
+            .map(m -> m.withEmbedding(null))
+            .toList();
+    List<Episode> episodes =
+        store.episodes(tenant, user, EpisodeQuery.all()).stream()
+            .map(e -> e.withEmbedding(null))
+            .toList();
+    List<MemoryChange> history = new ArrayList<>();
+    for (Memory m : memories) {
+      history.addAll(store.history(tenant, user, m.id()));
+    }
+    return new UserExport(record, memories, episodes, history);
+  }
+
+  /**
+   * Erases everything held about the user: profile, memories, episodes, history. Returns false if
+   * there was nothing.
+   */
+  public boolean forget(TenantId tenant, UserId user) {
+    return locked(
+        tenant,
+        user,
+        () -> {
+          boolean existed = store.forget(tenant, user);
+          invalidate(tenant, user);
+          return existed;
+        });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // maintenance
+
+  /**
+   * Re-embeds, with the current model, every memory and episode of the tenant whose vector was made
+   * by another model (or is missing). One transaction per user; safe to interrupt and run again.
+   *
+   * @param progress called after each user with the number of users done
+   * @return the number of vectors made
+   */
+  public long reindex(TenantId tenant, Consumer<Integer> progress) {
+    long made = 0;
+    int done = 0;
+    UserId after = null;
+    while (true) {
+      List<UserId> page = store.users(tenant, after, 200);
+      if (page.isEmpty()) {
+        return made;
+      }
+      for (UserId user : page) {
+        made += reindexUser(tenant, user);
+        progress.accept(++done);
+      }
+      after = page.get(page.size() - 1);
+    }
+  }
+
+  private int reindexUser(TenantId tenant, UserId user) {
+    return locked(
+        tenant,
+        user,
+        () -> {
+          String model = embedder.modelId();
+          List<Memory> memories = new ArrayList<>();
+          for (Memory m : store.memories(tenant, user, MemoryQuery.all())) {
+            if (m.embedding() == null || !m.embedding().model().equals(model)) {
+              memories.add(m);
+            }
+          }
+          List<Episode> episodes = new ArrayList<>();
+          for (Episode e : store.episodes(tenant, user, EpisodeQuery.all())) {
+            if (e.embedding() == null || !e.embedding().model().equals(model)) {
+              episodes.add(e);
+            }
+          }
+          if (memories.isEmpty() && episodes.isEmpty()) {
+            return 0;
+          }
+          List<String> texts = new ArrayList<>();
+          memories.forEach(m -> texts.add(m.text()));
+          episodes.forEach(e -> texts.add(e.indexText()));
+          List<float[]> vectors = embedder.embedAll(texts);
+          List<Memory> reMemories = new ArrayList<>();
+          for (int i = 0; i < memories.size(); i++) {
+            reMemories.add(memories.get(i).withEmbedding(embedding(vectors.get(i))));
+          }
+          List<Episode> reEpisodes = new ArrayList<>();
+          for (int i = 0; i < episodes.size(); i++) {
+            reEpisodes.add(
+                episodes.get(i).withEmbedding(embedding(vectors.get(memories.size() + i))));
+          }
+          store.write(tenant, user, new UserWrite(now(), null, reEpisodes, reMemories, List.of()));
+          invalidate(tenant, user);
+          return texts.size();
+        });
+  }
+
+  /** Drops every cached working set (they reload on next use). */
+  public void clearCaches() {
+    workingSets.invalidateAll();
+  }
+
+  /** Stops background work and closes the store. */
+  @Override
+  public void close() {
+    background.shutdown();
+    try {
+      background.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    store.close();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** The clock's now at the precision stores keep (microseconds), so reads equal writes. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  private interface Work<T> {
+    T run();
+  }
+
+  /** Runs {@code work} holding the user's lock: one writer per user at a time in this process. */
+  private <T> T locked(TenantId tenant, UserId user, Work<T> work) {
+    ReentrantLock lock = locks[Math.floorMod(new UserKey(tenant, user).hashCode(), LOCK_STRIPES)];
+    lock.lock();
+    try {
+      return work.run();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static RuntimeException unwrap(ExecutionException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof RuntimeException re) {
+      return re;
+    }
+    if (cause instanceof Error err) {
+      throw err;
+    }
+    return new AttuneException("context failed: " + cause, cause);
+  }
+
+  /**
+   * Configures an {@link Attune}. Only a store is required ({@link #dataDir} or {@link #store});
+   * the embedder defaults to the one found on the class path (attune-models' local
+   * all-MiniLM-L6-v2), the extractor to the offline {@link HeuristicExtractor}, the tokenizer to
+   * {@code cl100k_base}, the clock to the system clock.
+   */
+  public static final class Builder {
+    private @Nullable MemoryStore store;
+    private @Nullable String location;
+    private @Nullable Embedder embedder;
+    private Extractor extractor = new HeuristicExtractor();
+    private TokenCounter tokens = TokenCounters.cl100k();
+    private InstantSource clock = InstantSource.system();
+    private EngineMetrics metrics = EngineMetrics.NOOP;
+    private Priorities priorities = Priorities.defaults();
+    private RetrievalPolicy retrievalPolicy = RetrievalPolicy.defaults();
+    private AssemblyPolicy assemblyPolicy = AssemblyPolicy.defaults();
+    private long workingSetCacheBytes = 512L * 1024 * 1024;
+    private int workingSetEpisodes = 5_000;
+
+    private Builder() {}
+
+    /** Keep data in this directory (created if missing), with the embedded SQLite store. */
+    public Builder dataDir(Path dir) {
+      this.location = Objects.requireNonNull(dir, "dir").toString();
+      this.store = null;
+      return this;
+    }
+
+    /** Keep data at a location a store adapter on the class path accepts (a directory or URL). */
+    public Builder storeLocation(String location) {
+      this.location = Objects.requireNonNull(location, "location");
+      this.store = null;
+      return this;
+    }
+
+    /** Use this store; {@link Attune#close()} closes it. */
+    public Builder store(MemoryStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      this.location = null;
+      return this;
+    }
+
+    public Builder embedder(Embedder embedder) {
+      this.embedder = Objects.requireNonNull(embedder, "embedder");
+      return this;
+    }
+
+    public Builder extractor(Extractor extractor) {
+      this.extractor = Objects.requireNonNull(extractor, "extractor");
+      return this;
+    }
+
+    public Builder tokenCounter(TokenCounter tokens) {
+      this.tokens = Objects.requireNonNull(tokens, "tokens");
+      return this;
+    }
+
+    public Builder clock(InstantSource clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public Builder metrics(EngineMetrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
+
+    public Builder priorities(Priorities priorities) {
+      this.priorities = Objects.requireNonNull(priorities, "priorities");
+      return this;
+    }
+
+    public Builder retrievalPolicy(RetrievalPolicy policy) {
+      this.retrievalPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    public Builder assemblyPolicy(AssemblyPolicy policy) {
+      this.assemblyPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Memory for cached working sets, in bytes (default 512 MiB).
+     *
+     * @throws InvalidRequestException if below 1 MiB
+     */
+    public Builder workingSetCacheBytes(long bytes) {
+      if (bytes < 1024 * 1024) {
+        throw new InvalidRequestException(
+            "cache_bytes", "cache_bytes must be at least 1 MiB (1048576); got " + bytes);
+      }
+      this.workingSetCacheBytes = bytes;
+      return this;
+    }
+
+    /**
+     * How many of a user's most recent episodes a working set holds (default 5,000).
+     *
+     * @throws InvalidRequestException if below 1
+     */
+    public Builder workingSetEpisodes(int episodes) {
+      if (episodes < 1) {
+        throw new InvalidRequestException(
+            "working_set_episodes", "working_set_episodes must be at least 1; got " + episodes);
+      }
+      this.workingSetEpisodes = episodes;
+      return this;
+    }
+
+    /**
+     * Opens the store and starts the engine.
+     *
+     * @throws IllegalStateException when no store is configured, or no adapter accepts the
+     *     location, or no embedder is configured or on the class path
+     * @throws StoreException when the store cannot be opened
+     */
+    public Attune build() {
+      Embedder e = embedder != null ? embedder : defaultEmbedder();
+      MemoryStore s = store != null ? store : openStore();
+      return new Attune(this, s, e);
+    }
+
+    private MemoryStore openStore() {
+      if (location == null) {
+        throw new IllegalStateException(
+            "no store configured: call dataDir(path), storeLocation(url) or store(store)");
+      }
+      for (StoreProvider provider : ServiceLoader.load(StoreProvider.class)) {
+        if (provider.accepts(location)) {
+          return provider.open(location);
+        }
+      }
+      throw new IllegalStateException(
+          "no store adapter on the class path accepts '"
+              + location
+              + "': add dev.attune:attune-store-sqlite (a directory) or"
+              + " dev.attune:attune-store-postgres (a jdbc:postgresql: URL)");
+    }
+
+    private static Embedder defaultEmbedder() {
+      for (EmbedderProvider provider : ServiceLoader.load(EmbedderProvider.class)) {
+        return provider.create();
+      }
+      throw new IllegalStateException(
+          "no embedder configured and none on the class path: add dev.attune:attune-models"
+              + " (the local all-MiniLM-L6-v2 model) or call embedder(..)");
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package dev.attune.core;
+
+/**
+ * Input limits, enforced before anything is written. They are part of the public contract and are
+ * listed in the README.
+ */
+public final class Limits {
+  /** Longest message content accepted by observe, in characters. */
+  public static final int MAX_MESSAGE_CHARS = 32_000;
+
+  /** Most messages in one observe call. */
+  public static final int MAX_MESSAGES_PER_OBSERVE = 1_000;
+
+  /** Longest memory text (added or edited explicitly), in characters. */
+  public static final int MAX_MEMORY_CHARS = 2_000;
+
+  /** Largest token budget a context request may ask for. */
+  public static final int MAX_BUDGET_TOKENS = 1_000_000;
+
+  /** Longest query, in characters. */
+  public static final int MAX_QUERY_CHARS = 8_000;
+
+  /** Longest single profile or org text value, in characters. */
+  public static final int MAX_PROFILE_VALUE_CHARS = 2_000;
+
+  /** Most entries in one profile or org list or map (preferences, attributes, compliance...). */
+  public static final int MAX_PROFILE_ENTRIES = 200;
+
+  private Limits() {}
+}

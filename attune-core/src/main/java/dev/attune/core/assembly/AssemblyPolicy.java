@@ -1,0 +1,59 @@
+package dev.attune.core.assembly;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How context is assembled.
+ *
+ * @param sessionTurns how many recent messages of the active session the session block offers
+ * @param activeSessionWindow a session counts as active (when the request names none) if its last
+ *     message is at most this old
+ * @param windowBefore messages before a retrieved past message, of the same session, included with
+ *     it as context
+ * @param windowAfter messages after it, likewise
+ * @param maxItemTokens an item's text is cut to this many tokens
+ * @param queryFreeFacts how many facts a request without a query gets (by confidence and recency)
+ * @param answerReserveTokens with a model context window, tokens kept free for the answer (at most
+ *     a quarter of the window)
+ * @param messageOverheadTokens tokens a chat message costs beyond its content (role and framing)
+ */
+public record AssemblyPolicy(
+    int sessionTurns,
+    Duration activeSessionWindow,
+    int windowBefore,
+    int windowAfter,
+    int maxItemTokens,
+    int queryFreeFacts,
+    int answerReserveTokens,
+    int messageOverheadTokens) {
+  public AssemblyPolicy {
+    Objects.requireNonNull(activeSessionWindow, "activeSessionWindow");
+    if (sessionTurns < 0
+        || windowBefore < 0
+        || windowAfter < 0
+        || maxItemTokens < 8
+        || queryFreeFacts < 0
+        || answerReserveTokens < 0
+        || messageOverheadTokens < 0) {
+      throw new IllegalArgumentException(
+          "assembly policy values must be >= 0 (maxItemTokens >= 8): " + this);
+    }
+  }
+
+  public static AssemblyPolicy defaults() {
+    return new AssemblyPolicy(12, Duration.ofMinutes(30), 0, 0, 200, 20, 1024, 4);
+  }
+
+  public AssemblyPolicy withWindow(int before, int after) {
+    return new AssemblyPolicy(
+        sessionTurns,
+        activeSessionWindow,
+        before,
+        after,
+        maxItemTokens,
+        queryFreeFacts,
+        answerReserveTokens,
+        messageOverheadTokens);
+  }
+}

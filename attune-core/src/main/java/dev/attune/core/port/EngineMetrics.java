@@ -1,0 +1,18 @@
+package dev.attune.core.port;
+
+/**
+ * What the engine reports as it works. The server binds this to Micrometer; the default does
+ * nothing. Implementations must be cheap and thread-safe: they run on the context path.
+ */
+public interface EngineMetrics {
+  EngineMetrics NOOP = new EngineMetrics() {};
+
+  /** A context request was answered. */
+  default void contextServed(long nanos, int tokens, boolean foundAnything, boolean degraded) {}
+
+  /** A working-set lookup hit or missed the cache. */
+  default void workingSetLookup(boolean hit) {}
+
+  /** An observe call stored messages and changed memories. */
+  default void observed(int messages, int added, int reinforced, int superseded) {}
+}

@@ -1,0 +1,74 @@
+package dev.attune.core.port;
+
+import dev.attune.core.model.Episode;
+import dev.attune.core.model.Memory;
+import dev.attune.core.model.MemoryChange;
+import dev.attune.core.model.MemoryId;
+import dev.attune.core.model.OrgId;
+import dev.attune.core.model.OrgProfile;
+import dev.attune.core.model.TenantId;
+import dev.attune.core.model.UserId;
+import dev.attune.core.model.UserRecord;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Durable storage for users, memories, episodes, history and org profiles.
+ *
+ * <p>Every method takes the tenant first, and implementations scope every statement by it (and by
+ * the user where one is given): no method ever returns or touches another tenant's or user's data.
+ * Stores store; ranking, consolidation, budgeting and redaction live in core.
+ *
+ * <p>Implementations are thread-safe. Each write method is one transaction: it applies completely
+ * or not at all. Failures surface as {@link dev.attune.core.StoreException}.
+ */
+public interface MemoryStore extends AutoCloseable {
+
+  /** The user's row, or empty if the store has never heard of them. */
+  Optional<UserRecord> findUser(TenantId tenant, UserId user);
+
+  /** Up to {@code limit} users of the tenant with ids after {@code after}, in id order. */
+  List<UserId> users(TenantId tenant, @Nullable UserId after, int limit);
+
+  /** The user's memories matching the query; see {@link MemoryQuery} for the order. */
+  List<Memory> memories(TenantId tenant, UserId user, MemoryQuery query);
+
+  /** One memory of the user, in any status. */
+  Optional<Memory> findMemory(TenantId tenant, UserId user, MemoryId id);
+
+  /** The user's episodes matching the query; see {@link EpisodeQuery} for the order. */
+  List<Episode> episodes(TenantId tenant, UserId user, EpisodeQuery query);
+
+  /** Which of {@code messageIds} the user already has as episodes. */
+  Set<String> knownMessageIds(TenantId tenant, UserId user, Collection<String> messageIds);
+
+  /** A memory's history, oldest first; empty if the memory does not exist. */
+  List<MemoryChange> history(TenantId tenant, UserId user, MemoryId id);
+
+  /**
+   * Applies {@code write} in one transaction, creating the user row if missing and advancing the
+   * user's update time.
+   */
+  void write(TenantId tenant, UserId user, UserWrite write);
+
+  /**
+   * Erases everything held about the user: their row, memories, episodes, history and anything
+   * derived from them. Returns false if there was nothing.
+   */
+  boolean forget(TenantId tenant, UserId user);
+
+  Optional<OrgProfile> findOrg(TenantId tenant, OrgId org);
+
+  /** Inserts or replaces the org's profile. */
+  void putOrg(TenantId tenant, OrgId org, OrgProfile profile);
+
+  /** Deletes the org's profile; users keep their membership. Returns false if there was none. */
+  boolean deleteOrg(TenantId tenant, OrgId org);
+
+  /** Releases connections and files. */
+  @Override
+  void close();
+}

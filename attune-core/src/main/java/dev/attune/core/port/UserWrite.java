@@ -1,0 +1,46 @@
+package dev.attune.core.port;
+
+import dev.attune.core.model.Episode;
+import dev.attune.core.model.Memory;
+import dev.attune.core.model.MemoryChange;
+import dev.attune.core.model.UserRecord;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything one operation changes for one user, written in one transaction: all of it or none.
+ *
+ * @param at when the write happens: the user's update time advances to it
+ * @param user the user row to insert or replace (profile, org); null leaves it as is, but the store
+ *     still creates a bare user row when the user has none
+ * @param episodes episodes to insert, or to replace when their message id exists (re-embedding)
+ * @param memories memories to insert, or to replace when their id exists
+ * @param changes history entries to append
+ */
+public record UserWrite(
+    Instant at,
+    @Nullable UserRecord user,
+    List<Episode> episodes,
+    List<Memory> memories,
+    List<MemoryChange> changes) {
+  public UserWrite {
+    Objects.requireNonNull(at, "at");
+    episodes = List.copyOf(episodes);
+    memories = List.copyOf(memories);
+    changes = List.copyOf(changes);
+  }
+
+  public static UserWrite user(UserRecord user) {
+    return new UserWrite(user.updatedAt(), user, List.of(), List.of(), List.of());
+  }
+
+  public static UserWrite memories(Instant at, List<Memory> memories, List<MemoryChange> changes) {
+    return new UserWrite(at, null, List.of(), memories, changes);
+  }
+
+  public boolean isEmpty() {
+    return user == null && episodes.isEmpty() && memories.isEmpty() && changes.isEmpty();
+  }
+}

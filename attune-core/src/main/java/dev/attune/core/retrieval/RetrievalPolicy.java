@@ -1,0 +1,64 @@
+package dev.attune.core.retrieval;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The knobs of hybrid retrieval. The defaults were chosen with the LoCoMo evidence-recall harness
+ * ({@code ./attune eval locomo}); change them only with its numbers in hand.
+ *
+ * @param fusion how lexical and dense rankings are combined
+ * @param rrfK the k of reciprocal rank fusion (larger flattens rank differences)
+ * @param lexicalWeight weight of the BM25 ranking (or normalized score, for linear fusion)
+ * @param denseWeight weight of the cosine ranking (or score)
+ * @param candidates how deep each ranking is read before fusion
+ * @param recencyWeight how much a fresh item gains over an old one (0 = none)
+ * @param recencyHalfLife age at which the recency gain halves
+ * @param confidenceWeight how much a memory's confidence scales its score (0 = none, 1 = fully)
+ * @param memoryWeight multiplier for memories against raw episodes
+ */
+public record RetrievalPolicy(
+    Fusion fusion,
+    int rrfK,
+    double lexicalWeight,
+    double denseWeight,
+    int candidates,
+    double recencyWeight,
+    Duration recencyHalfLife,
+    double confidenceWeight,
+    double memoryWeight) {
+
+  /** How the two rankings become one. */
+  public enum Fusion {
+    /** Reciprocal rank fusion: sum of weight / (k + rank). */
+    RRF,
+    /** Weighted sum of max-normalized BM25 and cosine. */
+    LINEAR
+  }
+
+  public RetrievalPolicy {
+    Objects.requireNonNull(fusion, "fusion");
+    Objects.requireNonNull(recencyHalfLife, "recencyHalfLife");
+    if (rrfK < 1) {
+      throw new IllegalArgumentException("rrfK must be >= 1, got " + rrfK);
+    }
+    if (lexicalWeight < 0 || denseWeight < 0 || lexicalWeight + denseWeight <= 0) {
+      throw new IllegalArgumentException(
+          "lexicalWeight and denseWeight must be >= 0 and not both 0");
+    }
+    if (candidates < 1) {
+      throw new IllegalArgumentException("candidates must be >= 1, got " + candidates);
+    }
+    if (recencyWeight < 0 || confidenceWeight < 0 || confidenceWeight > 1 || memoryWeight <= 0) {
+      throw new IllegalArgumentException(
+          "recencyWeight >= 0, confidenceWeight within 0..1 and memoryWeight > 0 are required");
+    }
+    if (recencyHalfLife.isNegative() || recencyHalfLife.isZero()) {
+      throw new IllegalArgumentException("recencyHalfLife must be positive");
+    }
+  }
+
+  public static RetrievalPolicy defaults() {
+    return new RetrievalPolicy(Fusion.RRF, 60, 1.0, 1.0, 200, 0.1, Duration.ofDays(180), 0.5, 1.0);
+  }
+}

@@ -1,0 +1,155 @@
+package dev.attune.core.retrieval;
+
+import dev.attune.core.model.Episode;
+import dev.attune.core.model.Memory;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.PriorityQueue;
+
+/**
+ * Hybrid retrieval over a working set: BM25 and cosine rankings, fused, then weighed by recency and
+ * confidence. Thread-safe.
+ */
+public final class Retriever {
+  private final RetrievalPolicy policy;
+  private final TextAnalyzer analyzer = TextAnalyzer.english();
+
+  public Retriever(RetrievalPolicy policy) {
+    this.policy = Objects.requireNonNull(policy, "policy");
+  }
+
+  public RetrievalPolicy policy() {
+    return policy;
+  }
+
+  /** The best {@code limit} documents for the query, best first. */
+  public List<Hit> search(WorkingSet ws, RetrievalQuery query, Instant now, int limit) {
+    int n = ws.docCount();
+    if (n == 0 || limit <= 0) {
+      return List.of();
+    }
+    float[] lexical = new float[n];
+    ws.lexical().score(analyzer.terms(query.text()), lexical);
+    float[] dense = new float[n];
+    boolean useDense = query.vector() != null;
+    if (useDense) {
+      ws.dense().score(query.vector(), dense);
+    }
+    boolean[] allowed = new boolean[n];
+    for (int d = 0; d < n; d++) {
+      allowed[d] = admits(ws, d, query);
+    }
+
+    double[] fused = new double[n];
+    int depth = policy.candidates();
+    if (policy.fusion() == RetrievalPolicy.Fusion.RRF) {
+      addRanks(lexical, allowed, depth, policy.lexicalWeight(), fused);
+      if (useDense) {
+        addRanks(dense, allowed, depth, policy.denseWeight(), fused);
+      }
+    } else {
+      float maxLex = 0;
+      for (int d = 0; d < n; d++) {
+        maxLex = Math.max(maxLex, lexical[d]);
+      }
+      for (int d = 0; d < n; d++) {
+        if (!allowed[d]) {
+          continue;
+        }
+        double lex = maxLex > 0 ? lexical[d] / maxLex : 0;
+        double cos = useDense ? Math.max(0, dense[d]) : 0;
+        fused[d] = policy.lexicalWeight() * lex + policy.denseWeight() * cos;
+      }
+    }
+
+    PriorityQueue<Hit> best = new PriorityQueue<>(Comparator.comparingDouble(Hit::score));
+    for (int d = 0; d < n; d++) {
+      if (fused[d] <= 0) {
+        continue;
+      }
+      double score = fused[d] * weight(ws, d, now);
+      if (best.size() < limit) {
+        best.add(hit(ws, d, score));
+      } else if (score > best.peek().score()) {
+        best.poll();
+        best.add(hit(ws, d, score));
+      }
+    }
+    List<Hit> hits = new ArrayList<>(best);
+    hits.sort(Comparator.comparingDouble(Hit::score).reversed().thenComparingInt(Hit::doc));
+    return hits;
+  }
+
+  private static Hit hit(WorkingSet ws, int d, double score) {
+    return ws.isMemoryDoc(d)
+        ? new Hit(d, score, ws.memoryAt(d), null)
+        : new Hit(d, score, null, ws.episodeAt(d));
+  }
+
+  private static boolean admits(WorkingSet ws, int d, RetrievalQuery q) {
+    if (ws.isMemoryDoc(d)) {
+      Memory m = ws.memoryAt(d);
+      if (!q.categories().isEmpty() && !q.categories().contains(m.category())) {
+        return false;
+      }
+      if (q.to() != null && m.validFrom().isAfter(q.to())) {
+        return false;
+      }
+      return q.from() == null || m.validTo() == null || !m.validTo().isBefore(q.from());
+    }
+    if (!q.categories().isEmpty()) {
+      return false;
+    }
+    Episode e = ws.episodeAt(d);
+    return (q.from() == null || !e.timestamp().isBefore(q.from()))
+        && (q.to() == null || !e.timestamp().isAfter(q.to()));
+  }
+
+  /** Adds weight / (k + rank) for the top {@code depth} positive scores, rank counted from 1. */
+  private void addRanks(float[] scores, boolean[] allowed, int depth, double w, double[] out) {
+    PriorityQueue<Integer> top =
+        new PriorityQueue<>(Comparator.comparingDouble((Integer d) -> scores[d]));
+    for (int d = 0; d < scores.length; d++) {
+      if (!allowed[d] || scores[d] <= 0) {
+        continue;
+      }
+      if (top.size() < depth) {
+        top.add(d);
+      } else if (scores[d] > scores[top.peek()]) {
+        top.poll();
+        top.add(d);
+      }
+    }
+    List<Integer> ranked = new ArrayList<>(top);
+    ranked.sort(
+        Comparator.comparingDouble((Integer d) -> scores[d]).reversed().thenComparing(d -> d));
+    for (int rank = 0; rank < ranked.size(); rank++) {
+      out[ranked.get(rank)] += w / (policy.rrfK() + rank + 1);
+    }
+  }
+
+  private double weight(WorkingSet ws, int d, Instant now) {
+    Instant when;
+    double confidence;
+    double kind;
+    if (ws.isMemoryDoc(d)) {
+      Memory m = ws.memoryAt(d);
+      when = m.lastConfirmedAt();
+      confidence = m.confidence();
+      kind = policy.memoryWeight();
+    } else {
+      when = ws.episodeAt(d).timestamp();
+      confidence = 1;
+      kind = 1;
+    }
+    double ageDays = Math.max(0, (now.toEpochMilli() - when.toEpochMilli()) / 86_400_000.0);
+    double halfLifeDays = policy.recencyHalfLife().toMillis() / 86_400_000.0;
+    double recency = Math.pow(0.5, ageDays / halfLifeDays);
+    double confidenceFactor =
+        1 - policy.confidenceWeight() + policy.confidenceWeight() * confidence;
+    return kind * (1 + policy.recencyWeight() * recency) * confidenceFactor;
+  }
+}

@@ -1,0 +1,172 @@
+package dev.attune.core.retrieval;
+
+import dev.attune.core.model.Embedding;
+import dev.attune.core.model.Episode;
+import dev.attune.core.model.Memory;
+import dev.attune.core.model.UserRecord;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One user's retrievable state, loaded once and cached: active memories, recent episodes, and the
+ * lexical and dense indexes over both. Immutable and thread-safe; a write for the user replaces the
+ * whole working set rather than mutating it.
+ *
+ * <p>Documents are numbered memories first, then episodes in chronological order.
+ */
+public final class WorkingSet {
+  private static final WorkingSet EMPTY =
+      new WorkingSet(null, List.of(), List.of(), null, TextAnalyzer.english());
+
+  private final @Nullable UserRecord user;
+  private final List<Memory> memories;
+  private final List<Episode> episodes;
+  private final Map<String, Integer> episodePositions;
+  private final LexicalIndex lexical;
+  private final VectorIndex dense;
+  private final @Nullable String modelId;
+  // Rendered-line token counts, filled lazily by the assembler (0 = not yet counted).
+  private final AtomicIntegerArray tokenCache;
+
+  private WorkingSet(
+      @Nullable UserRecord user,
+      List<Memory> memories,
+      List<Episode> episodes,
+      @Nullable String modelId,
+      TextAnalyzer analyzer) {
+    this.user = user;
+    this.memories = List.copyOf(memories);
+    this.episodes = List.copyOf(episodes);
+    this.modelId = modelId;
+    this.episodePositions = new HashMap<>();
+    for (int i = 0; i < this.episodes.size(); i++) {
+      episodePositions.put(this.episodes.get(i).messageId(), i);
+    }
+    List<List<String>> docs = new ArrayList<>(this.memories.size() + this.episodes.size());
+    List<float @Nullable []> vectors = new ArrayList<>(docs.size());
+    int dims = 0;
+    for (Memory m : this.memories) {
+      docs.add(analyzer.terms(m.text()));
+      float[] v = vectorOf(m.embedding());
+      vectors.add(v);
+      dims = v != null ? v.length : dims;
+    }
+    for (Episode e : this.episodes) {
+      docs.add(analyzer.terms(e.indexText()));
+      float[] v = vectorOf(e.embedding());
+      vectors.add(v);
+      dims = v != null ? v.length : dims;
+    }
+    this.lexical = LexicalIndex.build(docs);
+    this.dense = VectorIndex.build(vectors, dims);
+    this.tokenCache = new AtomicIntegerArray(docs.size());
+  }
+
+  /**
+   * Builds the working set. Only vectors made by {@code modelId} are used; others (from an older
+   * model, before a reindex) count as missing, so vectors of different models are never compared.
+   *
+   * @param episodes chronological
+   */
+  public static WorkingSet build(
+      @Nullable UserRecord user,
+      List<Memory> memories,
+      List<Episode> episodes,
+      @Nullable String modelId) {
+    return new WorkingSet(user, memories, episodes, modelId, TextAnalyzer.english());
+  }
+
+  /** The working set of a user Attune has never heard of. */
+  public static WorkingSet empty() {
+    return EMPTY;
+  }
+
+  private float @Nullable [] vectorOf(@Nullable Embedding embedding) {
+    return embedding != null && embedding.model().equals(modelId) ? embedding.vector() : null;
+  }
+
+  public @Nullable UserRecord user() {
+    return user;
+  }
+
+  public boolean isEmpty() {
+    return user == null && memories.isEmpty() && episodes.isEmpty();
+  }
+
+  /** Active memories, newest first. */
+  public List<Memory> memories() {
+    return memories;
+  }
+
+  /** Recent episodes, oldest first. */
+  public List<Episode> episodes() {
+    return episodes;
+  }
+
+  /** The episode's position in {@link #episodes()}, or -1. */
+  public int episodePosition(String messageId) {
+    return episodePositions.getOrDefault(messageId, -1);
+  }
+
+  int docCount() {
+    return memories.size() + episodes.size();
+  }
+
+  boolean isMemoryDoc(int doc) {
+    return doc < memories.size();
+  }
+
+  Memory memoryAt(int doc) {
+    return memories.get(doc);
+  }
+
+  Episode episodeAt(int doc) {
+    return episodes.get(doc - memories.size());
+  }
+
+  LexicalIndex lexical() {
+    return lexical;
+  }
+
+  VectorIndex dense() {
+    return dense;
+  }
+
+  /** The document number of memory {@code i} in {@link #memories()}. */
+  public int memoryDoc(int i) {
+    return i;
+  }
+
+  /** The document number of episode {@code i} in {@link #episodes()}. */
+  public int episodeDoc(int i) {
+    return memories.size() + i;
+  }
+
+  /**
+   * A per-document memo of rendered-line token counts, so the tokenizer runs once per item per
+   * working set rather than once per request.
+   */
+  public int cachedTokens(int doc) {
+    return tokenCache.get(doc);
+  }
+
+  public void cacheTokens(int doc, int tokens) {
+    tokenCache.set(doc, tokens);
+  }
+
+  /** Rough heap footprint, for the cache's weigher. */
+  public long estimatedBytes() {
+    long bytes = 256;
+    for (Memory m : memories) {
+      bytes += 2L * m.text().length() + 400;
+    }
+    for (Episode e : episodes) {
+      bytes += 2L * e.content().length() + 300;
+    }
+    return bytes + lexical.estimatedBytes() + dense.estimatedBytes() + 4L * docCount();
+  }
+}

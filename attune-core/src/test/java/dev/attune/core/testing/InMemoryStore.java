@@ -1,0 +1,222 @@
+package dev.attune.core.testing;
+
+import dev.attune.core.model.Episode;
+import dev.attune.core.model.Memory;
+import dev.attune.core.model.MemoryChange;
+import dev.attune.core.model.MemoryId;
+import dev.attune.core.model.OrgId;
+import dev.attune.core.model.OrgProfile;
+import dev.attune.core.model.TenantId;
+import dev.attune.core.model.UserId;
+import dev.attune.core.model.UserProfile;
+import dev.attune.core.model.UserRecord;
+import dev.attune.core.port.EpisodeQuery;
+import dev.attune.core.port.MemoryQuery;
+import dev.attune.core.port.MemoryStore;
+import dev.attune.core.port.UserWrite;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A store in plain collections, for core's tests. It passes the same contract suite as the real
+ * adapters, which keeps it honest.
+ */
+public final class InMemoryStore implements MemoryStore {
+  private record Key(TenantId tenant, UserId user) {}
+
+  private record OrgKey(TenantId tenant, OrgId org) {}
+
+  private record Stored(long seq, Episode episode) {}
+
+  private static final class UserData {
+    UserRecord record;
+    final Map<MemoryId, Memory> memories = new LinkedHashMap<>();
+    final Map<String, Stored> episodes = new LinkedHashMap<>();
+    final List<MemoryChange> history = new ArrayList<>();
+
+    UserData(UserRecord record) {
+      this.record = record;
+    }
+  }
+
+  private final Map<Key, UserData> users = new HashMap<>();
+  private final Map<OrgKey, OrgProfile> orgs = new HashMap<>();
+  private long seq;
+  private boolean closed;
+
+  @Override
+  public synchronized Optional<UserRecord> findUser(TenantId tenant, UserId user) {
+    UserData d = users.get(new Key(tenant, user));
+    return d == null ? Optional.empty() : Optional.of(d.record);
+  }
+
+  @Override
+  public synchronized List<UserId> users(TenantId tenant, @Nullable UserId after, int limit) {
+    TreeMap<String, UserId> sorted = new TreeMap<>();
+    for (Key k : users.keySet()) {
+      if (k.tenant().equals(tenant)
+          && (after == null || k.user().value().compareTo(after.value()) > 0)) {
+        sorted.put(k.user().value(), k.user());
+      }
+    }
+    return sorted.values().stream().limit(limit).toList();
+  }
+
+  @Override
+  public synchronized List<Memory> memories(TenantId tenant, UserId user, MemoryQuery query) {
+    UserData d = users.get(new Key(tenant, user));
+    if (d == null) {
+      return List.of();
+    }
+    return d.memories.values().stream()
+        .filter(m -> query.statuses().contains(m.status()))
+        .filter(m -> query.categories().isEmpty() || query.categories().contains(m.category()))
+        .sorted(
+            Comparator.comparing(Memory::createdAt).thenComparing(m -> m.id().value()).reversed())
+        .skip(query.offset())
+        .limit(query.limit())
+        .toList();
+  }
+
+  @Override
+  public synchronized Optional<Memory> findMemory(TenantId tenant, UserId user, MemoryId id) {
+    UserData d = users.get(new Key(tenant, user));
+    return d == null ? Optional.empty() : Optional.ofNullable(d.memories.get(id));
+  }
+
+  @Override
+  public synchronized List<Episode> episodes(TenantId tenant, UserId user, EpisodeQuery query) {
+    UserData d = users.get(new Key(tenant, user));
+    if (d == null) {
+      return List.of();
+    }
+    List<Stored> matching =
+        d.episodes.values().stream()
+            .filter(
+                s -> query.sessionId() == null || query.sessionId().equals(s.episode().sessionId()))
+            .sorted(
+                Comparator.comparing((Stored s) -> s.episode().timestamp())
+                    .thenComparingLong(Stored::seq))
+            .toList();
+    int from = Math.max(0, matching.size() - query.limit());
+    return matching.subList(from, matching.size()).stream().map(Stored::episode).toList();
+  }
+
+  @Override
+  public synchronized Set<String> knownMessageIds(
+      TenantId tenant, UserId user, Collection<String> messageIds) {
+    UserData d = users.get(new Key(tenant, user));
+    Set<String> known = new HashSet<>();
+    if (d != null) {
+      for (String id : messageIds) {
+        if (d.episodes.containsKey(id)) {
+          known.add(id);
+        }
+      }
+    }
+    return known;
+  }
+
+  @Override
+  public synchronized List<MemoryChange> history(TenantId tenant, UserId user, MemoryId id) {
+    UserData d = users.get(new Key(tenant, user));
+    return d == null ? List.of() : d.history.stream().filter(c -> c.memory().equals(id)).toList();
+  }
+
+  @Override
+  public synchronized void write(TenantId tenant, UserId user, UserWrite write) {
+    // Validate everything first: the write applies completely or not at all.
+    write.episodes().forEach(e -> checkOwner(user, e.user()));
+    write.memories().forEach(m -> checkOwner(user, m.user()));
+    Key key = new Key(tenant, user);
+    UserData d = users.get(key);
+    if (write.user() != null) {
+      if (d == null) {
+        d = new UserData(write.user());
+        users.put(key, d);
+      } else {
+        d.record =
+            new UserRecord(
+                user,
+                write.user().org(),
+                write.user().profile(),
+                d.record.createdAt(),
+                write.user().updatedAt());
+      }
+    } else if (d == null) {
+      d = new UserData(new UserRecord(user, null, UserProfile.empty(), write.at(), write.at()));
+      users.put(key, d);
+    } else {
+      d.record =
+          new UserRecord(
+              user, d.record.org(), d.record.profile(), d.record.createdAt(), write.at());
+    }
+    for (Episode e : write.episodes()) {
+      Stored old = d.episodes.get(e.messageId());
+      d.episodes.put(e.messageId(), new Stored(old != null ? old.seq() : ++seq, e));
+    }
+    for (Memory m : write.memories()) {
+      d.memories.put(m.id(), m);
+    }
+    d.history.addAll(write.changes());
+  }
+
+  private static void checkOwner(UserId user, UserId owner) {
+    if (!user.equals(owner)) {
+      throw new IllegalArgumentException(
+          "a write for user " + user + " carries a record of " + owner);
+    }
+  }
+
+  @Override
+  public synchronized boolean forget(TenantId tenant, UserId user) {
+    return users.remove(new Key(tenant, user)) != null;
+  }
+
+  @Override
+  public synchronized Optional<OrgProfile> findOrg(TenantId tenant, OrgId org) {
+    return Optional.ofNullable(orgs.get(new OrgKey(tenant, org)));
+  }
+
+  @Override
+  public synchronized void putOrg(TenantId tenant, OrgId org, OrgProfile profile) {
+    orgs.put(new OrgKey(tenant, org), profile);
+  }
+
+  @Override
+  public synchronized boolean deleteOrg(TenantId tenant, OrgId org) {
+    return orgs.remove(new OrgKey(tenant, org)) != null;
+  }
+
+  /** Everything held, as text, for erasure checks. */
+  public synchronized String dump() {
+    StringBuilder out = new StringBuilder();
+    users.forEach(
+        (k, d) ->
+            out.append(k)
+                .append(d.record)
+                .append(d.memories.values())
+                .append(d.episodes.values())
+                .append(d.history));
+    return out.append(orgs).toString();
+  }
+
+  public synchronized boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+  }
+}

@@ -1,0 +1,782 @@
+package dev.attune.store.sqlite;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.attune.core.StoreException;
+import dev.attune.core.model.Category;
+import dev.attune.core.model.ChangeKind;
+import dev.attune.core.model.Embedding;
+import dev.attune.core.model.Episode;
+import dev.attune.core.model.Memory;
+import dev.attune.core.model.MemoryChange;
+import dev.attune.core.model.MemoryId;
+import dev.attune.core.model.MemoryStatus;
+import dev.attune.core.model.OrgId;
+import dev.attune.core.model.OrgProfile;
+import dev.attune.core.model.Origin;
+import dev.attune.core.model.Provenance;
+import dev.attune.core.model.Role;
+import dev.attune.core.model.TenantId;
+import dev.attune.core.model.UserId;
+import dev.attune.core.model.UserRecord;
+import dev.attune.core.port.EpisodeQuery;
+import dev.attune.core.port.MemoryQuery;
+import dev.attune.core.port.MemoryStore;
+import dev.attune.core.port.UserWrite;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.jspecify.annotations.Nullable;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * The embedded store: {@code attune.db} in a data directory, WAL journal, schema migrated by Flyway
+ * on open, every write in one {@code BEGIN IMMEDIATE} transaction. Deleted content is overwritten
+ * ({@code secure_delete}) and the WAL is checkpointed after {@link #forget}, so an erased user's
+ * text does not linger in free pages.
+ *
+ * <p>Thread-safe: reads run concurrently on a small pool; writes are serialized in-process and wait
+ * up to the busy timeout for other processes.
+ */
+public final class SqliteStore implements MemoryStore {
+  /** The database file's name inside the data directory. */
+  public static final String FILE_NAME = "attune.db";
+
+  /** Default wait for a lock held by another connection or process, in milliseconds. */
+  public static final int DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+
+  private static final String MEMORY_COLUMNS =
+      "memory_id, text, category, slot, confidence, origin, sources, valid_from, valid_to,"
+          + " created_at, updated_at, superseded_at, superseded_by, status, pinned,"
+          + " last_confirmed_at, embedding_model, embedding";
+  private static final String EPISODE_COLUMNS =
+      "message_id, role, speaker, content, session_id, ts, embedding_model, embedding";
+
+  private final Path file;
+  private final int busyTimeoutMs;
+  private final HikariDataSource pool;
+  private final ReentrantLock writeLock = new ReentrantLock();
+
+  private SqliteStore(Path file, int busyTimeoutMs, HikariDataSource pool) {
+    this.file = file;
+    this.busyTimeoutMs = busyTimeoutMs;
+    this.pool = pool;
+  }
+
+  /** Opens (creating and migrating as needed) the store in {@code dataDir}. */
+  public static SqliteStore open(Path dataDir) {
+    return open(dataDir, DEFAULT_BUSY_TIMEOUT_MS);
+  }
+
+  /**
+   * Opens the store in {@code dataDir}.
+   *
+   * @param busyTimeoutMs how long a write waits for a lock held elsewhere before failing
+   * @throws StoreException if the directory cannot be created or written, or the file is not an
+   *     Attune database
+   */
+  public static SqliteStore open(Path dataDir, int busyTimeoutMs) {
+    if (busyTimeoutMs < 0) {
+      throw new IllegalArgumentException("busyTimeoutMs must be >= 0, got " + busyTimeoutMs);
+    }
+    Path dir = dataDir.toAbsolutePath().normalize();
+    try {
+      if (Files.exists(dir) && !Files.isDirectory(dir)) {
+        throw new StoreException(
+            "data directory " + dir + " exists and is not a directory", false, null);
+      }
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new StoreException(
+          "cannot create data directory " + dir + ": " + e.getMessage(), false, e);
+    }
+    if (!Files.isWritable(dir)) {
+      throw new StoreException("data directory " + dir + " is not writable", false, null);
+    }
+    Path file = dir.resolve(FILE_NAME);
+
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    config.setBusyTimeout(busyTimeoutMs);
+    config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    config.enforceForeignKeys(true);
+    config.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
+    SQLiteDataSource sqlite = new SQLiteDataSource(config);
+    sqlite.setUrl("jdbc:sqlite:" + file);
+
+    HikariConfig hikari = new HikariConfig();
+    hikari.setDataSource(sqlite);
+    hikari.setPoolName("attune-sqlite");
+    hikari.setMaximumPoolSize(4);
+    hikari.setMinimumIdle(1);
+    hikari.setInitializationFailTimeout(-1);
+    HikariDataSource pool = new HikariDataSource(hikari);
+    try {
+      Flyway.configure()
+          .dataSource(pool)
+          .locations("classpath:db/sqlite")
+          .table("attune_schema_history")
+          .load()
+          .migrate();
+    } catch (FlywayException e) {
+      pool.close();
+      Throwable cause = e.getCause() instanceof SQLException sql ? sql : e;
+      throw new StoreException(
+          "cannot open the database " + file + ": " + rootMessage(cause), isBusy(cause), e);
+    }
+    return new SqliteStore(file, busyTimeoutMs, pool);
+  }
+
+  /** The database file. */
+  public Path file() {
+    return file;
+  }
+
+  // ---- users ----
+
+  @Override
+  public Optional<UserRecord> findUser(TenantId tenant, UserId user) {
+    return read(
+        "find user",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT org_id, profile, created_at, updated_at FROM users"
+                      + " WHERE tenant_id = ? AND user_id = ?")) {
+            ps.setString(1, tenant.value());
+            ps.setString(2, user.value());
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return Optional.empty();
+              }
+              String org = rs.getString(1);
+              return Optional.of(
+                  new UserRecord(
+                      user,
+                      org == null ? null : new OrgId(org),
+                      Codec.userProfile(rs.getString(2)),
+                      Codec.instant(rs.getLong(3)),
+                      Codec.instant(rs.getLong(4))));
+            }
+          }
+        });
+  }
+
+  @Override
+  public List<UserId> users(TenantId tenant, @Nullable UserId after, int limit) {
+    return read(
+        "list users",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT user_id FROM users WHERE tenant_id = ? AND user_id > ?"
+                      + " ORDER BY user_id LIMIT ?")) {
+            ps.setString(1, tenant.value());
+            ps.setString(2, after == null ? "" : after.value());
+            ps.setInt(3, limit);
+            List<UserId> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(new UserId(rs.getString(1)));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  // ---- memories ----
+
+  @Override
+  public List<Memory> memories(TenantId tenant, UserId user, MemoryQuery query) {
+    String statuses =
+        query.statuses().stream().map(s -> "'" + s.name() + "'").collect(Collectors.joining(","));
+    String categories =
+        query.categories().isEmpty()
+            ? ""
+            : " AND category IN ("
+                + query.categories().stream()
+                    .map(k -> "'" + k.name() + "'")
+                    .collect(Collectors.joining(","))
+                + ")";
+    String sql =
+        "SELECT "
+            + MEMORY_COLUMNS
+            + " FROM memories WHERE tenant_id = ? AND user_id = ?"
+            + " AND status IN ("
+            + statuses
+            + ")"
+            + categories
+            + " ORDER BY created_at DESC, memory_id DESC LIMIT ? OFFSET ?";
+    return read(
+        "list memories",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, tenant.value());
+            ps.setString(2, user.value());
+            ps.setInt(3, query.limit());
+            ps.setInt(4, query.offset());
+            List<Memory> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(memory(user, rs));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  @Override
+  public Optional<Memory> findMemory(TenantId tenant, UserId user, MemoryId id) {
+    return read(
+        "find memory",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT "
+                      + MEMORY_COLUMNS
+                      + " FROM memories"
+                      + " WHERE tenant_id = ? AND user_id = ? AND memory_id = ?")) {
+            ps.setString(1, tenant.value());
+            ps.setString(2, user.value());
+            ps.setString(3, id.value());
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(memory(user, rs)) : Optional.empty();
+            }
+          }
+        });
+  }
+
+  private static Memory memory(UserId user, ResultSet rs) throws SQLException {
+    Long validTo = nullableLong(rs, 9);
+    Long supersededAt = nullableLong(rs, 12);
+    String supersededBy = rs.getString(13);
+    String model = rs.getString(17);
+    float[] vector = Codec.vector(rs.getBytes(18));
+    return new Memory(
+        new MemoryId(rs.getString(1)),
+        user,
+        rs.getString(2),
+        Category.valueOf(rs.getString(3)),
+        rs.getString(4),
+        rs.getDouble(5),
+        new Provenance(Origin.valueOf(rs.getString(6)), Codec.sources(rs.getString(7))),
+        Codec.instant(rs.getLong(8)),
+        validTo == null ? null : Codec.instant(validTo),
+        Codec.instant(rs.getLong(10)),
+        Codec.instant(rs.getLong(11)),
+        supersededAt == null ? null : Codec.instant(supersededAt),
+        supersededBy == null ? null : new MemoryId(supersededBy),
+        MemoryStatus.valueOf(rs.getString(14)),
+        rs.getInt(15) != 0,
+        Codec.instant(rs.getLong(16)),
+        model == null || vector == null ? null : new Embedding(model, vector));
+  }
+
+  // ---- episodes ----
+
+  @Override
+  public List<Episode> episodes(TenantId tenant, UserId user, EpisodeQuery query) {
+    String session = query.sessionId() == null ? "" : " AND session_id = ?";
+    String sql =
+        "SELECT "
+            + EPISODE_COLUMNS
+            + " FROM (SELECT seq, "
+            + EPISODE_COLUMNS
+            + " FROM episodes"
+            + " WHERE tenant_id = ? AND user_id = ?"
+            + session
+            + " ORDER BY ts DESC, seq DESC LIMIT ?) ORDER BY ts, seq";
+    return read(
+        "list episodes",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setString(i++, tenant.value());
+            ps.setString(i++, user.value());
+            if (query.sessionId() != null) {
+              ps.setString(i++, query.sessionId());
+            }
+            ps.setInt(i, query.limit());
+            List<Episode> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                String model = rs.getString(7);
+                float[] vector = Codec.vector(rs.getBytes(8));
+                out.add(
+                    new Episode(
+                        rs.getString(1),
+                        user,
+                        Role.valueOf(rs.getString(2)),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        Codec.instant(rs.getLong(6)),
+                        model == null || vector == null ? null : new Embedding(model, vector)));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  @Override
+  public Set<String> knownMessageIds(TenantId tenant, UserId user, Collection<String> messageIds) {
+    if (messageIds.isEmpty()) {
+      return Set.of();
+    }
+    List<String> ids = List.copyOf(messageIds);
+    return read(
+        "find messages",
+        c -> {
+          Set<String> known = new HashSet<>();
+          for (int from = 0; from < ids.size(); from += 500) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+            String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT message_id FROM episodes WHERE tenant_id = ? AND user_id = ?"
+                        + " AND message_id IN ("
+                        + marks
+                        + ")")) {
+              ps.setString(1, tenant.value());
+              ps.setString(2, user.value());
+              for (int i = 0; i < chunk.size(); i++) {
+                ps.setString(3 + i, chunk.get(i));
+              }
+              try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  known.add(rs.getString(1));
+                }
+              }
+            }
+          }
+          return known;
+        });
+  }
+
+  // ---- history ----
+
+  @Override
+  public List<MemoryChange> history(TenantId tenant, UserId user, MemoryId id) {
+    return read(
+        "read history",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT at, kind, actor, before_text, after_text, related_id, message_ids"
+                      + " FROM memory_history WHERE tenant_id = ? AND user_id = ? AND memory_id = ?"
+                      + " ORDER BY seq")) {
+            ps.setString(1, tenant.value());
+            ps.setString(2, user.value());
+            ps.setString(3, id.value());
+            List<MemoryChange> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                String related = rs.getString(6);
+                out.add(
+                    new MemoryChange(
+                        id,
+                        Codec.instant(rs.getLong(1)),
+                        ChangeKind.valueOf(rs.getString(2)),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        related == null ? null : new MemoryId(related),
+                        Codec.strings(rs.getString(7))));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  // ---- writes ----
+
+  @Override
+  public void write(TenantId tenant, UserId user, UserWrite write) {
+    transaction(
+        "write",
+        c -> {
+          if (write.user() != null) {
+            UserRecord u = write.user();
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "INSERT INTO users (tenant_id, user_id, org_id, profile, created_at, updated_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, user_id) DO UPDATE SET"
+                        + " org_id = excluded.org_id, profile = excluded.profile,"
+                        + " updated_at = excluded.updated_at")) {
+              ps.setString(1, tenant.value());
+              ps.setString(2, user.value());
+              ps.setString(3, u.org() == null ? null : u.org().value());
+              ps.setString(4, Codec.json(u.profile()));
+              ps.setLong(5, Codec.micros(u.createdAt()));
+              ps.setLong(6, Codec.micros(u.updatedAt()));
+              ps.executeUpdate();
+            }
+          } else {
+            touchUser(c, tenant, user, write.at());
+          }
+          if (!write.episodes().isEmpty()) {
+            upsertEpisodes(c, tenant, user, write.episodes());
+          }
+          if (!write.memories().isEmpty()) {
+            upsertMemories(c, tenant, user, write.memories());
+          }
+          if (!write.changes().isEmpty()) {
+            appendHistory(c, tenant, user, write.changes());
+          }
+          return null;
+        });
+  }
+
+  /** Creates a bare user row if missing, else advances its update time. */
+  private static void touchUser(Connection c, TenantId tenant, UserId user, Instant now)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO users (tenant_id, user_id, org_id, profile, created_at, updated_at)"
+                + " VALUES (?, ?, NULL, ?, ?, ?) ON CONFLICT (tenant_id, user_id) DO UPDATE SET"
+                + " updated_at = excluded.updated_at")) {
+      ps.setString(1, tenant.value());
+      ps.setString(2, user.value());
+      ps.setString(3, Codec.json(dev.attune.core.model.UserProfile.empty()));
+      ps.setLong(4, Codec.micros(now));
+      ps.setLong(5, Codec.micros(now));
+      ps.executeUpdate();
+    }
+  }
+
+  private static void upsertEpisodes(
+      Connection c, TenantId tenant, UserId user, List<Episode> episodes) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO episodes (tenant_id, user_id, "
+                + EPISODE_COLUMNS
+                + ")"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (tenant_id, user_id, message_id) DO UPDATE SET"
+                + " role = excluded.role, speaker = excluded.speaker, content = excluded.content,"
+                + " session_id = excluded.session_id, ts = excluded.ts,"
+                + " embedding_model = excluded.embedding_model, embedding = excluded.embedding")) {
+      for (Episode e : episodes) {
+        checkOwner(user, e.user());
+        ps.setString(1, tenant.value());
+        ps.setString(2, user.value());
+        ps.setString(3, e.messageId());
+        ps.setString(4, e.role().name());
+        ps.setString(5, e.speaker());
+        ps.setString(6, e.content());
+        ps.setString(7, e.sessionId());
+        ps.setLong(8, Codec.micros(e.timestamp()));
+        ps.setString(9, e.embedding() == null ? null : e.embedding().model());
+        ps.setBytes(10, e.embedding() == null ? null : Codec.vector(e.embedding().vector()));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static void upsertMemories(
+      Connection c, TenantId tenant, UserId user, List<Memory> memories) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO memories (tenant_id, user_id, "
+                + MEMORY_COLUMNS
+                + ")"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (tenant_id, user_id, memory_id) DO UPDATE SET"
+                + " text = excluded.text, category = excluded.category, slot = excluded.slot,"
+                + " confidence = excluded.confidence, origin = excluded.origin,"
+                + " sources = excluded.sources, valid_from = excluded.valid_from,"
+                + " valid_to = excluded.valid_to, updated_at = excluded.updated_at,"
+                + " superseded_at = excluded.superseded_at, superseded_by = excluded.superseded_by,"
+                + " status = excluded.status, pinned = excluded.pinned,"
+                + " last_confirmed_at = excluded.last_confirmed_at,"
+                + " embedding_model = excluded.embedding_model, embedding = excluded.embedding")) {
+      for (Memory m : memories) {
+        checkOwner(user, m.user());
+        int i = 1;
+        ps.setString(i++, tenant.value());
+        ps.setString(i++, user.value());
+        ps.setString(i++, m.id().value());
+        ps.setString(i++, m.text());
+        ps.setString(i++, m.category().name());
+        ps.setString(i++, m.slot());
+        ps.setDouble(i++, m.confidence());
+        ps.setString(i++, m.provenance().origin().name());
+        ps.setString(i++, Codec.json(m.provenance().sources()));
+        ps.setLong(i++, Codec.micros(m.validFrom()));
+        setLong(ps, i++, Codec.microsOrNull(m.validTo()));
+        ps.setLong(i++, Codec.micros(m.createdAt()));
+        ps.setLong(i++, Codec.micros(m.updatedAt()));
+        setLong(ps, i++, Codec.microsOrNull(m.supersededAt()));
+        ps.setString(i++, m.supersededBy() == null ? null : m.supersededBy().value());
+        ps.setString(i++, m.status().name());
+        ps.setInt(i++, m.pinned() ? 1 : 0);
+        ps.setLong(i++, Codec.micros(m.lastConfirmedAt()));
+        ps.setString(i++, m.embedding() == null ? null : m.embedding().model());
+        ps.setBytes(i, m.embedding() == null ? null : Codec.vector(m.embedding().vector()));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static void appendHistory(
+      Connection c, TenantId tenant, UserId user, List<MemoryChange> changes) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO memory_history (tenant_id, user_id, memory_id, at, kind, actor,"
+                + " before_text, after_text, related_id, message_ids)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (MemoryChange ch : changes) {
+        ps.setString(1, tenant.value());
+        ps.setString(2, user.value());
+        ps.setString(3, ch.memory().value());
+        ps.setLong(4, Codec.micros(ch.at()));
+        ps.setString(5, ch.kind().name());
+        ps.setString(6, ch.actor());
+        ps.setString(7, ch.before());
+        ps.setString(8, ch.after());
+        ps.setString(9, ch.related() == null ? null : ch.related().value());
+        ps.setString(10, Codec.json(ch.messageIds()));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** A write for one user must only carry that user's records. */
+  private static void checkOwner(UserId user, UserId owner) {
+    if (!user.equals(owner)) {
+      throw new IllegalArgumentException(
+          "a write for user " + user + " carries a record of " + owner);
+    }
+  }
+
+  @Override
+  public boolean forget(TenantId tenant, UserId user) {
+    boolean existed =
+        transaction(
+            "forget user",
+            c -> {
+              int rows = 0;
+              for (String table : List.of("memory_history", "memories", "episodes", "users")) {
+                try (PreparedStatement ps =
+                    c.prepareStatement(
+                        "DELETE FROM " + table + " WHERE tenant_id = ? AND user_id = ?")) {
+                  ps.setString(1, tenant.value());
+                  ps.setString(2, user.value());
+                  rows += ps.executeUpdate();
+                }
+              }
+              return rows > 0;
+            });
+    checkpoint();
+    return existed;
+  }
+
+  /**
+   * Moves the WAL into the database file and truncates it, so deleted text does not linger in old
+   * WAL frames. Best effort: a concurrent reader can keep the WAL alive until the next checkpoint.
+   */
+  private void checkpoint() {
+    writeLock.lock();
+    try (Connection c = pool.getConnection();
+        Statement st = c.createStatement()) {
+      st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch (SQLException e) {
+      // The deletion itself is committed; a later checkpoint will finish the job.
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  // ---- orgs ----
+
+  @Override
+  public Optional<OrgProfile> findOrg(TenantId tenant, OrgId org) {
+    return read(
+        "find org",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT profile FROM orgs WHERE tenant_id = ? AND org_id = ?")) {
+            ps.setString(1, tenant.value());
+            ps.setString(2, org.value());
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(Codec.orgProfile(rs.getString(1))) : Optional.empty();
+            }
+          }
+        });
+  }
+
+  @Override
+  public void putOrg(TenantId tenant, OrgId org, OrgProfile profile) {
+    transaction(
+        "save org",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO orgs (tenant_id, org_id, profile, updated_at) VALUES (?, ?, ?, ?)"
+                      + " ON CONFLICT (tenant_id, org_id) DO UPDATE SET profile = excluded.profile,"
+                      + " updated_at = excluded.updated_at")) {
+            ps.setString(1, tenant.value());
+            ps.setString(2, org.value());
+            ps.setString(3, Codec.json(profile));
+            ps.setLong(4, Codec.micros(Instant.now()));
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public boolean deleteOrg(TenantId tenant, OrgId org) {
+    return transaction(
+        "delete org",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM orgs WHERE tenant_id = ? AND org_id = ?")) {
+            ps.setString(1, tenant.value());
+            ps.setString(2, org.value());
+            return ps.executeUpdate() > 0;
+          }
+        });
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  @Override
+  public String toString() {
+    return "SqliteStore[" + file + "]";
+  }
+
+  // ---- plumbing ----
+
+  @FunctionalInterface
+  private interface Sql<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private <T> T read(String what, Sql<T> sql) {
+    try (Connection c = pool.getConnection()) {
+      return sql.run(c);
+    } catch (SQLException e) {
+      throw failure(what, e);
+    }
+  }
+
+  private <T> T transaction(String what, Sql<T> sql) {
+    writeLock.lock();
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = sql.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollback(c);
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw failure(what, e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private static void rollback(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // The connection is broken; the pool will discard it and SQLite has rolled back.
+    }
+  }
+
+  private StoreException failure(String what, SQLException e) {
+    String reason;
+    boolean retryable = false;
+    if (isBusy(e)) {
+      reason =
+          "the database is locked by another writer and stayed locked for "
+              + busyTimeoutMs
+              + " ms; nothing was written";
+      retryable = true;
+    } else if (code(e) == SQLiteErrorCode.SQLITE_READONLY) {
+      reason =
+          "the database is read-only (check the permissions of " + file + "); nothing was written";
+    } else if (code(e) == SQLiteErrorCode.SQLITE_FULL) {
+      reason = "the disk is full; nothing was written";
+    } else if (code(e) == SQLiteErrorCode.SQLITE_CANTOPEN) {
+      reason = "cannot open " + file;
+    } else {
+      reason = rootMessage(e);
+    }
+    return new StoreException(what + " failed: " + reason, retryable, e);
+  }
+
+  private static boolean isBusy(Throwable e) {
+    SQLiteErrorCode code = code(e);
+    return code != null
+        && (code.name().startsWith("SQLITE_BUSY") || code.name().startsWith("SQLITE_LOCKED"));
+  }
+
+  private static @Nullable SQLiteErrorCode code(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLiteException s) {
+        return s.getResultCode();
+      }
+    }
+    return null;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage();
+    return m == null ? t.getClass().getSimpleName() : m;
+  }
+
+  private static @Nullable Long nullableLong(ResultSet rs, int column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? null : v;
+  }
+
+  private static void setLong(PreparedStatement ps, int i, @Nullable Long v) throws SQLException {
+    if (v == null) {
+      ps.setNull(i, Types.INTEGER);
+    } else {
+      ps.setLong(i, v);
+    }
+  }
+}

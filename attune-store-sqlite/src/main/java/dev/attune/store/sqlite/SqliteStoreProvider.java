@@ -1,0 +1,18 @@
+package dev.attune.store.sqlite;
+
+import dev.attune.core.port.MemoryStore;
+import dev.attune.core.port.StoreProvider;
+import java.nio.file.Path;
+
+/** Opens a {@link SqliteStore} for any location that is a directory path rather than a URL. */
+public final class SqliteStoreProvider implements StoreProvider {
+  @Override
+  public boolean accepts(String location) {
+    return !location.startsWith("jdbc:") && !location.contains("://");
+  }
+
+  @Override
+  public MemoryStore open(String location) {
+    return SqliteStore.open(Path.of(location));
+  }
+}
