@@ -29,8 +29,9 @@ import org.jspecify.annotations.Nullable;
  * @param modelContextWindow the model's context window in tokens; when set, the budget shrinks so
  *     that the conversation and an answer still fit
  * @param categories only memories of these categories; empty for all
- * @param from only items about moments at or after this
- * @param to only items about moments at or before this
+ * @param from only items placed at or after this: a memory by when it became true (an event by when
+ *     it happened), a message by when it was written
+ * @param to only items placed at or before this
  * @param limit how many retrieved items (facts and past messages) to consider, 1..500; default 50
  * @param timeout how long retrieval may take before a degraded pack (profile and org only) is
  *     returned; null to wait

@@ -16,6 +16,7 @@ import dev.attune.core.model.SourceRef;
 import dev.attune.core.model.UserProfile;
 import dev.attune.core.port.TokenCounter;
 import dev.attune.core.retrieval.Hit;
+import dev.attune.core.retrieval.Retriever;
 import dev.attune.core.retrieval.WorkingSet;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -294,10 +295,7 @@ public final class ContextAssembler {
       if (!request.categories().isEmpty() && !request.categories().contains(m.category())) {
         return false;
       }
-      if (request.to() != null && m.validFrom().isAfter(request.to())) {
-        return false;
-      }
-      return request.from() == null || m.validTo() == null || !m.validTo().isBefore(request.from());
+      return Retriever.inRange(m.validFrom(), request.from(), request.to());
     }
 
     List<Cand> profile() {

@@ -53,7 +53,7 @@ final class Inert {
 
   /** A display name: one line, no quotes or markup, at most 64 characters. */
   static String name(String name) {
-    String clean = oneLine(name).replaceAll("[\"\\\\`*_#<>\\[\\]]", "");
+    String clean = oneLine(oneLine(name).replaceAll("[\"\\\\`*_#<>\\[\\]]", " "));
     return clean.length() <= 64 ? clean : clean.substring(0, 64);
   }
 }

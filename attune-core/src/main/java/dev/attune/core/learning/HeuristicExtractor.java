@@ -49,13 +49,20 @@ public final class HeuristicExtractor implements Extractor {
   @Override
   public List<Candidate> extract(ExtractionRequest request) {
     List<Candidate> out = new ArrayList<>();
+    String userName = request.userName();
     for (Episode e : request.messages()) {
       if (e.role() != Role.USER) {
         continue;
       }
-      String subject = subject(e, request.userName());
       for (String sentence : SENTENCES.split(e.content())) {
-        extractSentence(sentence.strip(), subject, e.messageId(), out);
+        int before = out.size();
+        extractSentence(sentence.strip(), subject(e, userName), e.messageId(), out);
+        // A user who just told us their name is called by it in what follows.
+        for (Candidate c : out.subList(before, out.size())) {
+          if ("name".equals(c.slot()) && userName == null && e.speaker() == null) {
+            userName = c.value();
+          }
+        }
       }
     }
     return out;

@@ -108,7 +108,7 @@ final class Phrasing {
           "were");
 
   private static final Pattern MY =
-      Pattern.compile("\\b([Mm]y|[Mm]ine|[Mm]yself|[Mm]e|I'm|I've|I'll|I'd|I)\\b");
+      Pattern.compile("\\b([Mm]y|[Mm]ine|[Mm]yself|[Mm]e|[Oo]ur|[Oo]urs|I'm|I've|I'll|I'd|I)\\b");
 
   private Phrasing() {}
 
@@ -148,6 +148,8 @@ final class Phrasing {
       String replacement =
           switch (word.toLowerCase(Locale.ROOT)) {
             case "my" -> possessive;
+            case "our" -> "their";
+            case "ours" -> "theirs";
             case "mine" -> possessive.endsWith("'s") ? possessive : "theirs";
             case "myself" -> "themselves";
             case "me" -> "them";

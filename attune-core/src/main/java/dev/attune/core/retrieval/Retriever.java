@@ -1,6 +1,5 @@
 package dev.attune.core.retrieval;
 
-import dev.attune.core.model.Episode;
 import dev.attune.core.model.Memory;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hybrid retrieval over a working set: BM25 and cosine rankings, fused, then weighed by recency and
@@ -95,17 +95,17 @@ public final class Retriever {
       if (!q.categories().isEmpty() && !q.categories().contains(m.category())) {
         return false;
       }
-      if (q.to() != null && m.validFrom().isAfter(q.to())) {
-        return false;
-      }
-      return q.from() == null || m.validTo() == null || !m.validTo().isBefore(q.from());
+      return inRange(m.validFrom(), q.from(), q.to());
     }
-    if (!q.categories().isEmpty()) {
-      return false;
-    }
-    Episode e = ws.episodeAt(d);
-    return (q.from() == null || !e.timestamp().isBefore(q.from()))
-        && (q.to() == null || !e.timestamp().isAfter(q.to()));
+    return q.categories().isEmpty() && inRange(ws.episodeAt(d).timestamp(), q.from(), q.to());
+  }
+
+  /**
+   * True if {@code t} lies within [from, to] (either bound may be open). A memory is placed in time
+   * by when it became true (an event by when it happened), an episode by when it was written.
+   */
+  public static boolean inRange(Instant t, @Nullable Instant from, @Nullable Instant to) {
+    return (from == null || !t.isBefore(from)) && (to == null || !t.isAfter(to));
   }
 
   /** Adds weight / (k + rank) for the top {@code depth} positive scores, rank counted from 1. */

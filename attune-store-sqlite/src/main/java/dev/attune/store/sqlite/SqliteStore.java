@@ -124,6 +124,14 @@ public final class SqliteStore implements MemoryStore {
     config.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
     SQLiteDataSource sqlite = new SQLiteDataSource(config);
     sqlite.setUrl("jdbc:sqlite:" + file);
+    // Fail fast with SQLite's own reason (not a pool timeout) when the file cannot be used.
+    try (Connection probe = sqlite.getConnection();
+        Statement st = probe.createStatement()) {
+      st.execute("PRAGMA schema_version");
+    } catch (SQLException e) {
+      throw new StoreException(
+          "cannot open the database " + file + ": " + rootMessage(e), isBusy(e), e);
+    }
 
     HikariConfig hikari = new HikariConfig();
     hikari.setDataSource(sqlite);
@@ -695,16 +703,23 @@ public final class SqliteStore implements MemoryStore {
   private <T> T transaction(String what, Sql<T> sql) {
     writeLock.lock();
     try (Connection c = pool.getConnection()) {
-      c.setAutoCommit(false);
+      boolean clean = false;
       try {
+        c.setAutoCommit(false);
         T result = sql.run(c);
         c.commit();
+        clean = true;
         return result;
       } catch (SQLException | RuntimeException e) {
         rollback(c);
         throw e;
       } finally {
-        c.setAutoCommit(true);
+        if (clean) {
+          c.setAutoCommit(true);
+        } else {
+          // A failed BEGIN or COMMIT leaves the connection's state uncertain: retire it.
+          pool.evictConnection(c);
+        }
       }
     } catch (SQLException e) {
       throw failure(what, e);
@@ -717,7 +732,8 @@ public final class SqliteStore implements MemoryStore {
     try {
       c.rollback();
     } catch (SQLException ignored) {
-      // The connection is broken; the pool will discard it and SQLite has rolled back.
+      // Nothing to roll back (the transaction never began) or the connection is broken; either
+      // way SQLite has not committed anything, and the connection is evicted.
     }
   }
 

@@ -1,0 +1,62 @@
+package dev.attune.server.cli;
+
+import dev.attune.core.AttuneException;
+import dev.attune.core.InvalidRequestException;
+import dev.attune.core.NotFoundException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code attune}: the command line. Exit codes: 0 done, 1 failed, 2 bad input, 3 not found. */
+@Command(
+    name = "attune",
+    mixinStandardHelpOptions = true,
+    versionProvider = AttuneCli.Version.class,
+    description = "Attune: the personalization layer for AI applications.",
+    subcommands = {
+      ObserveCommand.class,
+      ContextCommand.class,
+      MemoriesCommand.class,
+      ForgetCommand.class,
+      ReindexCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class AttuneCli {
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs a command line with the given output streams; returns the exit code. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new AttuneCli());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          PrintWriter w = commandLine.getErr();
+          if (e instanceof InvalidRequestException bad) {
+            w.println("error: " + bad.getMessage());
+            return 2;
+          }
+          if (e instanceof NotFoundException missing) {
+            w.println("error: " + missing.getMessage());
+            return 3;
+          }
+          if (e instanceof AttuneException | e instanceof IllegalStateException) {
+            w.println("error: " + e.getMessage());
+            return 1;
+          }
+          throw e;
+        });
+    return cli.execute(args);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = AttuneCli.class.getPackage().getImplementationVersion();
+      return new String[] {"attune " + (v == null ? "development build" : v)};
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package dev.attune.server.cli;
+
+import dev.attune.core.Attune;
+import dev.attune.core.InvalidRequestException;
+import dev.attune.core.ObserveResult;
+import dev.attune.core.model.Memory;
+import dev.attune.core.model.OrgId;
+import dev.attune.core.model.UserId;
+import dev.attune.server.wire.Json;
+import dev.attune.server.wire.ObserveFile;
+import dev.attune.server.wire.Views;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "observe",
+    description = {
+      "Store a conversation's messages and learn from them.",
+      "FILE holds {\"messages\": [{\"role\", \"content\", \"id\"?, \"timestamp\"?, \"name\"?}],"
+          + " \"session_id\"?}; '-' reads standard input."
+    })
+final class ObserveCommand implements Callable<Integer> {
+  @Mixin EngineOptions engine;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--user", required = true, paramLabel = "U", description = "User id.")
+  String user;
+
+  @Option(
+      names = "--file",
+      required = true,
+      paramLabel = "FILE",
+      description = "Messages file (JSON).")
+  String file;
+
+  @Option(names = "--org", paramLabel = "O", description = "Org the user belongs to.")
+  String org;
+
+  @Option(names = "--session", paramLabel = "S", description = "Session id (overrides the file's).")
+  String session;
+
+  @Option(names = "--json", description = "Print the result as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    String text = read(file);
+    ObserveFile input = Json.read(text, ObserveFile.class, "file " + file);
+    UserId userId = UserId.of(user);
+    var messages = input.toMessages();
+    String sessionId = session != null ? session : input.sessionId();
+    try (Attune attune = engine.open()) {
+      ObserveResult r =
+          attune.observe(
+              engine.tenant(), userId, org == null ? null : OrgId.of(org), sessionId, messages);
+      var out = spec.commandLine().getOut();
+      if (json) {
+        out.println(
+            Json.writePretty(
+                Map.of(
+                    "stored", r.stored(),
+                    "duplicates", r.duplicates(),
+                    "added", views(r.added()),
+                    "reinforced", views(r.reinforced()),
+                    "superseded", views(r.superseded()))));
+      } else {
+        out.printf(
+            "stored %d message(s)%s; memories: %d added, %d reinforced, %d superseded%n",
+            r.stored(),
+            r.duplicates() > 0 ? " (" + r.duplicates() + " already stored)" : "",
+            r.added().size(),
+            r.reinforced().size(),
+            r.superseded().size());
+        r.added()
+            .forEach(m -> out.println("  + " + m.text() + " [" + m.category().wireName() + "]"));
+        r.superseded().forEach(m -> out.println("  ~ " + m.text() + " (superseded)"));
+      }
+    }
+    return 0;
+  }
+
+  private static List<Views.MemoryView> views(List<Memory> memories) {
+    return memories.stream().map(Views.MemoryView::of).toList();
+  }
+
+  static String read(String file) throws IOException {
+    if (file.equals("-")) {
+      return new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    Path path = Path.of(file);
+    if (!Files.isRegularFile(path)) {
+      throw new InvalidRequestException(
+          "file", "file " + file + " does not exist or is not a file");
+    }
+    return Files.readString(path, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,167 @@
+package dev.attune.server.wire;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.cfg.EnumFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.attune.core.InvalidRequestException;
+import java.util.List;
+
+/** The one JSON configuration: snake_case, lower-case enums, ISO-8601 times, strict input. */
+public final class Json {
+  /** Strict: unknown fields and wrong types are errors, never silently dropped or coerced. */
+  public static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .configure(EnumFeature.WRITE_ENUMS_TO_LOWERCASE, true)
+          .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .build();
+
+  static {
+    // "42" is not a number and 42 is not a string: no silent coercion between scalars.
+    MAPPER
+        .coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+    MAPPER
+        .coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+    MAPPER
+        .coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    MAPPER
+        .coercionConfigFor(LogicalType.Integer)
+        .setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+    MAPPER
+        .coercionConfigFor(LogicalType.Integer)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+    MAPPER
+        .coercionConfigFor(LogicalType.Boolean)
+        .setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+    MAPPER
+        .coercionConfigFor(LogicalType.Boolean)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+    MAPPER
+        .getFactory()
+        .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+  }
+
+  private Json() {}
+
+  /** Reads {@code json} as {@code type}, or throws an error that names the field (and line). */
+  public static <T> T read(String json, Class<T> type, String source) {
+    try {
+      T value = MAPPER.readValue(json, type);
+      if (value == null) {
+        throw new InvalidRequestException("body", source + " must be a JSON object, not null");
+      }
+      return value;
+    } catch (JsonProcessingException e) {
+      throw describe(e, source);
+    }
+  }
+
+  public static String write(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  public static String writePretty(Object value) {
+    try {
+      return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  /** A JSON error as an {@link InvalidRequestException} naming the field path and the line. */
+  public static InvalidRequestException describe(JsonProcessingException e, String source) {
+    // Syntax errors can arrive wrapped in a mapping error; report them as syntax errors.
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StreamReadException syntax) {
+        e = syntax;
+        break;
+      }
+    }
+    String where =
+        e.getLocation() != null && e.getLocation().getLineNr() > 0
+            ? " (line "
+                + e.getLocation().getLineNr()
+                + ", column "
+                + e.getLocation().getColumnNr()
+                + ")"
+            : "";
+    if (e instanceof UnrecognizedPropertyException u) {
+      String field = path(u.getPath());
+      return new InvalidRequestException(field, source + ": unknown field '" + field + "'" + where);
+    }
+    if (!(e instanceof StreamReadException)
+        && e instanceof JsonMappingException m
+        && !m.getPath().isEmpty()) {
+      String field = path(m.getPath());
+      String problem = m.getOriginalMessage();
+      int cut = problem.indexOf('\n');
+      problem = cut > 0 ? problem.substring(0, cut) : problem;
+      return new InvalidRequestException(
+          field,
+          source
+              + ": field '"
+              + field
+              + "' has the wrong type or value"
+              + where
+              + ": "
+              + simplify(problem));
+    }
+    String problem = e.getOriginalMessage();
+    int cut = problem.indexOf('\n');
+    problem = cut > 0 ? problem.substring(0, cut) : problem;
+    return new InvalidRequestException(
+        "body", source + " is not valid JSON" + where + ": " + simplify(problem));
+  }
+
+  private static String simplify(String problem) {
+    // Jackson names Java types; the caller wrote JSON.
+    return problem
+        .replaceAll("`?java\\.lang\\.String`?", "string")
+        .replaceAll("`?(java\\.lang\\.)?(Integer|int|Long|long)`?", "integer")
+        .replaceAll("`?(java\\.lang\\.)?(Boolean|boolean)`?", "boolean")
+        .replaceAll("`?java\\.util\\.(List|ArrayList)(<[^>]*>)?`?", "array")
+        .replaceAll("`?dev\\.attune\\.[\\w.$]+`?", "object")
+        .replaceAll("Cannot deserialize value of type ", "expected ");
+  }
+
+  static String path(List<JsonMappingException.Reference> refs) {
+    StringBuilder out = new StringBuilder();
+    for (JsonMappingException.Reference r : refs) {
+      if (r.getFieldName() != null) {
+        if (!out.isEmpty()) {
+          out.append('.');
+        }
+        out.append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        out.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return out.isEmpty() ? "body" : out.toString();
+  }
+}
