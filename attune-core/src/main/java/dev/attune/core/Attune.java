@@ -298,7 +298,9 @@ public final class Attune implements AutoCloseable {
           for (int i = 0; i < candidates.size(); i++) {
             candidateVectors.add(embedding(vectors.get(fresh.size() + i)));
           }
-          List<Memory> active = workingSet(tenant, user).memories();
+          // From the store, not the working set: consolidation compares vectors, which working
+          // sets keep only in their dense index.
+          List<Memory> active = store.memories(tenant, user, MemoryQuery.active());
           Consolidator.Outcome outcome =
               consolidator.consolidate(
                   user,

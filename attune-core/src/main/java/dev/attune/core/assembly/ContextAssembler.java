@@ -24,12 +24,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -128,7 +128,7 @@ public final class ContextAssembler {
     blocks.put(BlockType.PREFERENCES, drafts.preferences());
     if (!degraded) {
       blocks.put(BlockType.SESSION, drafts.session(now));
-      blocks.put(BlockType.MEMORIES, drafts.memories(now));
+      blocks.put(BlockType.MEMORIES, drafts.memories());
       blocks.put(BlockType.HISTORY, drafts.history());
     }
     return fit(blocks, budget, degraded);
@@ -151,6 +151,7 @@ public final class ContextAssembler {
         if (header + c.tokens <= remaining) {
           remaining -= header + c.tokens;
           chosen.computeIfAbsent(type, t -> new ArrayList<>()).add(c);
+          c.chosen = true;
           added.add(c);
           break;
         }
@@ -163,8 +164,9 @@ public final class ContextAssembler {
         continue;
       }
       for (Cand c : blocks.get(type)) {
-        if (c.tokens <= remaining && !included.contains(c)) {
+        if (!c.chosen && c.tokens <= remaining) {
           remaining -= c.tokens;
+          c.chosen = true;
           included.add(c);
           added.add(c);
         }
@@ -263,6 +265,10 @@ public final class ContextAssembler {
   }
 
   private String clip(String text) {
+    if (text.length() <= policy.maxItemTokens()) {
+      // Every token spans at least one character: this text cannot be over the limit.
+      return text;
+    }
     String cut = tokens.truncate(text, policy.maxItemTokens());
     return cut.length() == text.length() ? text : cut + "…";
   }
@@ -273,7 +279,7 @@ public final class ContextAssembler {
   private final class Drafts {
     private final WorkingSet ws;
     private final ContextRequest request;
-    private final Map<Integer, Double> memoryScores = new HashMap<>();
+    private final List<Hit> memoryHits = new ArrayList<>();
     private final List<Hit> episodeHits = new ArrayList<>();
     private final boolean hasQuery;
     private final Set<String> sessionIds = new HashSet<>();
@@ -283,11 +289,7 @@ public final class ContextAssembler {
       this.request = request;
       this.hasQuery = request.query() != null;
       for (Hit hit : hits) {
-        if (hit.memory() != null) {
-          memoryScores.put(hit.doc(), hit.score());
-        } else {
-          episodeHits.add(hit);
-        }
+        (hit.memory() != null ? memoryHits : episodeHits).add(hit);
       }
     }
 
@@ -346,71 +348,75 @@ public final class ContextAssembler {
       }
     }
 
-    /** Memories of a block: retrieved ones first, by score; then the rest by confidence. */
-    private void addMemories(List<Cand> out, java.util.function.Predicate<Category> inBlock) {
-      List<Integer> docs = new ArrayList<>();
+    /**
+     * Memories of a block: retrieved ones first, by score; then the rest by confidence and recency;
+     * at most {@code maxBlockItems}.
+     */
+    private void addMemories(List<Cand> out, Predicate<Category> inBlock) {
       List<Memory> memories = ws.memories();
-      for (int i = 0; i < memories.size(); i++) {
-        Memory m = memories.get(i);
-        if (inBlock.test(m.category()) && admits(m)) {
-          docs.add(ws.memoryDoc(i));
+      boolean[] taken = new boolean[memories.size()];
+      int cap = out.size() + policy.maxBlockItems();
+      // A memory's document number is its index in ws.memories().
+      for (Hit hit : memoryHits) {
+        Memory m = memories.get(hit.doc());
+        if (out.size() < cap && inBlock.test(m.category()) && admits(m)) {
+          taken[hit.doc()] = true;
+          out.add(memoryCand(hit.doc(), m, hit.score(), out.size()));
         }
       }
-      docs.sort(
-          Comparator.comparingDouble((Integer d) -> -memoryScores.getOrDefault(d, -1.0))
-              .thenComparingDouble(d -> -memories.get(d).confidence())
-              .thenComparing(d -> memories.get(d).lastConfirmedAt(), Comparator.reverseOrder()));
-      // A memory's document number is its index in ws.memories().
-      for (int d : docs) {
-        Memory m = memories.get(d);
-        double score = memoryScores.getOrDefault(d, m.confidence() / 100);
-        out.add(memoryCand(d, m, score, out.size()));
+      for (int i : ws.memoriesByConfidence()) {
+        if (out.size() >= cap) {
+          break;
+        }
+        Memory m = memories.get(i);
+        if (!taken[i] && inBlock.test(m.category()) && admits(m)) {
+          out.add(memoryCand(ws.memoryDoc(i), m, m.confidence() / 100, out.size()));
+        }
       }
     }
 
-    List<Cand> memories(Instant now) {
+    List<Cand> memories() {
       List<Cand> out = new ArrayList<>();
       List<Memory> memories = ws.memories();
+      Predicate<Category> isFact = c -> !c.isProfile() && !c.isPreference();
       if (hasQuery) {
-        List<Map.Entry<Integer, Double>> hits = new ArrayList<>(memoryScores.entrySet());
-        hits.sort(Map.Entry.<Integer, Double>comparingByValue().reversed());
-        for (Map.Entry<Integer, Double> hit : hits) {
-          Memory m = memories.get(hit.getKey());
-          if (!m.category().isProfile() && !m.category().isPreference() && admits(m)) {
-            out.add(memoryCand(hit.getKey(), m, hit.getValue(), out.size()));
+        for (Hit hit : memoryHits) {
+          Memory m = memories.get(hit.doc());
+          if (out.size() < policy.maxBlockItems() && isFact.test(m.category()) && admits(m)) {
+            out.add(memoryCand(hit.doc(), m, hit.score(), out.size()));
           }
         }
         return out;
       }
       // Without a query there is no relevance: the most confident, most recently confirmed facts.
-      List<Integer> docs = new ArrayList<>();
-      for (int i = 0; i < memories.size(); i++) {
-        Memory m = memories.get(i);
-        if (!m.category().isProfile() && !m.category().isPreference() && admits(m)) {
-          docs.add(i);
+      int cap = Math.min(policy.queryFreeFacts(), policy.maxBlockItems());
+      for (int i : ws.memoriesByConfidence()) {
+        if (out.size() >= cap) {
+          break;
         }
-      }
-      docs.sort(
-          Comparator.comparingDouble((Integer d) -> -memories.get(d).confidence())
-              .thenComparing(d -> memories.get(d).lastConfirmedAt(), Comparator.reverseOrder()));
-      for (int d : docs.subList(0, Math.min(docs.size(), policy.queryFreeFacts()))) {
-        Memory m = memories.get(d);
-        out.add(memoryCand(ws.memoryDoc(d), m, m.confidence() / 100, out.size()));
+        Memory m = memories.get(i);
+        if (isFact.test(m.category()) && admits(m)) {
+          out.add(memoryCand(ws.memoryDoc(i), m, m.confidence() / 100, out.size()));
+        }
       }
       return out;
     }
 
     private Cand memoryCand(int doc, Memory m, double score, int rank) {
-      String line = "- [" + DATE.format(m.validFrom()) + "] " + Inert.quote(clip(m.text())) + "\n";
-      int count = ws.cachedTokens(doc);
-      if (count == 0) {
-        count = tokens.count(line);
-        ws.cacheTokens(doc, count);
-      }
+      Rendered r =
+          ws.memo(
+              doc,
+              d ->
+                  line(
+                      "- ["
+                          + DATE.format(m.validFrom())
+                          + "] "
+                          + Inert.quote(clip(m.text()))
+                          + "\n"));
       List<SourceRef> sources = m.provenance().sources();
       ContextItem item =
           new ContextItem(m.id().value(), ItemKind.FACT, m.text(), m.category(), score, 0, sources);
-      return new Cand(item, line, count, rank);
+      return new Cand(item, r.line(), r.tokens(), rank);
     }
 
     List<Cand> session(Instant now) {
@@ -471,9 +477,12 @@ public final class ContextAssembler {
         if (covered.contains(e.messageId())) {
           continue;
         }
-        List<Episode> window = window(e);
-        window.forEach(w -> covered.add(w.messageId()));
-        out.add(episodeCand(hit.doc(), e, window, hit.score(), out.size()));
+        if (out.size() >= policy.maxBlockItems()) {
+          break;
+        }
+        Cand c = episodeCand(hit.doc(), e, hit.score(), out.size());
+        c.item.sources().forEach(w -> covered.add(w.messageId()));
+        out.add(c);
       }
       return out;
     }
@@ -497,10 +506,17 @@ public final class ContextAssembler {
       return window;
     }
 
-    private Cand episodeCand(int doc, Episode hit, List<Episode> window, double score, int rank) {
+    /** A past message with its window, rendered once per working set. */
+    private Cand episodeCand(int doc, Episode hit, double score, int rank) {
+      WindowRender r = ws.memo(doc, d -> renderWindow(window(hit)));
+      ContextItem item =
+          new ContextItem(hit.messageId(), ItemKind.EPISODE, r.text(), null, score, 0, r.sources());
+      return new Cand(item, r.line(), r.tokens(), rank);
+    }
+
+    private WindowRender renderWindow(List<Episode> window) {
       StringBuilder line =
-          new StringBuilder("- [").append(DATE_TIME.format(window.get(0).timestamp()));
-      line.append("] ");
+          new StringBuilder("- [").append(DATE_TIME.format(window.get(0).timestamp())).append("] ");
       StringBuilder text = new StringBuilder();
       List<SourceRef> sources = new ArrayList<>(window.size());
       for (int i = 0; i < window.size(); i++) {
@@ -513,17 +529,9 @@ public final class ContextAssembler {
         text.append(e.indexText());
         sources.add(SourceRef.of(e));
       }
-      line.append('\n');
-      String rendered = line.toString();
-      int count = ws.cachedTokens(doc);
-      if (count == 0) {
-        count = tokens.count(rendered);
-        ws.cacheTokens(doc, count);
-      }
-      ContextItem item =
-          new ContextItem(
-              hit.messageId(), ItemKind.EPISODE, text.toString(), null, score, 0, sources);
-      return new Cand(item, rendered, count, rank);
+      String rendered = line.append('\n').toString();
+      return new WindowRender(
+          rendered, tokens.count(rendered), text.toString(), List.copyOf(sources));
     }
 
     private String utterance(Episode e) {
@@ -535,12 +543,21 @@ public final class ContextAssembler {
     }
   }
 
+  private record Rendered(String line, int tokens) {}
+
+  private record WindowRender(String line, int tokens, String text, List<SourceRef> sources) {}
+
+  private Rendered line(String line) {
+    return new Rendered(line, tokens.count(line));
+  }
+
   /** A candidate item: its pack entry (tokens filled at render), rendered line and line tokens. */
   private static final class Cand {
     final ContextItem item;
     final String line;
     final int tokens;
     final long renderKey;
+    boolean chosen;
 
     Cand(ContextItem item, String line, int tokens, long renderKey) {
       this.item = item;

@@ -3,10 +3,8 @@ package dev.attune.core.retrieval;
 import dev.attune.core.model.Memory;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -65,21 +63,18 @@ public final class Retriever {
       }
     }
 
-    PriorityQueue<Hit> best = new PriorityQueue<>(Comparator.comparingDouble(Hit::score));
+    TopK best = new TopK(limit);
     for (int d = 0; d < n; d++) {
-      if (fused[d] <= 0) {
-        continue;
-      }
-      double score = fused[d] * weight(ws, d, now);
-      if (best.size() < limit) {
-        best.add(hit(ws, d, score));
-      } else if (score > best.peek().score()) {
-        best.poll();
-        best.add(hit(ws, d, score));
+      if (fused[d] > 0) {
+        fused[d] *= weight(ws, d, now);
+        best.offer(fused[d], d);
       }
     }
-    List<Hit> hits = new ArrayList<>(best);
-    hits.sort(Comparator.comparingDouble(Hit::score).reversed().thenComparingInt(Hit::doc));
+    int[] docs = best.docsBestFirst();
+    List<Hit> hits = new ArrayList<>(docs.length);
+    for (int d : docs) {
+      hits.add(hit(ws, d, fused[d]));
+    }
     return hits;
   }
 
@@ -110,24 +105,15 @@ public final class Retriever {
 
   /** Adds weight / (k + rank) for the top {@code depth} positive scores, rank counted from 1. */
   private void addRanks(float[] scores, boolean[] allowed, int depth, double w, double[] out) {
-    PriorityQueue<Integer> top =
-        new PriorityQueue<>(Comparator.comparingDouble((Integer d) -> scores[d]));
+    TopK top = new TopK(depth);
     for (int d = 0; d < scores.length; d++) {
-      if (!allowed[d] || scores[d] <= 0) {
-        continue;
-      }
-      if (top.size() < depth) {
-        top.add(d);
-      } else if (scores[d] > scores[top.peek()]) {
-        top.poll();
-        top.add(d);
+      if (allowed[d] && scores[d] > 0) {
+        top.offer(scores[d], d);
       }
     }
-    List<Integer> ranked = new ArrayList<>(top);
-    ranked.sort(
-        Comparator.comparingDouble((Integer d) -> scores[d]).reversed().thenComparing(d -> d));
-    for (int rank = 0; rank < ranked.size(); rank++) {
-      out[ranked.get(rank)] += w / (policy.rrfK() + rank + 1);
+    int[] ranked = top.docsBestFirst();
+    for (int rank = 0; rank < ranked.length; rank++) {
+      out[ranked[rank]] += w / (policy.rrfK() + rank + 1);
     }
   }
 

@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,8 +30,10 @@ public final class WorkingSet {
   private final LexicalIndex lexical;
   private final VectorIndex dense;
   private final @Nullable String modelId;
-  // Rendered-line token counts, filled lazily by the assembler (0 = not yet counted).
-  private final AtomicIntegerArray tokenCache;
+  // Memory indices by confidence, then recency: the order of query-free facts.
+  private final int[] byConfidence;
+  // Per-document memo for the assembler (rendered line and its tokens), filled lazily.
+  private final AtomicReferenceArray<Object> memo;
 
   private WorkingSet(
       @Nullable UserRecord user,
@@ -39,31 +42,50 @@ public final class WorkingSet {
       @Nullable String modelId,
       TextAnalyzer analyzer) {
     this.user = user;
-    this.memories = List.copyOf(memories);
-    this.episodes = List.copyOf(episodes);
     this.modelId = modelId;
-    this.episodePositions = new HashMap<>();
-    for (int i = 0; i < this.episodes.size(); i++) {
-      episodePositions.put(this.episodes.get(i).messageId(), i);
-    }
-    List<List<String>> docs = new ArrayList<>(this.memories.size() + this.episodes.size());
+    List<List<String>> docs = new ArrayList<>(memories.size() + episodes.size());
     List<float @Nullable []> vectors = new ArrayList<>(docs.size());
     int dims = 0;
-    for (Memory m : this.memories) {
+    // Vectors move into the dense index; the records keep none, so each vector is held once.
+    List<Memory> bareMemories = new ArrayList<>(memories.size());
+    for (Memory m : memories) {
       docs.add(analyzer.terms(m.text()));
       float[] v = vectorOf(m.embedding());
       vectors.add(v);
       dims = v != null ? v.length : dims;
+      bareMemories.add(m.embedding() == null ? m : m.withEmbedding(null));
     }
-    for (Episode e : this.episodes) {
+    List<Episode> bareEpisodes = new ArrayList<>(episodes.size());
+    for (Episode e : episodes) {
       docs.add(analyzer.terms(e.indexText()));
       float[] v = vectorOf(e.embedding());
       vectors.add(v);
       dims = v != null ? v.length : dims;
+      bareEpisodes.add(e.embedding() == null ? e : e.withEmbedding(null));
+    }
+    this.memories = List.copyOf(bareMemories);
+    this.episodes = List.copyOf(bareEpisodes);
+    this.episodePositions = new HashMap<>();
+    for (int i = 0; i < this.episodes.size(); i++) {
+      episodePositions.put(this.episodes.get(i).messageId(), i);
     }
     this.lexical = LexicalIndex.build(docs);
     this.dense = VectorIndex.build(vectors, dims);
-    this.tokenCache = new AtomicIntegerArray(docs.size());
+    this.memo = new AtomicReferenceArray<>(docs.size());
+    Integer[] order = new Integer[this.memories.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(
+        order,
+        java.util.Comparator.comparingDouble((Integer i) -> -this.memories.get(i).confidence())
+            .thenComparing(
+                i -> this.memories.get(i).lastConfirmedAt(), java.util.Comparator.reverseOrder())
+            .thenComparingInt(i -> i));
+    this.byConfidence = new int[order.length];
+    for (int i = 0; i < order.length; i++) {
+      byConfidence[i] = order[i];
+    }
   }
 
   /**
@@ -97,12 +119,12 @@ public final class WorkingSet {
     return user == null && memories.isEmpty() && episodes.isEmpty();
   }
 
-  /** Active memories, newest first. */
+  /** Active memories, newest first, without their vectors (those live in the dense index). */
   public List<Memory> memories() {
     return memories;
   }
 
-  /** Recent episodes, oldest first. */
+  /** Recent episodes, oldest first, without their vectors. */
   public List<Episode> episodes() {
     return episodes;
   }
@@ -146,23 +168,32 @@ public final class WorkingSet {
     return memories.size() + i;
   }
 
-  /**
-   * A per-document memo of rendered-line token counts, so the tokenizer runs once per item per
-   * working set rather than once per request.
-   */
-  public int cachedTokens(int doc) {
-    return tokenCache.get(doc);
+  /** Indices into {@link #memories()}, most confident first, then most recently confirmed. */
+  public int[] memoriesByConfidence() {
+    return byConfidence;
   }
 
-  public void cacheTokens(int doc, int tokens) {
-    tokenCache.set(doc, tokens);
+  /**
+   * A per-document memo, so work that depends only on the document (rendering, token counting) runs
+   * once per working set rather than once per request. Racing computations are harmless: the
+   * function must be deterministic.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T memo(int doc, IntFunction<T> compute) {
+    Object cached = memo.get(doc);
+    if (cached == null) {
+      cached = compute.apply(doc);
+      memo.set(doc, cached);
+    }
+    return (T) cached;
   }
 
   /** Rough heap footprint, for the cache's weigher. */
   public long estimatedBytes() {
     long bytes = 256;
     for (Memory m : memories) {
-      bytes += 2L * m.text().length() + 400;
+      // Text twice: the record and its memoized rendered line.
+      bytes += 4L * m.text().length() + 500;
     }
     for (Episode e : episodes) {
       bytes += 2L * e.content().length() + 300;
