@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Observe a built-in sample conversation and print the context Attune would inject for a few"
           + " requests.",
-      "Runs in a temporary data directory that is deleted afterwards."
+      "Runs in a temporary data directory that is deleted afterwards, unless --data is given."
     })
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -48,6 +48,19 @@ final class DemoCommand implements Callable<Integer> {
       defaultValue = "400",
       description = "Token budget of each request (default 400).")
   int maxTokens;
+
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description = "Keep the demo's data in DIR (default: a temporary directory, deleted after).")
+  Path data;
+
+  @Option(
+      names = "--tenant",
+      paramLabel = "T",
+      defaultValue = "demo",
+      description = "Tenant (default 'demo').")
+  String tenantName;
 
   record Session(String sessionId, int daysAgo, List<MessageIn> messages) {}
 
@@ -67,8 +80,8 @@ final class DemoCommand implements Callable<Integer> {
               new String(in.readAllBytes(), StandardCharsets.UTF_8), Script.class, "demo script");
     }
     PrintWriter out = spec.commandLine().getOut();
-    Path dir = Files.createTempDirectory("attune-demo");
-    TenantId tenant = TenantId.of("demo");
+    Path dir = data != null ? data : Files.createTempDirectory("attune-demo");
+    TenantId tenant = TenantId.of(tenantName);
     UserId user = UserId.of(script.userId());
     OrgId org = OrgId.of(script.orgId());
     try (Attune attune = Attune.builder().dataDir(dir).build()) {
@@ -123,7 +136,9 @@ final class DemoCommand implements Callable<Integer> {
           "Run it yourself: ./attune observe --user U --file messages.json, then"
               + " ./attune context --user U --query \"...\"");
     } finally {
-      deleteTree(dir);
+      if (data == null) {
+        deleteTree(dir);
+      }
     }
     return 0;
   }
