@@ -1,5 +1,6 @@
 package dev.attune.bench;
 
+import dev.attune.bench.locomo.LocomoEval;
 import dev.attune.core.AttuneException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -22,7 +23,7 @@ public final class BenchCli {
       name = "eval",
       mixinStandardHelpOptions = true,
       description = "Quality evaluations against public datasets.",
-      subcommands = {})
+      subcommands = {LocomoEval.class})
   static final class Eval {}
 
   public static void main(String[] args) {

@@ -13,8 +13,9 @@ import org.jspecify.annotations.Nullable;
  * @param kind what it was made from
  * @param text its text, as stored (the rendered form quotes and flags it)
  * @param category the memory's category, for facts
- * @param score relevance: the retrieval score for retrieved items, otherwise a rank-preserving
- *     value in 0..1
+ * @param score the retrieval score (fused BM25 and cosine, weighed by recency and confidence) for
+ *     items retrieved for the query, comparable within one pack; 0 for items included regardless of
+ *     the query (profile, org, session, and facts shown without a query)
  * @param tokens tokens its rendered line takes
  * @param sources exactly the messages it was built from (empty for profile and org items)
  */

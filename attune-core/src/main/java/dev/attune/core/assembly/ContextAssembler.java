@@ -260,7 +260,7 @@ public final class ContextAssembler {
   }
 
   private Cand fixed(String id, ItemKind kind, String text, String line, int rank) {
-    ContextItem item = new ContextItem(id, kind, text, null, 1.0 / (1 + rank), 0, List.of());
+    ContextItem item = new ContextItem(id, kind, text, null, 0, 0, List.of());
     return new Cand(item, line, tokens.count(line), rank);
   }
 
@@ -370,7 +370,7 @@ public final class ContextAssembler {
         }
         Memory m = memories.get(i);
         if (!taken[i] && inBlock.test(m.category()) && admits(m)) {
-          out.add(memoryCand(ws.memoryDoc(i), m, m.confidence() / 100, out.size()));
+          out.add(memoryCand(ws.memoryDoc(i), m, 0, out.size()));
         }
       }
     }
@@ -396,7 +396,7 @@ public final class ContextAssembler {
         }
         Memory m = memories.get(i);
         if (isFact.test(m.category()) && admits(m)) {
-          out.add(memoryCand(ws.memoryDoc(i), m, m.confidence() / 100, out.size()));
+          out.add(memoryCand(ws.memoryDoc(i), m, 0, out.size()));
         }
       }
       return out;
@@ -450,16 +450,9 @@ public final class ContextAssembler {
           continue;
         }
         String line = "- [" + DATE_TIME.format(e.timestamp()) + "] " + utterance(e) + "\n";
-        double score = 1.0 / (1 + out.size());
         ContextItem item =
             new ContextItem(
-                e.messageId(),
-                ItemKind.EPISODE,
-                e.content(),
-                null,
-                score,
-                0,
-                List.of(SourceRef.of(e)));
+                e.messageId(), ItemKind.EPISODE, e.content(), null, 0, 0, List.of(SourceRef.of(e)));
         out.add(new Cand(item, line, tokens.count(line), i));
       }
       // Keep order is newest first (trimming drops the oldest); render order is chronological.

@@ -29,6 +29,17 @@ public final class HeuristicExtractor implements Extractor {
   private static final Pattern STARTS =
       Pattern.compile(
           "(?i)(?<![\\p{L}'])(i|i'm|i've|i'd|my|please|call|no|avoid|don't|keep|be|explain)(?![\\p{L}])");
+  // A rule may start only where a clause starts: "the support I got" is not a statement.
+  private static final Pattern CLAUSE_LEAD =
+      Pattern.compile(
+          "(?i)(^|[,;:(\u2014\u2013-]|\\b(and|but|so|because|since|then|also|plus|now|lately"
+              + "|recently|yeah|yes|yep|oh|wow|well|honestly|actually|btw|anyway|hey|hi|ok|okay"
+              + "|haha|lol|though))$");
+  private static final Pattern DANGLING =
+      Pattern.compile(
+          "(?i).*\\b(to|a|an|the|with|of|for|from|at|in|on|and|or|but|their|my|our|his|her|its"
+              + "|some|this|that|these|those|is|was|are|be|been|have|has|had|just|so|very|really|by"
+              + "|about|into|like)$");
   private static final Pattern BOUNDARY =
       Pattern.compile(
           "(?i)\\s+(but|because|though|although|which|whereas|while|since|so that|so i|and i|and i'm|"
@@ -89,7 +100,7 @@ public final class HeuristicExtractor implements Extractor {
     int consumed = 0;
     while (starts.find() && found < MAX_PER_SENTENCE) {
       int at = starts.start();
-      if (at < consumed) {
+      if (at < consumed || !CLAUSE_LEAD.matcher(text.substring(0, at).stripTrailing()).find()) {
         continue;
       }
       for (Rule rule : rules) {
@@ -122,7 +133,10 @@ public final class HeuristicExtractor implements Extractor {
     }
     v = v.replaceAll("[,\\s]+$", "");
     String lower = v.toLowerCase(Locale.ROOT);
-    if (v.isEmpty() || VAGUE.contains(lower) || lower.matches(".*\\byou(r|rs|rself)?\\b.*")) {
+    if (v.isEmpty()
+        || VAGUE.contains(lower)
+        || DANGLING.matcher(lower).matches()
+        || lower.matches(".*\\byou(r|rs|rself)?\\b.*")) {
       return null;
     }
     return v;

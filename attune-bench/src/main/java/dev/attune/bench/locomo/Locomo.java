@@ -1,0 +1,152 @@
+package dev.attune.bench.locomo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/** The LoCoMo file (locomo10.json), read into records, with evidence ids normalized. */
+final class Locomo {
+  private static final DateTimeFormatter SESSION_DATE =
+      new DateTimeFormatterBuilder()
+          .parseCaseInsensitive()
+          .appendPattern("h:mm a 'on' d MMMM, yyyy")
+          .toFormatter(Locale.ENGLISH);
+  private static final Pattern SESSION_KEY = Pattern.compile("session_(\\d+)");
+  private static final Pattern EVIDENCE = Pattern.compile("D:?(\\d+):0*(\\d+)");
+
+  /** Category names from the dataset's description. */
+  static final Map<Integer, String> CATEGORIES =
+      Map.of(1, "multi-hop", 2, "temporal", 3, "open-domain", 4, "single-hop", 5, "adversarial");
+
+  record Turn(String diaId, String speaker, String text, @Nullable String caption) {
+    /** The message content: the text, and an image's caption where the turn shared one. */
+    String content() {
+      return caption == null ? text : text + " [shares an image: " + caption + "]";
+    }
+  }
+
+  record Session(int number, Instant start, List<Turn> turns) {}
+
+  /**
+   * @param evidence normalized evidence ids that exist in the conversation
+   * @param rawEvidence the evidence as written in the file
+   */
+  record Question(String text, int category, List<String> evidence, List<String> rawEvidence) {}
+
+  record Conversation(
+      String sampleId,
+      String speakerA,
+      String speakerB,
+      List<Session> sessions,
+      List<Question> questions) {
+    Set<String> turnIds() {
+      Set<String> ids = new LinkedHashSet<>();
+      sessions.forEach(s -> s.turns().forEach(t -> ids.add(t.diaId())));
+      return ids;
+    }
+
+    List<Turn> turns() {
+      List<Turn> all = new ArrayList<>();
+      sessions.forEach(s -> all.addAll(s.turns()));
+      return all;
+    }
+  }
+
+  private Locomo() {}
+
+  static List<Conversation> read(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("dataset " + file + " does not exist or is not a file");
+    }
+    JsonNode root = new ObjectMapper().readTree(file.toFile());
+    if (!root.isArray()) {
+      throw new IllegalArgumentException(
+          "dataset " + file + " is not a JSON list of conversations");
+    }
+    List<Conversation> out = new ArrayList<>();
+    for (JsonNode c : root) {
+      out.add(conversation(c));
+    }
+    return out;
+  }
+
+  private static Conversation conversation(JsonNode c) {
+    JsonNode conv = c.get("conversation");
+    List<Session> sessions = new ArrayList<>();
+    for (Iterator<String> it = conv.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      Matcher m = SESSION_KEY.matcher(key);
+      if (!m.matches() || !conv.get(key).isArray() || conv.get(key).isEmpty()) {
+        continue;
+      }
+      int n = Integer.parseInt(m.group(1));
+      JsonNode date = conv.get(key + "_date_time");
+      Instant start =
+          LocalDateTime.parse(date.asText().strip(), SESSION_DATE).toInstant(ZoneOffset.UTC);
+      List<Turn> turns = new ArrayList<>();
+      for (JsonNode t : conv.get(key)) {
+        JsonNode caption = t.get("blip_caption");
+        turns.add(
+            new Turn(
+                t.get("dia_id").asText(),
+                t.get("speaker").asText(),
+                t.path("text").asText(""),
+                caption == null || caption.isNull() ? null : caption.asText()));
+      }
+      sessions.add(new Session(n, start, turns));
+    }
+    sessions.sort((a, b) -> Integer.compare(a.number(), b.number()));
+    Set<String> ids = new LinkedHashSet<>();
+    sessions.forEach(s -> s.turns().forEach(t -> ids.add(t.diaId())));
+
+    List<Question> questions = new ArrayList<>();
+    for (JsonNode q : c.get("qa")) {
+      List<String> raw = new ArrayList<>();
+      q.path("evidence").forEach(e -> raw.add(e.asText()));
+      questions.add(
+          new Question(
+              q.get("question").asText(), q.get("category").asInt(), normalize(raw, ids), raw));
+    }
+    return new Conversation(
+        c.path("sample_id").asText(),
+        conv.get("speaker_a").asText(),
+        conv.get("speaker_b").asText(),
+        sessions,
+        questions);
+  }
+
+  /**
+   * Evidence ids as the turns spell them: "D8:6; D9:17" splits in two, "D:11:26" becomes "D11:26",
+   * "D30:05" becomes "D30:5"; ids no turn has are dropped.
+   */
+  static List<String> normalize(List<String> raw, Set<String> turnIds) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String r : raw) {
+      Matcher m = EVIDENCE.matcher(r);
+      while (m.find()) {
+        String id = "D" + Integer.parseInt(m.group(1)) + ":" + Integer.parseInt(m.group(2));
+        if (turnIds.contains(id)) {
+          out.add(id);
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+}
