@@ -28,6 +28,7 @@ public final class BenchCli {
 
   public static void main(String[] args) {
     CommandLine cli = new CommandLine(new BenchCli());
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           if (e instanceof AttuneException || e instanceof IllegalArgumentException) {

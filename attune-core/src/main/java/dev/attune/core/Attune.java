@@ -224,7 +224,8 @@ public final class Attune implements AutoCloseable {
     List<Memory> memories = store.memories(key.tenant(), key.user(), MemoryQuery.active());
     List<Episode> episodes =
         store.episodes(key.tenant(), key.user(), EpisodeQuery.latest(workingSetEpisodes));
-    return WorkingSet.build(user, memories, episodes, embedder.modelId());
+    return WorkingSet.build(
+        user, memories, episodes, embedder.modelId(), retriever.policy().lexicalContext());
   }
 
   private void invalidate(TenantId tenant, UserId user) {
@@ -284,7 +285,7 @@ public final class Attune implements AutoCloseable {
           List<Candidate> candidates =
               extractor.extract(new ExtractionRequest(tenant, user, userName, fresh));
           List<String> texts = new ArrayList<>(fresh.size() + candidates.size());
-          fresh.forEach(e -> texts.add(e.indexText()));
+          texts.addAll(embeddingTexts(timelineFor(tenant, user, fresh), fresh));
           candidates.forEach(c -> texts.add(c.text()));
           List<float[]> vectors = embedder.embedAll(texts);
           List<Episode> episodes = new ArrayList<>(fresh.size());
@@ -329,6 +330,51 @@ public final class Attune implements AutoCloseable {
               outcome.reinforced().stream().map(byId::get).toList(),
               outcome.superseded().stream().map(byId::get).toList());
         });
+  }
+
+  /**
+   * The text each message of {@code batch} is embedded from: the message after the {@code
+   * denseContext} messages before it in its session, so that an answer carries the question it
+   * answers. {@code timeline} holds, oldest first, every message that may precede one of the batch
+   * (the batch included).
+   */
+  private List<String> embeddingTexts(List<Episode> timeline, List<Episode> batch) {
+    int context = retriever.policy().denseContext();
+    Map<String, String> texts = new HashMap<>();
+    Map<String, List<Episode>> sessions = new HashMap<>();
+    for (Episode e : timeline) {
+      List<Episode> before =
+          sessions.computeIfAbsent(String.valueOf(e.sessionId()), k -> new ArrayList<>());
+      StringBuilder text = new StringBuilder();
+      if (e.sessionId() != null) {
+        for (Episode p : before.subList(Math.max(0, before.size() - context), before.size())) {
+          text.append(p.indexText()).append('\n');
+        }
+      }
+      texts.put(e.messageId(), text.append(e.indexText()).toString());
+      before.add(e);
+    }
+    List<String> out = new ArrayList<>(batch.size());
+    batch.forEach(e -> out.add(texts.get(e.messageId())));
+    return out;
+  }
+
+  /** Stored messages that precede a new batch in its sessions, then the batch: oldest first. */
+  private List<Episode> timelineFor(TenantId tenant, UserId user, List<Episode> fresh) {
+    int context = retriever.policy().denseContext();
+    List<Episode> timeline = new ArrayList<>();
+    if (context > 0) {
+      fresh.stream()
+          .map(Episode::sessionId)
+          .filter(Objects::nonNull)
+          .distinct()
+          .forEach(
+              session ->
+                  timeline.addAll(
+                      store.episodes(tenant, user, new EpisodeQuery(session, context))));
+    }
+    timeline.addAll(fresh);
+    return timeline;
   }
 
   /** The user row to write: a new one, one with a changed org, or null when nothing changes. */
@@ -643,8 +689,9 @@ public final class Attune implements AutoCloseable {
               memories.add(m);
             }
           }
+          List<Episode> timeline = store.episodes(tenant, user, EpisodeQuery.all());
           List<Episode> episodes = new ArrayList<>();
-          for (Episode e : store.episodes(tenant, user, EpisodeQuery.all())) {
+          for (Episode e : timeline) {
             if (e.embedding() == null || !e.embedding().model().equals(model)) {
               episodes.add(e);
             }
@@ -654,7 +701,7 @@ public final class Attune implements AutoCloseable {
           }
           List<String> texts = new ArrayList<>();
           memories.forEach(m -> texts.add(m.text()));
-          episodes.forEach(e -> texts.add(e.indexText()));
+          texts.addAll(embeddingTexts(timeline, episodes));
           List<float[]> vectors = embedder.embedAll(texts);
           List<Memory> reMemories = new ArrayList<>();
           for (int i = 0; i < memories.size(); i++) {

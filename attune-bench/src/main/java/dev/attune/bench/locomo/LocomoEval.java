@@ -1,9 +1,12 @@
 package dev.attune.bench.locomo;
 
+import dev.attune.bench.RecordOverrides;
 import dev.attune.core.Attune;
+import dev.attune.core.BlockType;
 import dev.attune.core.ContextItem;
 import dev.attune.core.ContextPack;
 import dev.attune.core.ContextRequest;
+import dev.attune.core.Priorities;
 import dev.attune.core.assembly.AssemblyPolicy;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.Role;
@@ -84,25 +87,19 @@ public final class LocomoEval implements Callable<Integer> {
   Path floor;
 
   @Option(
-      names = "--window",
-      paramLabel = "B,A",
-      split = ",",
+      names = "--set",
+      paramLabel = "NAME=VALUE",
       description =
-          "Experiment: same-session messages before,after a retrieved message (default: the product's).")
-  List<Integer> window;
+          "Experiment: override a retrieval or assembly policy value, e.g. --set windowBefore=2"
+              + " (names as in RetrievalPolicy and AssemblyPolicy; default: the product's).")
+  List<String> settings = List.of();
 
   @Option(
-      names = "--fusion",
-      paramLabel = "RRF|LINEAR",
-      description = "Experiment: fusion (default: the product's).")
-  RetrievalPolicy.Fusion fusion;
-
-  @Option(
-      names = "--weights",
-      paramLabel = "LEX,DENSE",
-      split = ",",
-      description = "Experiment: lexical,dense weights (default: the product's).")
-  List<Double> weights;
+      names = "--priority",
+      paramLabel = "BLOCK=N",
+      description =
+          "Experiment: a block's priority, e.g. --priority history=50 (default: the product's).")
+  Map<BlockType, Integer> priorities = Map.of();
 
   @Option(
       names = "--explain",
@@ -133,24 +130,14 @@ public final class LocomoEval implements Callable<Integer> {
             .orElseThrow();
     Instant evalNow = latest.plus(Duration.ofDays(1));
 
-    RetrievalPolicy retrieval = RetrievalPolicy.defaults();
-    if (fusion != null || weights != null) {
-      retrieval =
-          new RetrievalPolicy(
-              fusion != null ? fusion : retrieval.fusion(),
-              retrieval.rrfK(),
-              weights != null ? weights.get(0) : retrieval.lexicalWeight(),
-              weights != null ? weights.get(1) : retrieval.denseWeight(),
-              retrieval.candidates(),
-              retrieval.recencyWeight(),
-              retrieval.recencyHalfLife(),
-              retrieval.confidenceWeight(),
-              retrieval.memoryWeight());
+    Map<String, String> overrides = RecordOverrides.parse(settings);
+    List<String> unknown =
+        RecordOverrides.unknown(overrides, List.of(RetrievalPolicy.class, AssemblyPolicy.class));
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException("unknown policy values: " + unknown);
     }
-    AssemblyPolicy assembly = AssemblyPolicy.defaults();
-    if (window != null) {
-      assembly = assembly.withWindow(window.get(0), window.get(1));
-    }
+    RetrievalPolicy retrieval = RecordOverrides.apply(RetrievalPolicy.defaults(), overrides);
+    AssemblyPolicy assembly = RecordOverrides.apply(AssemblyPolicy.defaults(), overrides);
 
     Map<String, Scores> scores = new LinkedHashMap<>();
     SYSTEMS.forEach(s -> scores.put(s, new Scores(budgets)));
@@ -166,6 +153,7 @@ public final class LocomoEval implements Callable<Integer> {
                 .tokenCounter(tokens)
                 .clock(() -> evalNow)
                 .retrievalPolicy(retrieval)
+                .priorities(Priorities.defaults().with(priorities))
                 .assemblyPolicy(assembly)
                 .build();
         ProgressBar bar =
@@ -342,7 +330,7 @@ public final class LocomoEval implements Callable<Integer> {
     return 0;
   }
 
-  private static Map<String, Object> configOf(RetrievalPolicy r, AssemblyPolicy a) {
+  private Map<String, Object> configOf(RetrievalPolicy r, AssemblyPolicy a) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("fusion", r.fusion().name().toLowerCase(java.util.Locale.ROOT));
     c.put("rrf_k", r.rrfK());
@@ -350,6 +338,11 @@ public final class LocomoEval implements Callable<Integer> {
     c.put("dense_weight", r.denseWeight());
     c.put("window_before", a.windowBefore());
     c.put("window_after", a.windowAfter());
+    c.put("lexical_context", r.lexicalContext());
+    c.put("dense_context", r.denseContext());
+    c.put("neighbour_smoothing", r.neighbourSmoothing());
+    c.put("neighbour_tokens", a.neighbourTokens());
+    c.put("overrides", settings);
     c.put("tokenizer", "cl100k_base");
     c.put("embedding_model", LocalEmbedder.MODEL_ID);
     return c;

@@ -14,7 +14,6 @@ import java.util.Map;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
@@ -236,18 +235,25 @@ final class Report {
             false,
             false);
     XYPlot plot = chart.getXYPlot();
-    LogAxis x = new LogAxis("token budget (cl100k, log scale)");
-    x.setBase(2);
+    NumberAxis x = (NumberAxis) plot.getDomainAxis();
     x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-    plot.setDomainAxis(x);
+    x.setRange(0, budgets.stream().mapToInt(Integer::intValue).max().orElse(2000) * 1.05);
     NumberAxis y = (NumberAxis) plot.getRangeAxis();
     y.setRange(0, 1);
     plot.setBackgroundPaint(Color.WHITE);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+    Color[] colors = {
+      new Color(0xD62728),
+      new Color(0x1F77B4),
+      new Color(0x2CA02C),
+      new Color(0x7F7F7F),
+      new Color(0x9467BD)
+    };
     for (int i = 0; i < data.getSeriesCount(); i++) {
       renderer.setSeriesStroke(i, new BasicStroke(i == 0 ? 3f : 1.5f));
+      renderer.setSeriesPaint(i, colors[i % colors.length]);
     }
     plot.setRenderer(renderer);
     ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 560);

@@ -12,7 +12,10 @@ import java.util.Objects;
  * @param windowBefore messages before a retrieved past message, of the same session, included with
  *     it as context
  * @param windowAfter messages after it, likewise
+ * @param maxWindowOverlap a retrieved message is left out when more than this many messages of its
+ *     window are already shown by better-ranked windows
  * @param maxItemTokens an item's text is cut to this many tokens
+ * @param neighbourTokens the messages shown around a retrieved message are cut to this many
  * @param queryFreeFacts how many facts a request without a query gets (by confidence and recency)
  * @param maxBlockItems most candidates any block offers to the budget fit (a pack of a thousand
  *     tokens holds a few dozen items; offering thousands only costs time)
@@ -26,6 +29,7 @@ public record AssemblyPolicy(
     int windowBefore,
     int windowAfter,
     int maxItemTokens,
+    int neighbourTokens,
     int queryFreeFacts,
     int maxBlockItems,
     int answerReserveTokens,
@@ -36,6 +40,7 @@ public record AssemblyPolicy(
         || windowBefore < 0
         || windowAfter < 0
         || maxItemTokens < 8
+        || neighbourTokens < 8
         || queryFreeFacts < 0
         || maxBlockItems < 1
         || answerReserveTokens < 0
@@ -46,19 +51,6 @@ public record AssemblyPolicy(
   }
 
   public static AssemblyPolicy defaults() {
-    return new AssemblyPolicy(12, Duration.ofMinutes(30), 0, 0, 200, 20, 40, 1024, 4);
-  }
-
-  public AssemblyPolicy withWindow(int before, int after) {
-    return new AssemblyPolicy(
-        sessionTurns,
-        activeSessionWindow,
-        before,
-        after,
-        maxItemTokens,
-        queryFreeFacts,
-        maxBlockItems,
-        answerReserveTokens,
-        messageOverheadTokens);
+    return new AssemblyPolicy(12, Duration.ofMinutes(30), 1, 1, 200, 60, 20, 40, 1024, 4);
   }
 }

@@ -117,7 +117,123 @@ public final class HeuristicExtractor implements Extractor {
         break;
       }
     }
+    if (found == 0) {
+      Candidate c = statement(text, subject, messageId);
+      if (c != null) {
+        out.add(c);
+      }
+    }
   }
+
+  private static final Pattern STATEMENT =
+      Pattern.compile(
+          "(?i)(?<![\\p{L}'])(i'm|i've|i'd|i'll|i|my|we're|we've|we|our)\\s+(?<rest>[^?]+)$");
+  private static final Pattern SMALL_TALK =
+      Pattern.compile(
+          "(?i)^(think|guess|hope|wish|agree|bet|mean|see|understand|believe|suppose|wonder|know"
+              + "|can't wait|cannot wait|appreciate|totally|definitely|really appreciate|get it"
+              + "|hear you|glad|so glad|sure|so sure|sorry|so sorry|happy for|so happy for|proud of"
+              + "|so proud|thankful|grateful|feel you|love that|like that|can imagine|can see)\\b.*");
+  private static final int MIN_STATEMENT_TERMS = 4;
+  private static final int MAX_STATEMENT_WORDS = 25;
+
+  /**
+   * The catch-all: a first-person statement no specific rule recognized ("I just signed up for a
+   * pottery class yesterday") kept as a fact in the third person, when it says enough (four or more
+   * content words), is not about the listener, and is not small talk ("I think so too").
+   */
+  private static @Nullable Candidate statement(String text, String subject, String messageId) {
+    Matcher m = STATEMENT.matcher(text);
+    while (m.find()) {
+      int at = m.start();
+      if (!CLAUSE_LEAD.matcher(text.substring(0, at).stripTrailing()).find()) {
+        continue;
+      }
+      String lead = m.group(1).toLowerCase(Locale.ROOT);
+      String rest = m.group("rest").strip();
+      String[] words = rest.split("\\s+");
+      if (words.length > MAX_STATEMENT_WORDS) {
+        rest = String.join(" ", java.util.Arrays.copyOf(words, MAX_STATEMENT_WORDS));
+      }
+      rest = rest.replaceAll("[,;:\\s]+$", "");
+      String lowerRest = rest.toLowerCase(Locale.ROOT);
+      if (SMALL_TALK.matcher(lowerRest).matches()
+          || lowerRest.matches(".*\\byou(r|rs|rself|'re|'ve|'ll|'d)?\\b.*")
+          || DANGLING.matcher(lowerRest).matches()
+          || dev.attune.core.retrieval.TextAnalyzer.english().terms(rest).size()
+              < MIN_STATEMENT_TERMS) {
+        return null;
+      }
+      String phrased;
+      Category category = Category.FACT;
+      switch (lead) {
+        case "i'm" -> phrased = subject + " is " + rest;
+        case "i've" -> phrased = subject + " has " + rest;
+        case "i'd" -> phrased = subject + " would " + rest;
+        case "i'll" -> phrased = subject + " will " + rest;
+        case "my" -> phrased = Phrasing.possessive(subject) + " " + rest;
+        case "i" -> {
+          String[] parts = rest.split("\\s+", 2);
+          int adverbs = 0;
+          while (adverbs < parts.length - 1
+              && ADVERBS.contains(parts[adverbs].toLowerCase(Locale.ROOT))) {
+            adverbs++;
+          }
+          String[] all = rest.split("\\s+");
+          int v = 0;
+          while (v < all.length - 1 && ADVERBS.contains(all[v].toLowerCase(Locale.ROOT))) {
+            v++;
+          }
+          String verb = Phrasing.conjugate(all[v]);
+          if (!verb.equals(all[v].toLowerCase(Locale.ROOT)) || Phrasing.isPast(all[v])) {
+            category = Phrasing.isPast(all[v]) ? Category.EVENT : Category.FACT;
+          }
+          all[v] = verb;
+          phrased = subject + " " + String.join(" ", all);
+        }
+        default -> phrased = subject + ": " + m.group(1) + " " + rest;
+      }
+      return new Candidate(
+          Phrasing.sentence(Phrasing.thirdPerson(phrased, subject)),
+          category,
+          null,
+          null,
+          null,
+          0.5,
+          List.of(messageId));
+    }
+    return null;
+  }
+
+  private static final Set<String> ADVERBS =
+      Set.of(
+          "just",
+          "recently",
+          "finally",
+          "also",
+          "actually",
+          "already",
+          "even",
+          "really",
+          "still",
+          "always",
+          "never",
+          "usually",
+          "often",
+          "sometimes",
+          "totally",
+          "definitely",
+          "literally",
+          "honestly",
+          "now",
+          "mostly",
+          "kinda",
+          "kind",
+          "of",
+          "sort",
+          "absolutely",
+          "truly",
+          "once");
 
   /** A captured value cut to its clause: no trailing conjunctions, fillers, or long tails. */
   static @Nullable String clause(@Nullable String raw) {

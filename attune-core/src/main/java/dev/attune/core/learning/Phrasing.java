@@ -138,6 +138,12 @@ final class Phrasing {
     return lower + "s";
   }
 
+  /** True for a past-tense verb ("went", "painted"). */
+  static boolean isPast(String verb) {
+    String lower = verb.toLowerCase(Locale.ROOT);
+    return lower.endsWith("ed") || PAST_IRREGULAR.contains(lower);
+  }
+
   /** Replaces first-person words in {@code text} with the subject's ("my dog" -> "Ann's dog"). */
   static String thirdPerson(String text, String subject) {
     String possessive = possessive(subject);

@@ -16,6 +16,12 @@ import java.util.Objects;
  * @param recencyHalfLife age at which the recency gain halves
  * @param confidenceWeight how much a memory's confidence scales its score (0 = none, 1 = fully)
  * @param memoryWeight multiplier for memories against raw episodes
+ * @param lexicalContext how many preceding messages of the same session are indexed (lexically)
+ *     with each message, so an answer is found by the words of the question it answers
+ * @param neighbourSmoothing share of the adjacent same-session messages' scores added to a
+ *     message's score (it is shown with them)
+ * @param denseContext likewise for the embedding: how many preceding messages of the session are
+ *     embedded with each message (applies when messages are observed or reindexed)
  */
 public record RetrievalPolicy(
     Fusion fusion,
@@ -26,7 +32,10 @@ public record RetrievalPolicy(
     double recencyWeight,
     Duration recencyHalfLife,
     double confidenceWeight,
-    double memoryWeight) {
+    double memoryWeight,
+    int lexicalContext,
+    double neighbourSmoothing,
+    int denseContext) {
 
   /** How the two rankings become one. */
   public enum Fusion {
@@ -53,12 +62,21 @@ public record RetrievalPolicy(
       throw new IllegalArgumentException(
           "recencyWeight >= 0, confidenceWeight within 0..1 and memoryWeight > 0 are required");
     }
+    if (lexicalContext < 0 || lexicalContext > 5) {
+      throw new IllegalArgumentException(
+          "lexicalContext must be within 0..5, got " + lexicalContext);
+    }
+    if (neighbourSmoothing < 0 || neighbourSmoothing > 1) {
+      throw new IllegalArgumentException(
+          "neighbourSmoothing must be within 0..1, got " + neighbourSmoothing);
+    }
     if (recencyHalfLife.isNegative() || recencyHalfLife.isZero()) {
       throw new IllegalArgumentException("recencyHalfLife must be positive");
     }
   }
 
   public static RetrievalPolicy defaults() {
-    return new RetrievalPolicy(Fusion.RRF, 60, 1.0, 1.0, 200, 0.1, Duration.ofDays(180), 0.5, 1.0);
+    return new RetrievalPolicy(
+        Fusion.LINEAR, 60, 0.5, 0.5, 200, 0.1, Duration.ofDays(180), 0.5, 1.0, 2, 0.2, 1);
   }
 }

@@ -23,7 +23,11 @@ public final class Retriever {
     return policy;
   }
 
-  /** The best {@code limit} documents for the query, best first. */
+  /**
+   * The best {@code limit} documents for the query, best first. Lexical scores are normalized per
+   * kind (memories, episodes): a message indexed with its context scores higher in raw BM25 than a
+   * one-line fact, which says nothing about which is more relevant.
+   */
   public List<Hit> search(WorkingSet ws, RetrievalQuery query, Instant now, int limit) {
     int n = ws.docCount();
     if (n == 0 || limit <= 0) {
@@ -49,20 +53,29 @@ public final class Retriever {
         addRanks(dense, allowed, depth, policy.denseWeight(), fused);
       }
     } else {
-      float maxLex = 0;
+      float maxMemory = 0;
+      float maxEpisode = 0;
       for (int d = 0; d < n; d++) {
-        maxLex = Math.max(maxLex, lexical[d]);
+        if (ws.isMemoryDoc(d)) {
+          maxMemory = Math.max(maxMemory, lexical[d]);
+        } else {
+          maxEpisode = Math.max(maxEpisode, lexical[d]);
+        }
       }
       for (int d = 0; d < n; d++) {
         if (!allowed[d]) {
           continue;
         }
-        double lex = maxLex > 0 ? lexical[d] / maxLex : 0;
+        float max = ws.isMemoryDoc(d) ? maxMemory : maxEpisode;
+        double lex = max > 0 ? lexical[d] / max : 0;
         double cos = useDense ? Math.max(0, dense[d]) : 0;
         fused[d] = policy.lexicalWeight() * lex + policy.denseWeight() * cos;
       }
     }
 
+    if (policy.neighbourSmoothing() > 0) {
+      fused = smoothed(ws, fused, allowed);
+    }
     TopK best = new TopK(limit);
     for (int d = 0; d < n; d++) {
       if (fused[d] > 0) {
@@ -76,6 +89,35 @@ public final class Retriever {
       hits.add(hit(ws, d, fused[d]));
     }
     return hits;
+  }
+
+  /**
+   * A message is shown with its neighbours, so it is scored with them: its own score plus a share
+   * of the same-session messages beside it.
+   */
+  private double[] smoothed(WorkingSet ws, double[] fused, boolean[] allowed) {
+    double[] out = fused.clone();
+    int first = ws.episodeDoc(0);
+    List<dev.attune.core.model.Episode> episodes = ws.episodes();
+    for (int i = 0; i < episodes.size(); i++) {
+      int d = first + i;
+      if (!allowed[d]) {
+        continue;
+      }
+      double extra = 0;
+      if (i > 0
+          && java.util.Objects.equals(
+              episodes.get(i - 1).sessionId(), episodes.get(i).sessionId())) {
+        extra += fused[d - 1];
+      }
+      if (i + 1 < episodes.size()
+          && java.util.Objects.equals(
+              episodes.get(i + 1).sessionId(), episodes.get(i).sessionId())) {
+        extra += fused[d + 1];
+      }
+      out[d] += policy.neighbourSmoothing() * extra;
+    }
+    return out;
   }
 
   private static Hit hit(WorkingSet ws, int d, double score) {

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class WorkingSet {
   private static final WorkingSet EMPTY =
-      new WorkingSet(null, List.of(), List.of(), null, TextAnalyzer.english());
+      new WorkingSet(null, List.of(), List.of(), null, 0, TextAnalyzer.english());
 
   private final @Nullable UserRecord user;
   private final List<Memory> memories;
@@ -40,6 +40,7 @@ public final class WorkingSet {
       List<Memory> memories,
       List<Episode> episodes,
       @Nullable String modelId,
+      int lexicalContext,
       TextAnalyzer analyzer) {
     this.user = user;
     this.modelId = modelId;
@@ -56,8 +57,16 @@ public final class WorkingSet {
       bareMemories.add(m.embedding() == null ? m : m.withEmbedding(null));
     }
     List<Episode> bareEpisodes = new ArrayList<>(episodes.size());
-    for (Episode e : episodes) {
-      docs.add(analyzer.terms(e.indexText()));
+    for (int i = 0; i < episodes.size(); i++) {
+      Episode e = episodes.get(i);
+      List<String> terms = analyzer.terms(e.indexText());
+      for (int c = 1; c <= lexicalContext && i - c >= 0; c++) {
+        Episode before = episodes.get(i - c);
+        if (java.util.Objects.equals(before.sessionId(), e.sessionId())) {
+          terms.addAll(analyzer.terms(before.indexText()));
+        }
+      }
+      docs.add(terms);
       float[] v = vectorOf(e.embedding());
       vectors.add(v);
       dims = v != null ? v.length : dims;
@@ -99,7 +108,21 @@ public final class WorkingSet {
       List<Memory> memories,
       List<Episode> episodes,
       @Nullable String modelId) {
-    return new WorkingSet(user, memories, episodes, modelId, TextAnalyzer.english());
+    return build(user, memories, episodes, modelId, 0);
+  }
+
+  /**
+   * As {@link #build(UserRecord, List, List, String)}, indexing each message lexically together
+   * with the {@code lexicalContext} messages before it in its session.
+   */
+  public static WorkingSet build(
+      @Nullable UserRecord user,
+      List<Memory> memories,
+      List<Episode> episodes,
+      @Nullable String modelId,
+      int lexicalContext) {
+    return new WorkingSet(
+        user, memories, episodes, modelId, lexicalContext, TextAnalyzer.english());
   }
 
   /** The working set of a user Attune has never heard of. */

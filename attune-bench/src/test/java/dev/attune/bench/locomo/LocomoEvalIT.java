@@ -1,0 +1,89 @@
+package dev.attune.bench.locomo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.attune.server.wire.Json;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The harness end to end on a tiny conversation in LoCoMo's format (written for this test). */
+class LocomoEvalIT {
+  @TempDir Path dir;
+
+  static final String DATASET =
+      """
+      [{"sample_id": "tiny",
+        "conversation": {
+          "speaker_a": "Ana", "speaker_b": "Ben",
+          "session_1_date_time": "1:56 pm on 8 May, 2023",
+          "session_1": [
+            {"speaker": "Ana", "dia_id": "D1:1", "text": "I adopted a grey kitten called Pixel last week."},
+            {"speaker": "Ben", "dia_id": "D1:2", "text": "Lovely! I started learning the cello."},
+            {"speaker": "Ana", "dia_id": "D1:3", "text": "Nice, music is great.", "blip_caption": "a photo of a cello"}
+          ],
+          "session_2_date_time": "10:00 am on 20 June, 2023",
+          "session_2": [
+            {"speaker": "Ben", "dia_id": "D2:1", "text": "I moved to Lisbon for a new job at a bakery."},
+            {"speaker": "Ana", "dia_id": "D2:2", "text": "Pixel knocked over my plants again."}
+          ],
+          "session_3_date_time": "10:00 am on 21 June, 2023"
+        },
+        "qa": [
+          {"question": "What is the name of Ana's kitten?", "answer": "Pixel", "evidence": ["D1:1"], "category": 4},
+          {"question": "Where did Ben move?", "answer": "Lisbon", "evidence": ["D:2:1"], "category": 1},
+          {"question": "What instrument is Ben learning?", "evidence": ["D1:2"], "category": 5, "adversarial_answer": "piano"},
+          {"question": "Who likes jazz?", "evidence": ["D7:7"], "category": 2}
+        ]}]
+      """;
+
+  @Test
+  void writesResultsAndChecksTheFloor() throws Exception {
+    Path dataset = Files.writeString(dir.resolve("tiny.json"), DATASET);
+    Path floor =
+        Files.writeString(
+            dir.resolve("floor.json"),
+            "{\"conversations\": 1, \"recall_at_10\": 0.99, \"recall_at_budget\": {\"1000\": 0.99}}");
+    Path out = dir.resolve("out");
+    StringWriter text = new StringWriter();
+    CommandLine cli = new CommandLine(new LocomoEval());
+    cli.setOut(new PrintWriter(text, true));
+    int code =
+        cli.execute(
+            "--dataset", dataset.toString(), "--out", out.toString(), "--floor", floor.toString());
+
+    assertThat(code).as(text.toString()).isZero();
+    JsonNode results = Json.MAPPER.readTree(Files.readString(out.resolve("results.json")));
+    assertThat(results.get("scored_questions").asInt()).isEqualTo(2);
+    assertThat(results.get("skipped_questions").asInt()).isEqualTo(1);
+    JsonNode attune = results.get("systems").get("attune");
+    assertThat(attune.get("overall").get("recall_at_10").asDouble()).isEqualTo(1.0);
+    assertThat(attune.get("overall").get("recall_at_budget").get("1000").asDouble()).isEqualTo(1.0);
+    assertThat(attune.get("by_category").has("adversarial")).isTrue();
+    assertThat(results.get("systems").fieldNames())
+        .toIterable()
+        .contains("bm25", "dense", "recency");
+    assertThat(Files.size(out.resolve("recall_vs_budget.png"))).isPositive();
+    assertThat(Files.readString(out.resolve("results.md"))).contains("| Attune |");
+    assertThat(text.toString()).contains("recall floors: all met");
+
+    Path high =
+        Files.writeString(
+            dir.resolve("high.json"), "{\"conversations\": 1, \"recall_at_10\": 1.01}");
+    assertThat(
+            new CommandLine(new LocomoEval())
+                .execute(
+                    "--dataset",
+                    dataset.toString(),
+                    "--out",
+                    out.toString(),
+                    "--floor",
+                    high.toString()))
+        .isEqualTo(1);
+  }
+}
