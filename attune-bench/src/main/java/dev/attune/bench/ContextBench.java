@@ -1,5 +1,6 @@
 package dev.attune.bench;
 
+import dev.attune.api.Json;
 import dev.attune.core.Attune;
 import dev.attune.core.ContextPack;
 import dev.attune.core.ContextRequest;
@@ -16,7 +17,6 @@ import dev.attune.core.model.UserId;
 import dev.attune.core.port.MemoryQuery;
 import dev.attune.core.port.UserWrite;
 import dev.attune.models.LocalEmbedder;
-import dev.attune.server.wire.Json;
 import dev.attune.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -14,6 +14,7 @@ import dev.attune.core.model.MemoryChange;
 import dev.attune.core.model.MemoryId;
 import dev.attune.core.model.MemoryStatus;
 import dev.attune.core.model.Message;
+import dev.attune.core.model.Observation;
 import dev.attune.core.model.OrgId;
 import dev.attune.core.model.OrgProfile;
 import dev.attune.core.model.Provenance;
@@ -31,6 +32,7 @@ import dev.attune.core.port.ExtractionRequest;
 import dev.attune.core.port.Extractor;
 import dev.attune.core.port.MemoryQuery;
 import dev.attune.core.port.MemoryStore;
+import dev.attune.core.port.ObservationLog;
 import dev.attune.core.port.StoreProvider;
 import dev.attune.core.port.TokenCounter;
 import dev.attune.core.port.UserWrite;
@@ -41,6 +43,7 @@ import dev.attune.core.retrieval.Retriever;
 import dev.attune.core.retrieval.WorkingSet;
 import dev.attune.core.tokens.TokenCounters;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
@@ -101,6 +104,8 @@ public final class Attune implements AutoCloseable {
   private final Cache<String, float[]> queryVectors;
   private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
   private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+  private final @Nullable ObservationLog observationLog;
+  private final @Nullable ObservationWorker worker;
 
   private record UserKey(TenantId tenant, UserId user) {}
 
@@ -124,6 +129,14 @@ public final class Attune implements AutoCloseable {
     this.queryVectors = Caffeine.newBuilder().maximumSize(10_000).build();
     for (int i = 0; i < LOCK_STRIPES; i++) {
       locks[i] = new ReentrantLock();
+    }
+    this.observationLog = store instanceof ObservationLog log ? log : null;
+    if (observationLog != null) {
+      // Started at once: observations accepted before a crash or by another process are drained.
+      this.worker = new ObservationWorker(observationLog, this::now, this::process);
+      worker.start();
+    } else {
+      this.worker = null;
     }
   }
 
@@ -377,6 +390,102 @@ public final class Attune implements AutoCloseable {
     return timeline;
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // observe in the background
+
+  /**
+   * Accepts messages for observing in the background and returns at once with the observation's id.
+   * The messages are validated now (an invalid call throws and nothing is stored), given ids and
+   * timestamps, and stored durably before this returns: a crash loses nothing accepted. A user's
+   * observations are processed in the order accepted; {@link #observation} tells how one ended.
+   *
+   * @param actor who sent them (recorded in the history of the memories they change)
+   * @throws IllegalStateException if the store keeps no observation log
+   */
+  public String submit(
+      TenantId tenant,
+      UserId user,
+      @Nullable OrgId org,
+      @Nullable String sessionId,
+      List<Message> messages,
+      String actor) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(actor, "actor");
+    ObserveValidation.check(sessionId, messages);
+    if (observationLog == null || worker == null) {
+      throw new IllegalStateException(
+          "this store keeps no observation log: call observe(..) instead of submit(..)");
+    }
+    Instant now = now();
+    List<Message> fixed = new ArrayList<>(messages.size());
+    for (int i = 0; i < messages.size(); i++) {
+      Message m = messages.get(i);
+      fixed.add(
+          new Message(
+              m.role(),
+              m.content(),
+              m.id() != null ? m.id() : "msg_" + UUID.randomUUID().toString().replace("-", ""),
+              // Microseconds apart, so messages without times keep their order.
+              m.timestamp() != null
+                  ? m.timestamp().truncatedTo(ChronoUnit.MICROS)
+                  : now.plusNanos(1000L * i),
+              m.name()));
+    }
+    String id = "obs_" + UUID.randomUUID().toString().replace("-", "");
+    observationLog.enqueue(
+        tenant, Observation.pending(id, user, org, sessionId, fixed, actor, now));
+    worker.wake();
+    return id;
+  }
+
+  /** An accepted observation: pending, running, done or failed. */
+  public Optional<Observation> observation(TenantId tenant, String observationId) {
+    return observationLog == null
+        ? Optional.empty()
+        : observationLog.findObservation(tenant, observationId);
+  }
+
+  /**
+   * Waits until an accepted observation is done or failed, or {@code timeout} passes; returns its
+   * state then.
+   */
+  public Optional<Observation> awaitObservation(
+      TenantId tenant, String observationId, Duration timeout) {
+    if (worker == null) {
+      return observation(tenant, observationId);
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    var done = worker.completion(tenant, observationId);
+    while (true) {
+      Optional<Observation> o = observation(tenant, observationId);
+      if (o.isEmpty()
+          || o.get().state() == Observation.State.DONE
+          || o.get().state() == Observation.State.FAILED) {
+        return o;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return o;
+      }
+      try {
+        // Woken by this process's worker; polled in case another process does the work.
+        done.get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        // poll again
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return o;
+      } catch (ExecutionException e) {
+        throw unwrap(e);
+      }
+    }
+  }
+
+  private ObserveResult process(TenantId tenant, Observation o) {
+    return observe(tenant, o.user(), o.org(), o.sessionId(), o.messages());
+  }
+
   /** The user row to write: a new one, one with a changed org, or null when nothing changes. */
   private static @Nullable UserRecord userRowFor(
       @Nullable UserRecord existing, UserId user, @Nullable OrgId org, Instant now) {
@@ -469,6 +578,11 @@ public final class Attune implements AutoCloseable {
   /** The user's memories matching the query, newest first. */
   public List<Memory> memories(TenantId tenant, UserId user, MemoryQuery query) {
     return store.memories(tenant, user, query);
+  }
+
+  /** How many active memories the tenant holds, over all its users. */
+  public long countActiveMemories(TenantId tenant) {
+    return store.countActiveMemories(tenant);
   }
 
   /** One memory, in any status. */
@@ -718,6 +832,17 @@ public final class Attune implements AutoCloseable {
         });
   }
 
+  /**
+   * Runs the embedding model and the tokenizer once, so that the first request does not pay for
+   * loading them (the first embedding takes ten times longer than the next).
+   */
+  public void warmUp() {
+    for (int i = 0; i < 3; i++) {
+      embedder.embed("What does the user prefer for lunch on Fridays?");
+    }
+    tokens.count("warm up");
+  }
+
   /** Drops every cached working set (they reload on next use). */
   public void clearCaches() {
     workingSets.invalidateAll();
@@ -726,6 +851,9 @@ public final class Attune implements AutoCloseable {
   /** Stops background work and closes the store. */
   @Override
   public void close() {
+    if (worker != null) {
+      worker.close();
+    }
     background.shutdown();
     try {
       background.awaitTermination(5, TimeUnit.SECONDS);

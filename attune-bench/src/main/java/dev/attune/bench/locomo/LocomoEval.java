@@ -1,5 +1,6 @@
 package dev.attune.bench.locomo;
 
+import dev.attune.api.Json;
 import dev.attune.bench.RecordOverrides;
 import dev.attune.core.Attune;
 import dev.attune.core.BlockType;
@@ -17,7 +18,6 @@ import dev.attune.core.port.TokenCounter;
 import dev.attune.core.retrieval.RetrievalPolicy;
 import dev.attune.core.tokens.TokenCounters;
 import dev.attune.models.LocalEmbedder;
-import dev.attune.server.wire.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.attune.bench.locomo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.attune.server.wire.Json;
+import dev.attune.api.Json;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;

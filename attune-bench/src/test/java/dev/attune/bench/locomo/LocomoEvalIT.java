@@ -3,7 +3,7 @@ package dev.attune.bench.locomo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.attune.server.wire.Json;
+import dev.attune.api.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -36,6 +36,9 @@ public interface MemoryStore extends AutoCloseable {
   /** The user's memories matching the query; see {@link MemoryQuery} for the order. */
   List<Memory> memories(TenantId tenant, UserId user, MemoryQuery query);
 
+  /** How many active memories the tenant holds (all users). */
+  long countActiveMemories(TenantId tenant);
+
   /** One memory of the user, in any status. */
   Optional<Memory> findMemory(TenantId tenant, UserId user, MemoryId id);
 

@@ -1,19 +1,26 @@
 package dev.attune.core.testing;
 
+import dev.attune.core.model.ApiKey;
+import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.Episode;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryChange;
 import dev.attune.core.model.MemoryId;
+import dev.attune.core.model.Observation;
 import dev.attune.core.model.OrgId;
 import dev.attune.core.model.OrgProfile;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.model.UserProfile;
 import dev.attune.core.model.UserRecord;
+import dev.attune.core.port.AccessStore;
 import dev.attune.core.port.EpisodeQuery;
 import dev.attune.core.port.MemoryQuery;
 import dev.attune.core.port.MemoryStore;
+import dev.attune.core.port.ObservationLog;
 import dev.attune.core.port.UserWrite;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -31,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  * A store in plain collections, for core's tests. It passes the same contract suite as the real
  * adapters, which keeps it honest.
  */
-public final class InMemoryStore implements MemoryStore {
+public final class InMemoryStore implements MemoryStore, AccessStore, ObservationLog {
   private record Key(TenantId tenant, UserId user) {}
 
   private record OrgKey(TenantId tenant, OrgId org) {}
@@ -51,6 +58,17 @@ public final class InMemoryStore implements MemoryStore {
 
   private final Map<Key, UserData> users = new HashMap<>();
   private final Map<OrgKey, OrgProfile> orgs = new HashMap<>();
+  private final Map<String, ApiKey> keys = new LinkedHashMap<>();
+  private final Map<TenantId, List<AuditEntry>> audit = new HashMap<>();
+
+  private record Queued(
+      long seq,
+      TenantId tenant,
+      Observation observation,
+      @Nullable String worker,
+      @Nullable Instant leaseUntil) {}
+
+  private final Map<String, Queued> observations = new LinkedHashMap<>();
   private long seq;
   private boolean closed;
 
@@ -86,6 +104,15 @@ public final class InMemoryStore implements MemoryStore {
         .skip(query.offset())
         .limit(query.limit())
         .toList();
+  }
+
+  @Override
+  public synchronized long countActiveMemories(TenantId tenant) {
+    return users.entrySet().stream()
+        .filter(e -> e.getKey().tenant().equals(tenant))
+        .flatMap(e -> e.getValue().memories.values().stream())
+        .filter(Memory::isActive)
+        .count();
   }
 
   @Override
@@ -180,7 +207,183 @@ public final class InMemoryStore implements MemoryStore {
 
   @Override
   public synchronized boolean forget(TenantId tenant, UserId user) {
+    observations
+        .values()
+        .removeIf(q -> q.tenant().equals(tenant) && q.observation().user().equals(user));
+    List<AuditEntry> log = audit.getOrDefault(tenant, new ArrayList<>());
+    log.replaceAll(
+        e ->
+            user.equals(e.user())
+                ? new AuditEntry(
+                    e.at(),
+                    e.keyId(),
+                    e.role(),
+                    e.action(),
+                    UserId.of("forgotten:x"),
+                    e.target(),
+                    e.status())
+                : e);
     return users.remove(new Key(tenant, user)) != null;
+  }
+
+  // ---- access ----
+
+  @Override
+  public synchronized void putKey(ApiKey key) {
+    ApiKey existing = keys.get(key.id());
+    if (existing != null && !existing.tenant().equals(key.tenant())) {
+      return;
+    }
+    keys.put(key.id(), key);
+  }
+
+  @Override
+  public synchronized Optional<ApiKey> findKey(String id) {
+    return Optional.ofNullable(keys.get(id));
+  }
+
+  @Override
+  public synchronized List<ApiKey> keys(TenantId tenant) {
+    return keys.values().stream()
+        .filter(k -> k.tenant().equals(tenant))
+        .sorted(Comparator.comparing(ApiKey::createdAt).thenComparing(ApiKey::id).reversed())
+        .toList();
+  }
+
+  @Override
+  public synchronized boolean anyKeys() {
+    return !keys.isEmpty();
+  }
+
+  @Override
+  public synchronized void appendAudit(TenantId tenant, List<AuditEntry> entries) {
+    audit.computeIfAbsent(tenant, t -> new ArrayList<>()).addAll(entries);
+  }
+
+  @Override
+  public synchronized List<AuditEntry> audit(
+      TenantId tenant, @Nullable UserId user, @Nullable Instant before, int limit) {
+    List<AuditEntry> log = new ArrayList<>(audit.getOrDefault(tenant, List.of()));
+    java.util.Collections.reverse(log);
+    return log.stream()
+        .filter(e -> user == null || user.equals(e.user()))
+        .filter(e -> before == null || e.at().isBefore(before))
+        .sorted(Comparator.comparing(AuditEntry::at).reversed())
+        .limit(limit)
+        .toList();
+  }
+
+  // ---- observations ----
+
+  private static String qkey(TenantId tenant, String id) {
+    return tenant.value() + "/" + id;
+  }
+
+  @Override
+  public synchronized void enqueue(TenantId tenant, Observation observation) {
+    observations.put(
+        qkey(tenant, observation.id()), new Queued(++seq, tenant, observation, null, null));
+  }
+
+  @Override
+  public synchronized List<Claimed> claim(String worker, Instant now, Duration lease, int limit) {
+    List<Claimed> out = new ArrayList<>();
+    Map<String, Queued> oldestUnfinished = new LinkedHashMap<>();
+    Set<String> busy = new HashSet<>();
+    for (Queued q : observations.values()) {
+      String user = q.tenant().value() + "/" + q.observation().user().value();
+      Observation.State state = q.observation().state();
+      if (state == Observation.State.PENDING || state == Observation.State.RUNNING) {
+        oldestUnfinished.putIfAbsent(user, q);
+      }
+      if (state == Observation.State.RUNNING && !q.leaseUntil().isBefore(now)) {
+        busy.add(user);
+      }
+    }
+    for (Map.Entry<String, Queued> e : oldestUnfinished.entrySet()) {
+      if (out.size() >= limit || busy.contains(e.getKey())) {
+        continue;
+      }
+      Queued q = e.getValue();
+      Observation o = q.observation();
+      Observation running =
+          new Observation(
+              o.id(),
+              o.user(),
+              o.org(),
+              o.sessionId(),
+              o.messages(),
+              o.actor(),
+              o.receivedAt(),
+              Observation.State.RUNNING,
+              o.attempts() + 1,
+              null,
+              null,
+              null);
+      observations.put(
+          qkey(q.tenant(), o.id()),
+          new Queued(q.seq(), q.tenant(), running, worker, now.plus(lease)));
+      out.add(new Claimed(q.tenant(), running));
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized boolean finish(TenantId tenant, String worker, Observation finished) {
+    Queued q = observations.get(qkey(tenant, finished.id()));
+    if (q == null
+        || q.observation().state() != Observation.State.RUNNING
+        || !worker.equals(q.worker())) {
+      return false;
+    }
+    Observation o = q.observation();
+    Observation done =
+        new Observation(
+            o.id(),
+            o.user(),
+            o.org(),
+            o.sessionId(),
+            List.of(),
+            o.actor(),
+            o.receivedAt(),
+            finished.state(),
+            o.attempts(),
+            finished.finishedAt(),
+            finished.outcome(),
+            finished.error());
+    observations.put(qkey(tenant, o.id()), new Queued(q.seq(), tenant, done, null, null));
+    return true;
+  }
+
+  @Override
+  public synchronized void release(TenantId tenant, String worker, String id) {
+    Queued q = observations.get(qkey(tenant, id));
+    if (q != null
+        && q.observation().state() == Observation.State.RUNNING
+        && worker.equals(q.worker())) {
+      Observation o = q.observation();
+      Observation pending =
+          new Observation(
+              o.id(),
+              o.user(),
+              o.org(),
+              o.sessionId(),
+              o.messages(),
+              o.actor(),
+              o.receivedAt(),
+              Observation.State.PENDING,
+              o.attempts(),
+              null,
+              null,
+              null);
+      observations.put(qkey(tenant, id), new Queued(q.seq(), tenant, pending, null, null));
+    }
+  }
+
+  @Override
+  public synchronized Optional<Observation> findObservation(TenantId tenant, String id) {
+    Queued q = observations.get(qkey(tenant, id));
+    return q == null ? Optional.empty() : Optional.of(q.observation());
   }
 
   @Override
@@ -208,7 +411,7 @@ public final class InMemoryStore implements MemoryStore {
                 .append(d.memories.values())
                 .append(d.episodes.values())
                 .append(d.history));
-    return out.append(orgs).toString();
+    return out.append(orgs).append(observations).append(audit).toString();
   }
 
   public synchronized boolean isClosed() {

@@ -230,6 +230,28 @@ public abstract class MemoryStoreContract {
   }
 
   @Test
+  void activeMemoriesAreCountedPerTenant() {
+    store.write(
+        T1,
+        ALICE,
+        writeOf(
+            T0,
+            List.of(),
+            List.of(
+                memory(ALICE, "a", Category.FACT, T0),
+                memory(ALICE, "b", Category.FACT, T0).deleted(T0)),
+            List.of()));
+    store.write(
+        T1, BOB, writeOf(T0, List.of(), List.of(memory(BOB, "c", Category.FACT, T0)), List.of()));
+    store.write(
+        T2,
+        ALICE,
+        writeOf(T0, List.of(), List.of(memory(ALICE, "d", Category.FACT, T0)), List.of()));
+    assertThat(store.countActiveMemories(T1)).isEqualTo(2);
+    assertThat(store.countActiveMemories(T2)).isEqualTo(1);
+  }
+
+  @Test
   void writingAMemoryAgainReplacesIt() {
     Memory m = memory(ALICE, "likes tea", Category.PREFERENCE, T0);
     store.write(T1, ALICE, writeOf(T0, List.of(), List.of(m), List.of()));

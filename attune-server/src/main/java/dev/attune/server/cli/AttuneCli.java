@@ -1,5 +1,6 @@
 package dev.attune.server.cli;
 
+import dev.attune.api.JsonInputException;
 import dev.attune.core.AttuneException;
 import dev.attune.core.InvalidRequestException;
 import dev.attune.core.NotFoundException;
@@ -14,6 +15,8 @@ import picocli.CommandLine.Command;
     versionProvider = AttuneCli.Version.class,
     description = "Attune: the personalization layer for AI applications.",
     subcommands = {
+      ServeCommand.class,
+      KeysCommand.class,
       ObserveCommand.class,
       ContextCommand.class,
       MemoriesCommand.class,
@@ -35,8 +38,8 @@ public final class AttuneCli {
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           PrintWriter w = commandLine.getErr();
-          if (e instanceof InvalidRequestException bad) {
-            w.println("error: " + bad.getMessage());
+          if (e instanceof InvalidRequestException || e instanceof JsonInputException) {
+            w.println("error: " + e.getMessage());
             return 2;
           }
           if (e instanceof NotFoundException missing) {

@@ -1,12 +1,12 @@
 package dev.attune.server.cli;
 
+import dev.attune.api.Json;
 import dev.attune.core.Attune;
 import dev.attune.core.ContextPack;
 import dev.attune.core.ContextRequest;
 import dev.attune.core.model.OrgId;
 import dev.attune.core.model.UserId;
-import dev.attune.server.wire.Json;
-import dev.attune.server.wire.Views;
+import dev.attune.server.wire.Wire;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,7 +58,7 @@ final class ContextCommand implements Callable<Integer> {
       ContextPack pack = attune.context(request);
       var out = spec.commandLine().getOut();
       if (json) {
-        out.println(Json.writePretty(Views.Pack.of(pack)));
+        out.println(Json.writePretty(Wire.pack(pack)));
       } else {
         out.print(pack.context());
         spec.commandLine().getErr().printf("(%d of %d tokens)%n", pack.tokens(), pack.budget());

@@ -1,5 +1,8 @@
 package dev.attune.server.cli;
 
+import dev.attune.api.Json;
+import dev.attune.api.MessageBody;
+import dev.attune.api.OrgBody;
 import dev.attune.core.Attune;
 import dev.attune.core.ContextPack;
 import dev.attune.core.ContextRequest;
@@ -8,9 +11,6 @@ import dev.attune.core.model.Message;
 import dev.attune.core.model.OrgId;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
-import dev.attune.server.wire.Json;
-import dev.attune.server.wire.MessageIn;
-import dev.attune.server.wire.OrgIn;
 import dev.attune.server.wire.Wire;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,12 +62,12 @@ final class DemoCommand implements Callable<Integer> {
       description = "Tenant (default 'demo').")
   String tenantName;
 
-  record Session(String sessionId, int daysAgo, List<MessageIn> messages) {}
+  record Session(String sessionId, int daysAgo, List<MessageBody> messages) {}
 
   record Script(
       String userId,
       String orgId,
-      OrgIn org,
+      OrgBody org,
       List<Session> sessions,
       List<@Nullable String> queries) {}
 
@@ -85,12 +85,12 @@ final class DemoCommand implements Callable<Integer> {
     UserId user = UserId.of(script.userId());
     OrgId org = OrgId.of(script.orgId());
     try (Attune attune = Attune.builder().dataDir(dir).build()) {
-      attune.putOrg(tenant, org, script.org().toProfile());
+      attune.putOrg(tenant, org, Wire.orgProfile(script.org()));
       out.println("# Observing a sample conversation (user '" + user + "', org '" + org + "')");
       Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
       for (Session s : script.sessions()) {
         List<Message> messages = new ArrayList<>();
-        List<Message> parsed = Wire.messages(s.messages());
+        List<Message> parsed = Wire.messages("messages", s.messages());
         Instant start =
             now.minus(Duration.ofDays(s.daysAgo())).minus(Duration.ofMinutes(parsed.size()));
         for (int i = 0; i < parsed.size(); i++) {

@@ -1,13 +1,13 @@
 package dev.attune.server.cli;
 
+import dev.attune.api.Json;
 import dev.attune.core.Attune;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryStatus;
 import dev.attune.core.model.UserId;
 import dev.attune.core.port.MemoryQuery;
-import dev.attune.server.wire.Json;
-import dev.attune.server.wire.Views;
+import dev.attune.server.wire.Wire;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -50,7 +50,7 @@ final class MemoriesCommand implements Callable<Integer> {
       List<Memory> memories = attune.memories(engine.tenant(), UserId.of(user), query);
       var out = spec.commandLine().getOut();
       if (json) {
-        out.println(Json.writePretty(memories.stream().map(Views.MemoryView::of).toList()));
+        out.println(Json.writePretty(Wire.memories(memories)));
         return 0;
       }
       if (memories.isEmpty()) {

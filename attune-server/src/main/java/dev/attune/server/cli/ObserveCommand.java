@@ -1,14 +1,15 @@
 package dev.attune.server.cli;
 
+import dev.attune.api.Json;
+import dev.attune.api.MemoryBody;
+import dev.attune.api.ObserveFile;
 import dev.attune.core.Attune;
 import dev.attune.core.InvalidRequestException;
 import dev.attune.core.ObserveResult;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.OrgId;
 import dev.attune.core.model.UserId;
-import dev.attune.server.wire.Json;
-import dev.attune.server.wire.ObserveFile;
-import dev.attune.server.wire.Views;
+import dev.attune.server.wire.Wire;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ final class ObserveCommand implements Callable<Integer> {
     String text = read(file);
     ObserveFile input = Json.read(text, ObserveFile.class, "file " + file);
     UserId userId = UserId.of(user);
-    var messages = input.toMessages();
+    var messages = Wire.messages("messages", input.messages());
     String sessionId = session != null ? session : input.sessionId();
     try (Attune attune = engine.open()) {
       ObserveResult r =
@@ -90,8 +91,8 @@ final class ObserveCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static List<Views.MemoryView> views(List<Memory> memories) {
-    return memories.stream().map(Views.MemoryView::of).toList();
+  private static List<MemoryBody> views(List<Memory> memories) {
+    return Wire.memories(memories);
   }
 
   static String read(String file) throws IOException {

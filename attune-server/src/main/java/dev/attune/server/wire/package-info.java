@@ -1,6 +1,6 @@
 /**
- * The wire format shared by the command line and the HTTP API: JSON in snake_case, the records that
- * are read and written, and the translation of JSON errors into errors that name the field.
+ * Translation between the HTTP API's wire records ({@code dev.attune.api}) and the engine's domain
+ * values, with errors that name the field as it is spelled on the wire.
  */
 @NullMarked
 package dev.attune.server.wire;

@@ -3,7 +3,7 @@ package dev.attune.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.attune.server.wire.Json;
+import dev.attune.api.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -142,7 +142,7 @@ class AttuneCliIT {
             "--file",
             file("w.json", "{\"messages\": [{\"role\": \"user\", \"content\": 42}]}").toString());
     assertThat(wrongType.code()).isEqualTo(2);
-    assertThat(wrongType.err()).contains("field 'messages[0].content' has the wrong type");
+    assertThat(wrongType.err()).contains("messages[0].content must be a string");
 
     Run tooLong =
         attune(
@@ -180,6 +180,27 @@ class AttuneCliIT {
     assertThat(r.code()).isZero();
     assertThat(r.out()).isEmpty();
     assertThat(r.err()).contains("(0 of 1000 tokens)");
+  }
+
+  @Test
+  void keysAreCreatedListedAndRevokedFromTheCommandLine() {
+    Run created =
+        attune("keys", "create", "--tenant", "acme", "--role", "service", "--label", "backend");
+    assertThat(created.code()).isZero();
+    String secret = created.out().strip();
+    assertThat(secret).startsWith("atn_key_");
+    String id = secret.substring(4, secret.indexOf('_', 8));
+    assertThat(attune("keys", "list", "--tenant", "acme").out())
+        .contains(id)
+        .contains("service")
+        .contains("backend")
+        .doesNotContain(secret);
+    assertThat(attune("keys", "revoke", id).out()).isEqualTo("revoked " + id + "\n");
+    assertThat(attune("keys", "list", "--tenant", "acme").out()).contains("revoked");
+    Run again = attune("keys", "revoke", id);
+    assertThat(again.code()).isEqualTo(3);
+    assertThat(attune("keys", "create", "--tenant", "acme", "--role", "root").err())
+        .isEqualTo("error: --role must be admin or service; got 'root'\n");
   }
 
   @Test

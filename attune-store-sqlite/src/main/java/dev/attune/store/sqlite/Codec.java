@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.attune.core.model.Message;
 import dev.attune.core.model.OrgProfile;
 import dev.attune.core.model.SourceRef;
 import dev.attune.core.model.UserProfile;
@@ -27,6 +28,7 @@ final class Codec {
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private static final TypeReference<List<SourceRef>> SOURCES = new TypeReference<>() {};
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+  private static final TypeReference<List<Message>> MESSAGES = new TypeReference<>() {};
 
   private Codec() {}
 
@@ -90,6 +92,18 @@ final class Codec {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("stored list is not valid JSON", e);
     }
+  }
+
+  static List<Message> messages(String json) {
+    try {
+      return JSON.readValue(json, MESSAGES);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored messages are not valid JSON", e);
+    }
+  }
+
+  static ObservationTables.OutcomeJson outcome(String json) {
+    return read(json, ObservationTables.OutcomeJson.class);
   }
 
   private static <T> T read(String json, Class<T> type) {

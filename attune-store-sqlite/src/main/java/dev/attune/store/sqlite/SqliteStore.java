@@ -3,6 +3,8 @@ package dev.attune.store.sqlite;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.attune.core.StoreException;
+import dev.attune.core.model.ApiKey;
+import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.ChangeKind;
 import dev.attune.core.model.Embedding;
@@ -11,6 +13,7 @@ import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryChange;
 import dev.attune.core.model.MemoryId;
 import dev.attune.core.model.MemoryStatus;
+import dev.attune.core.model.Observation;
 import dev.attune.core.model.OrgId;
 import dev.attune.core.model.OrgProfile;
 import dev.attune.core.model.Origin;
@@ -19,9 +22,11 @@ import dev.attune.core.model.Role;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.model.UserRecord;
+import dev.attune.core.port.AccessStore;
 import dev.attune.core.port.EpisodeQuery;
 import dev.attune.core.port.MemoryQuery;
 import dev.attune.core.port.MemoryStore;
+import dev.attune.core.port.ObservationLog;
 import dev.attune.core.port.UserWrite;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +36,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,15 +44,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
 
 /**
  * The embedded store: {@code attune.db} in a data directory, WAL journal, schema migrated by Flyway
@@ -58,7 +60,7 @@ import org.sqlite.SQLiteException;
  * <p>Thread-safe: reads run concurrently on a small pool; writes are serialized in-process and wait
  * up to the busy timeout for other processes.
  */
-public final class SqliteStore implements MemoryStore {
+public final class SqliteStore implements MemoryStore, AccessStore, ObservationLog {
   /** The database file's name inside the data directory. */
   public static final String FILE_NAME = "attune.db";
 
@@ -72,15 +74,14 @@ public final class SqliteStore implements MemoryStore {
   private static final String EPISODE_COLUMNS =
       "message_id, role, speaker, content, session_id, ts, embedding_model, embedding";
 
-  private final Path file;
-  private final int busyTimeoutMs;
-  private final HikariDataSource pool;
-  private final ReentrantLock writeLock = new ReentrantLock();
+  private final Db db;
+  private final AccessTables access;
+  private final ObservationTables observations;
 
-  private SqliteStore(Path file, int busyTimeoutMs, HikariDataSource pool) {
-    this.file = file;
-    this.busyTimeoutMs = busyTimeoutMs;
-    this.pool = pool;
+  private SqliteStore(Db db) {
+    this.db = db;
+    this.access = new AccessTables(db);
+    this.observations = new ObservationTables(db);
   }
 
   /** Opens (creating and migrating as needed) the store in {@code dataDir}. */
@@ -130,7 +131,7 @@ public final class SqliteStore implements MemoryStore {
       st.execute("PRAGMA schema_version");
     } catch (SQLException e) {
       throw new StoreException(
-          "cannot open the database " + file + ": " + rootMessage(e), isBusy(e), e);
+          "cannot open the database " + file + ": " + Db.rootMessage(e), Db.isBusy(e), e);
     }
 
     HikariConfig hikari = new HikariConfig();
@@ -151,21 +152,21 @@ public final class SqliteStore implements MemoryStore {
       pool.close();
       Throwable cause = e.getCause() instanceof SQLException sql ? sql : e;
       throw new StoreException(
-          "cannot open the database " + file + ": " + rootMessage(cause), isBusy(cause), e);
+          "cannot open the database " + file + ": " + Db.rootMessage(cause), Db.isBusy(cause), e);
     }
-    return new SqliteStore(file, busyTimeoutMs, pool);
+    return new SqliteStore(new Db(file, busyTimeoutMs, pool));
   }
 
   /** The database file. */
   public Path file() {
-    return file;
+    return db.file();
   }
 
   // ---- users ----
 
   @Override
   public Optional<UserRecord> findUser(TenantId tenant, UserId user) {
-    return read(
+    return db.read(
         "find user",
         c -> {
           try (PreparedStatement ps =
@@ -193,7 +194,7 @@ public final class SqliteStore implements MemoryStore {
 
   @Override
   public List<UserId> users(TenantId tenant, @Nullable UserId after, int limit) {
-    return read(
+    return db.read(
         "list users",
         c -> {
           try (PreparedStatement ps =
@@ -237,7 +238,7 @@ public final class SqliteStore implements MemoryStore {
             + ")"
             + categories
             + " ORDER BY created_at DESC, memory_id DESC LIMIT ? OFFSET ?";
-    return read(
+    return db.read(
         "list memories",
         c -> {
           try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -257,8 +258,25 @@ public final class SqliteStore implements MemoryStore {
   }
 
   @Override
+  public long countActiveMemories(TenantId tenant) {
+    return db.read(
+        "count memories",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT count(*) FROM memories WHERE tenant_id = ? AND status = 'ACTIVE'")) {
+            ps.setString(1, tenant.value());
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getLong(1);
+            }
+          }
+        });
+  }
+
+  @Override
   public Optional<Memory> findMemory(TenantId tenant, UserId user, MemoryId id) {
-    return read(
+    return db.read(
         "find memory",
         c -> {
           try (PreparedStatement ps =
@@ -278,8 +296,8 @@ public final class SqliteStore implements MemoryStore {
   }
 
   private static Memory memory(UserId user, ResultSet rs) throws SQLException {
-    Long validTo = nullableLong(rs, 9);
-    Long supersededAt = nullableLong(rs, 12);
+    Long validTo = Db.nullableLong(rs, 9);
+    Long supersededAt = Db.nullableLong(rs, 12);
     String supersededBy = rs.getString(13);
     String model = rs.getString(17);
     float[] vector = Codec.vector(rs.getBytes(18));
@@ -317,7 +335,7 @@ public final class SqliteStore implements MemoryStore {
             + " WHERE tenant_id = ? AND user_id = ?"
             + session
             + " ORDER BY ts DESC, seq DESC LIMIT ?) ORDER BY ts, seq";
-    return read(
+    return db.read(
         "list episodes",
         c -> {
           try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -356,7 +374,7 @@ public final class SqliteStore implements MemoryStore {
       return Set.of();
     }
     List<String> ids = List.copyOf(messageIds);
-    return read(
+    return db.read(
         "find messages",
         c -> {
           Set<String> known = new HashSet<>();
@@ -389,7 +407,7 @@ public final class SqliteStore implements MemoryStore {
 
   @Override
   public List<MemoryChange> history(TenantId tenant, UserId user, MemoryId id) {
-    return read(
+    return db.read(
         "read history",
         c -> {
           try (PreparedStatement ps =
@@ -425,7 +443,7 @@ public final class SqliteStore implements MemoryStore {
 
   @Override
   public void write(TenantId tenant, UserId user, UserWrite write) {
-    transaction(
+    db.transaction(
         "write",
         c -> {
           if (write.user() != null) {
@@ -537,10 +555,10 @@ public final class SqliteStore implements MemoryStore {
         ps.setString(i++, m.provenance().origin().name());
         ps.setString(i++, Codec.json(m.provenance().sources()));
         ps.setLong(i++, Codec.micros(m.validFrom()));
-        setLong(ps, i++, Codec.microsOrNull(m.validTo()));
+        Db.setLong(ps, i++, Codec.microsOrNull(m.validTo()));
         ps.setLong(i++, Codec.micros(m.createdAt()));
         ps.setLong(i++, Codec.micros(m.updatedAt()));
-        setLong(ps, i++, Codec.microsOrNull(m.supersededAt()));
+        Db.setLong(ps, i++, Codec.microsOrNull(m.supersededAt()));
         ps.setString(i++, m.supersededBy() == null ? null : m.supersededBy().value());
         ps.setString(i++, m.status().name());
         ps.setInt(i++, m.pinned() ? 1 : 0);
@@ -588,11 +606,12 @@ public final class SqliteStore implements MemoryStore {
   @Override
   public boolean forget(TenantId tenant, UserId user) {
     boolean existed =
-        transaction(
+        db.transaction(
             "forget user",
             c -> {
               int rows = 0;
-              for (String table : List.of("memory_history", "memories", "episodes", "users")) {
+              for (String table :
+                  List.of("memory_history", "memories", "episodes", "observations", "users")) {
                 try (PreparedStatement ps =
                     c.prepareStatement(
                         "DELETE FROM " + table + " WHERE tenant_id = ? AND user_id = ?")) {
@@ -600,6 +619,15 @@ public final class SqliteStore implements MemoryStore {
                   ps.setString(2, user.value());
                   rows += ps.executeUpdate();
                 }
+              }
+              // The audit log keeps what happened, but no longer says to whom.
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "UPDATE audit_log SET user_id = ? WHERE tenant_id = ? AND user_id = ?")) {
+                ps.setString(1, Pseudonym.of(tenant, user));
+                ps.setString(2, tenant.value());
+                ps.setString(3, user.value());
+                ps.executeUpdate();
               }
               return rows > 0;
             });
@@ -612,14 +640,14 @@ public final class SqliteStore implements MemoryStore {
    * WAL frames. Best effort: a concurrent reader can keep the WAL alive until the next checkpoint.
    */
   private void checkpoint() {
-    writeLock.lock();
-    try (Connection c = pool.getConnection();
+    db.writeLock.lock();
+    try (Connection c = db.pool.getConnection();
         Statement st = c.createStatement()) {
       st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
     } catch (SQLException e) {
       // The deletion itself is committed; a later checkpoint will finish the job.
     } finally {
-      writeLock.unlock();
+      db.writeLock.unlock();
     }
   }
 
@@ -627,7 +655,7 @@ public final class SqliteStore implements MemoryStore {
 
   @Override
   public Optional<OrgProfile> findOrg(TenantId tenant, OrgId org) {
-    return read(
+    return db.read(
         "find org",
         c -> {
           try (PreparedStatement ps =
@@ -643,7 +671,7 @@ public final class SqliteStore implements MemoryStore {
 
   @Override
   public void putOrg(TenantId tenant, OrgId org, OrgProfile profile) {
-    transaction(
+    db.transaction(
         "save org",
         c -> {
           try (PreparedStatement ps =
@@ -663,7 +691,7 @@ public final class SqliteStore implements MemoryStore {
 
   @Override
   public boolean deleteOrg(TenantId tenant, OrgId org) {
-    return transaction(
+    return db.transaction(
         "delete org",
         c -> {
           try (PreparedStatement ps =
@@ -675,124 +703,73 @@ public final class SqliteStore implements MemoryStore {
         });
   }
 
+  // ---- access ----
+
+  @Override
+  public void putKey(ApiKey key) {
+    access.putKey(key);
+  }
+
+  @Override
+  public Optional<ApiKey> findKey(String id) {
+    return access.findKey(id);
+  }
+
+  @Override
+  public List<ApiKey> keys(TenantId tenant) {
+    return access.keys(tenant);
+  }
+
+  @Override
+  public boolean anyKeys() {
+    return access.anyKeys();
+  }
+
+  @Override
+  public void appendAudit(TenantId tenant, List<AuditEntry> entries) {
+    access.appendAudit(tenant, entries);
+  }
+
+  @Override
+  public List<AuditEntry> audit(
+      TenantId tenant, @Nullable UserId user, @Nullable Instant before, int limit) {
+    return access.audit(tenant, user, before, limit);
+  }
+
+  // ---- observations ----
+
+  @Override
+  public void enqueue(TenantId tenant, Observation observation) {
+    observations.enqueue(tenant, observation);
+  }
+
+  @Override
+  public List<Claimed> claim(String worker, Instant now, Duration lease, int limit) {
+    return observations.claim(worker, now, lease, limit);
+  }
+
+  @Override
+  public boolean finish(TenantId tenant, String worker, Observation finished) {
+    return observations.finish(tenant, worker, finished);
+  }
+
+  @Override
+  public void release(TenantId tenant, String worker, String id) {
+    observations.release(tenant, worker, id);
+  }
+
+  @Override
+  public Optional<Observation> findObservation(TenantId tenant, String id) {
+    return observations.findObservation(tenant, id);
+  }
+
   @Override
   public void close() {
-    pool.close();
+    db.pool.close();
   }
 
   @Override
   public String toString() {
-    return "SqliteStore[" + file + "]";
-  }
-
-  // ---- plumbing ----
-
-  @FunctionalInterface
-  private interface Sql<T> {
-    T run(Connection c) throws SQLException;
-  }
-
-  private <T> T read(String what, Sql<T> sql) {
-    try (Connection c = pool.getConnection()) {
-      return sql.run(c);
-    } catch (SQLException e) {
-      throw failure(what, e);
-    }
-  }
-
-  private <T> T transaction(String what, Sql<T> sql) {
-    writeLock.lock();
-    try (Connection c = pool.getConnection()) {
-      boolean clean = false;
-      try {
-        c.setAutoCommit(false);
-        T result = sql.run(c);
-        c.commit();
-        clean = true;
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        rollback(c);
-        throw e;
-      } finally {
-        if (clean) {
-          c.setAutoCommit(true);
-        } else {
-          // A failed BEGIN or COMMIT leaves the connection's state uncertain: retire it.
-          pool.evictConnection(c);
-        }
-      }
-    } catch (SQLException e) {
-      throw failure(what, e);
-    } finally {
-      writeLock.unlock();
-    }
-  }
-
-  private static void rollback(Connection c) {
-    try {
-      c.rollback();
-    } catch (SQLException ignored) {
-      // Nothing to roll back (the transaction never began) or the connection is broken; either
-      // way SQLite has not committed anything, and the connection is evicted.
-    }
-  }
-
-  private StoreException failure(String what, SQLException e) {
-    String reason;
-    boolean retryable = false;
-    if (isBusy(e)) {
-      reason =
-          "the database is locked by another writer and stayed locked for "
-              + busyTimeoutMs
-              + " ms; nothing was written";
-      retryable = true;
-    } else if (code(e) == SQLiteErrorCode.SQLITE_READONLY) {
-      reason =
-          "the database is read-only (check the permissions of " + file + "); nothing was written";
-    } else if (code(e) == SQLiteErrorCode.SQLITE_FULL) {
-      reason = "the disk is full; nothing was written";
-    } else if (code(e) == SQLiteErrorCode.SQLITE_CANTOPEN) {
-      reason = "cannot open " + file;
-    } else {
-      reason = rootMessage(e);
-    }
-    return new StoreException(what + " failed: " + reason, retryable, e);
-  }
-
-  private static boolean isBusy(Throwable e) {
-    SQLiteErrorCode code = code(e);
-    return code != null
-        && (code.name().startsWith("SQLITE_BUSY") || code.name().startsWith("SQLITE_LOCKED"));
-  }
-
-  private static @Nullable SQLiteErrorCode code(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLiteException s) {
-        return s.getResultCode();
-      }
-    }
-    return null;
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    String m = t.getMessage();
-    return m == null ? t.getClass().getSimpleName() : m;
-  }
-
-  private static @Nullable Long nullableLong(ResultSet rs, int column) throws SQLException {
-    long v = rs.getLong(column);
-    return rs.wasNull() ? null : v;
-  }
-
-  private static void setLong(PreparedStatement ps, int i, @Nullable Long v) throws SQLException {
-    if (v == null) {
-      ps.setNull(i, Types.INTEGER);
-    } else {
-      ps.setLong(i, v);
-    }
+    return "SqliteStore[" + db.file() + "]";
   }
 }

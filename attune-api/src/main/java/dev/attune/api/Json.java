@@ -1,4 +1,4 @@
-package dev.attune.server.wire;
+package dev.attune.api;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.attune.core.InvalidRequestException;
 import java.util.List;
 
 /** The one JSON configuration: snake_case, lower-case enums, ISO-8601 times, strict input. */
@@ -70,9 +69,24 @@ public final class Json {
     try {
       T value = MAPPER.readValue(json, type);
       if (value == null) {
-        throw new InvalidRequestException("body", source + " must be a JSON object, not null");
+        throw new JsonInputException(
+            "malformed_json", "body", source + " must be a JSON object, not null");
       }
       return value;
+    } catch (JsonProcessingException e) {
+      throw describe(e, source);
+    }
+  }
+
+  /** Reads a JSON object as a map (for JSON merge patch: null values are kept). */
+  @SuppressWarnings("unchecked")
+  public static java.util.Map<String, Object> readObject(String json, String source) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode node = MAPPER.readTree(json);
+      if (node == null || !node.isObject()) {
+        throw new JsonInputException("malformed_json", "body", source + " must be a JSON object");
+      }
+      return MAPPER.convertValue(node, java.util.LinkedHashMap.class);
     } catch (JsonProcessingException e) {
       throw describe(e, source);
     }
@@ -94,8 +108,8 @@ public final class Json {
     }
   }
 
-  /** A JSON error as an {@link InvalidRequestException} naming the field path and the line. */
-  public static InvalidRequestException describe(JsonProcessingException e, String source) {
+  /** A JSON error as a {@link JsonInputException} naming the field path and the line. */
+  public static JsonInputException describe(JsonProcessingException e, String source) {
     // Syntax errors can arrive wrapped in a mapping error; report them as syntax errors.
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof StreamReadException syntax) {
@@ -113,7 +127,17 @@ public final class Json {
             : "";
     if (e instanceof UnrecognizedPropertyException u) {
       String field = path(u.getPath());
-      return new InvalidRequestException(field, source + ": unknown field '" + field + "'" + where);
+      return new JsonInputException(
+          "unknown_field", field, source + ": unknown field '" + field + "'" + where);
+    }
+    if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi
+        && !mi.getPath().isEmpty()
+        && mi.getTargetType() != null) {
+      String field = path(mi.getPath());
+      return new JsonInputException(
+          "wrong_type",
+          field,
+          source + ": " + field + " must be " + expected(mi.getTargetType()) + where);
     }
     if (!(e instanceof StreamReadException)
         && e instanceof JsonMappingException m
@@ -122,7 +146,8 @@ public final class Json {
       String problem = m.getOriginalMessage();
       int cut = problem.indexOf('\n');
       problem = cut > 0 ? problem.substring(0, cut) : problem;
-      return new InvalidRequestException(
+      return new JsonInputException(
+          "wrong_type",
           field,
           source
               + ": field '"
@@ -135,8 +160,8 @@ public final class Json {
     String problem = e.getOriginalMessage();
     int cut = problem.indexOf('\n');
     problem = cut > 0 ? problem.substring(0, cut) : problem;
-    return new InvalidRequestException(
-        "body", source + " is not valid JSON" + where + ": " + simplify(problem));
+    return new JsonInputException(
+        "malformed_json", "body", source + " is not valid JSON" + where + ": " + simplify(problem));
   }
 
   private static String simplify(String problem) {
@@ -148,6 +173,25 @@ public final class Json {
         .replaceAll("`?java\\.util\\.(List|ArrayList)(<[^>]*>)?`?", "array")
         .replaceAll("`?dev\\.attune\\.[\\w.$]+`?", "object")
         .replaceAll("Cannot deserialize value of type ", "expected ");
+  }
+
+  private static String expected(Class<?> type) {
+    if (type == String.class) {
+      return "a string";
+    }
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+      return "a whole number";
+    }
+    if (type == Double.class || type == double.class) {
+      return "a number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+      return "an array";
+    }
+    return "an object";
   }
 
   static String path(List<JsonMappingException.Reference> refs) {

@@ -1,0 +1,27 @@
+package dev.attune.api;
+
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A context pack: {@code context} is ready to put into a prompt and never takes more than {@code
+ * budget} tokens.
+ */
+public record Pack(String context, int tokens, int budget, boolean degraded, List<Block> blocks) {
+  /** A block: {@code compliance}, {@code session}, {@code profile}, {@code org}, ... */
+  public record Block(String type, int priority, int tokens, List<Item> items) {}
+
+  /** An item; {@code kind} is {@code fact}, {@code episode}, {@code profile} or {@code org}. */
+  public record Item(
+      String id,
+      String kind,
+      String text,
+      @Nullable String category,
+      double score,
+      int tokens,
+      List<Source> sources) {}
+
+  /** A message an item was built from. */
+  public record Source(String messageId, @Nullable String sessionId, Instant timestamp) {}
+}

@@ -1,0 +1,44 @@
+package dev.attune.core.port;
+
+import dev.attune.core.model.Observation;
+import dev.attune.core.model.TenantId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The durable queue of accepted observations and their outcomes. Processing is claimed with a
+ * lease, so that several Attune processes on one database each take different work, one observation
+ * per user at a time (a user's observations are processed in the order accepted), and work claimed
+ * by a process that died is taken again when its lease runs out.
+ *
+ * <p>{@link #claim} serves every tenant (it is the worker's queue); every other method is keyed by
+ * tenant. Thread-safe; each method is one transaction.
+ */
+public interface ObservationLog {
+  /** Stores a pending observation. */
+  void enqueue(TenantId tenant, Observation observation);
+
+  /** A claimed observation and the tenant it belongs to. */
+  record Claimed(TenantId tenant, Observation observation) {}
+
+  /**
+   * Marks up to {@code limit} observations as running for {@code worker} until {@code now + lease}
+   * and returns them: the oldest pending observation of each user that has none running (a running
+   * one whose lease has expired counts as pending again).
+   */
+  List<Claimed> claim(String worker, Instant now, Duration lease, int limit);
+
+  /**
+   * Records the end of an observation claimed by {@code worker}: done or failed, with its outcome
+   * or error; its messages are dropped (they are episodes now, or were refused). Returns false if
+   * the claim was lost (the lease ran out and another worker took it).
+   */
+  boolean finish(TenantId tenant, String worker, Observation finished);
+
+  /** Puts a claimed observation back to pending (to retry after a transient failure). */
+  void release(TenantId tenant, String worker, String id);
+
+  Optional<Observation> findObservation(TenantId tenant, String id);
+}

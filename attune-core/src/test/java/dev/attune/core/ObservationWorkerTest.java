@@ -1,0 +1,138 @@
+package dev.attune.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.attune.core.model.Memory;
+import dev.attune.core.model.Message;
+import dev.attune.core.model.Observation;
+import dev.attune.core.model.Role;
+import dev.attune.core.model.TenantId;
+import dev.attune.core.model.UserId;
+import dev.attune.core.port.Extractor;
+import dev.attune.core.port.MemoryQuery;
+import dev.attune.core.testing.HashingEmbedder;
+import dev.attune.core.testing.InMemoryStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ObservationWorkerTest {
+  static final TenantId T = TenantId.of("app");
+  static final UserId ANN = UserId.of("ann");
+  static final Duration WAIT = Duration.ofSeconds(10);
+
+  static Message user(String id, String text) {
+    return new Message(Role.USER, text, id, null, null);
+  }
+
+  @Test
+  void submittedMessagesAreObservedInTheBackgroundAndTheOutcomeIsKept() {
+    InMemoryStore store = new InMemoryStore();
+    try (Attune attune = Attune.builder().store(store).embedder(new HashingEmbedder()).build()) {
+      String id =
+          attune.submit(
+              T,
+              ANN,
+              null,
+              "s1",
+              List.of(user("m1", "I live in Oslo."), user("m2", "I love skiing.")),
+              "api:k1");
+      assertThat(id).startsWith("obs_");
+
+      Observation done = attune.awaitObservation(T, id, WAIT).orElseThrow();
+      assertThat(done.state()).isEqualTo(Observation.State.DONE);
+      assertThat(done.outcome().stored()).isEqualTo(2);
+      assertThat(done.outcome().added()).hasSize(2);
+      assertThat(done.messages()).isEmpty();
+      assertThat(attune.memories(T, ANN, MemoryQuery.active()))
+          .extracting(Memory::text)
+          .contains("User lives in Oslo.");
+      assertThat(attune.observation(TenantId.of("someone-else"), id)).isEmpty();
+    }
+  }
+
+  @Test
+  void aUsersObservationsAreProcessedInTheOrderAccepted() {
+    try (Attune attune =
+        Attune.builder().store(new InMemoryStore()).embedder(new HashingEmbedder()).build()) {
+      attune.submit(T, ANN, null, "s1", List.of(user("m1", "I live in Paris.")), "k");
+      String second =
+          attune.submit(T, ANN, null, "s1", List.of(user("m2", "I moved to Rome.")), "k");
+      attune.awaitObservation(T, second, WAIT);
+      assertThat(attune.memories(T, ANN, MemoryQuery.active()))
+          .extracting(Memory::text)
+          .containsExactly("User moved to Rome.");
+    }
+  }
+
+  @Test
+  void invalidMessagesAreRefusedBeforeAnythingIsAccepted() {
+    InMemoryStore store = new InMemoryStore();
+    try (Attune attune = Attune.builder().store(store).embedder(new HashingEmbedder()).build()) {
+      assertThatThrownBy(() -> attune.submit(T, ANN, null, null, List.of(), "k"))
+          .isInstanceOf(InvalidRequestException.class)
+          .hasMessage("messages must not be empty");
+      assertThat(store.dump()).doesNotContain("ann");
+    }
+  }
+
+  @Test
+  void anObservationThatKeepsFailingIsMarkedFailedWithTheReason() {
+    Extractor broken =
+        new Extractor() {
+          @Override
+          public String id() {
+            return "broken";
+          }
+
+          @Override
+          public List<dev.attune.core.port.Candidate> extract(
+              dev.attune.core.port.ExtractionRequest r) {
+            throw new IllegalStateException("the extraction model is down");
+          }
+        };
+    try (Attune attune =
+        Attune.builder()
+            .store(new InMemoryStore())
+            .embedder(new HashingEmbedder())
+            .extractor(broken)
+            .build()) {
+      String id = attune.submit(T, ANN, null, null, List.of(user("m1", "I live in Oslo.")), "k");
+      Observation failed = attune.awaitObservation(T, id, WAIT).orElseThrow();
+      assertThat(failed.state()).isEqualTo(Observation.State.FAILED);
+      assertThat(failed.error()).isEqualTo("the extraction model is down");
+      assertThat(failed.attempts()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void observationsAcceptedBeforeACrashAreProcessedAfterTheRestart() {
+    InMemoryStore store = new InMemoryStore();
+    // Accepted by a process that died before processing it.
+    store.enqueue(
+        T,
+        Observation.pending(
+            "obs_left",
+            ANN,
+            null,
+            null,
+            List.of(
+                new Message(
+                    Role.USER,
+                    "I live in Bergen.",
+                    "m1",
+                    Instant.parse("2025-01-01T00:00:00Z"),
+                    null)),
+            "k",
+            Instant.parse("2025-01-01T00:00:00Z")));
+    try (Attune attune = Attune.builder().store(store).embedder(new HashingEmbedder()).build()) {
+      Observation done = attune.awaitObservation(T, "obs_left", WAIT).orElseThrow();
+      assertThat(done.state()).isEqualTo(Observation.State.DONE);
+      assertThat(attune.memories(T, ANN, MemoryQuery.active()))
+          .extracting(Memory::text)
+          .containsExactly("User lives in Bergen.");
+    }
+  }
+}

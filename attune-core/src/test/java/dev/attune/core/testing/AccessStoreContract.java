@@ -1,0 +1,127 @@
+package dev.attune.core.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.attune.core.model.ApiKey;
+import dev.attune.core.model.AuditEntry;
+import dev.attune.core.model.KeyRole;
+import dev.attune.core.model.TenantId;
+import dev.attune.core.model.UserId;
+import dev.attune.core.port.AccessStore;
+import dev.attune.core.port.MemoryStore;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The contract of {@link AccessStore}: keys and audit, scoped by tenant. */
+public abstract class AccessStoreContract<S extends AccessStore & MemoryStore> {
+  static final TenantId T1 = TenantId.of("t-one");
+  static final TenantId T2 = TenantId.of("t-two");
+  static final Instant T0 = Instant.parse("2025-02-01T00:00:00Z");
+
+  protected S store;
+
+  protected abstract S newStore() throws Exception;
+
+  @BeforeEach
+  void open() throws Exception {
+    store = newStore();
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  static ApiKey key(String id, TenantId tenant, KeyRole role, Instant at) {
+    return new ApiKey(
+        id,
+        tenant,
+        role,
+        "hash-" + id,
+        "label " + id,
+        role == KeyRole.USER ? UserId.of("alice") : null,
+        at,
+        role == KeyRole.USER ? at.plusSeconds(900) : null,
+        null);
+  }
+
+  @Test
+  void keysAreStoredFoundAndListedPerTenant() {
+    assertThat(store.anyKeys()).isFalse();
+    ApiKey a = key("k1", T1, KeyRole.ADMIN, T0);
+    ApiKey s = key("k2", T1, KeyRole.SERVICE, T0.plusSeconds(1));
+    ApiKey u = key("k3", T1, KeyRole.USER, T0.plusSeconds(2));
+    ApiKey other = key("k4", T2, KeyRole.ADMIN, T0);
+    List.of(a, s, u, other).forEach(store::putKey);
+
+    assertThat(store.anyKeys()).isTrue();
+    assertThat(store.findKey("k3")).contains(u);
+    assertThat(store.findKey("nope")).isEmpty();
+    assertThat(store.keys(T1)).containsExactly(u, s, a);
+    assertThat(store.keys(T2)).containsExactly(other);
+  }
+
+  @Test
+  void revokingReplacesTheKeyButNoTenantCanTakeAnotherTenantsKeyId() {
+    ApiKey a = key("k1", T1, KeyRole.ADMIN, T0);
+    store.putKey(a);
+    store.putKey(a.revoked(T0.plusSeconds(60)));
+    assertThat(store.findKey("k1").orElseThrow().revokedAt()).isEqualTo(T0.plusSeconds(60));
+
+    ApiKey hijack = new ApiKey("k1", T2, KeyRole.ADMIN, "other-hash", null, null, T0, null, null);
+    store.putKey(hijack);
+    assertThat(store.findKey("k1").orElseThrow().tenant()).isEqualTo(T1);
+    assertThat(store.keys(T2)).isEmpty();
+  }
+
+  @Test
+  void auditIsAppendedAndReadNewestFirstPerTenantWithFilters() {
+    UserId alice = UserId.of("alice");
+    AuditEntry e1 = new AuditEntry(T0, "k1", KeyRole.SERVICE, "POST /v1/context", alice, null, 200);
+    AuditEntry e2 =
+        new AuditEntry(
+            T0.plusSeconds(1),
+            "k1",
+            KeyRole.SERVICE,
+            "GET /v1/users/{user_id}/profile",
+            UserId.of("bob"),
+            null,
+            200);
+    AuditEntry e3 =
+        new AuditEntry(
+            T0.plusSeconds(2),
+            "k2",
+            KeyRole.ADMIN,
+            "DELETE /v1/users/{user_id}/memories/{memory_id}",
+            alice,
+            "mem_1",
+            204);
+    store.appendAudit(T1, List.of(e1, e2));
+    store.appendAudit(T1, List.of(e3));
+    store.appendAudit(
+        T2, List.of(new AuditEntry(T0, "k9", KeyRole.ADMIN, "GET /v1/audit", null, null, 200)));
+
+    assertThat(store.audit(T1, null, null, 10)).containsExactly(e3, e2, e1);
+    assertThat(store.audit(T1, alice, null, 10)).containsExactly(e3, e1);
+    assertThat(store.audit(T1, null, T0.plusSeconds(2), 10)).containsExactly(e2, e1);
+    assertThat(store.audit(T1, null, null, 1)).containsExactly(e3);
+    assertThat(store.audit(T2, null, null, 10))
+        .hasSize(1)
+        .allSatisfy(e -> assertThat(e.keyId()).isEqualTo("k9"));
+  }
+
+  @Test
+  void forgettingAUserLeavesTheAuditTrailButNotTheirId() {
+    UserId alice = UserId.of("alice-forget-me");
+    store.appendAudit(
+        T1,
+        List.of(new AuditEntry(T0, "k1", KeyRole.SERVICE, "POST /v1/context", alice, null, 200)));
+    store.forget(T1, alice);
+    List<AuditEntry> log = store.audit(T1, null, null, 10);
+    assertThat(log).hasSize(1);
+    assertThat(log.get(0).user().value()).startsWith("forgotten:").doesNotContain("alice");
+  }
+}

@@ -1,0 +1,217 @@
+package dev.attune.server;
+
+import dev.attune.core.InvalidRequestException;
+import dev.attune.core.tokens.TokenCounters;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The service's settings. Each comes from, in order: a command-line flag, an {@code ATTUNE_*}
+ * environment variable, the configuration file ({@code --config} or {@code ATTUNE_CONFIG}, Java
+ * properties with the keys below), or its default. An invalid value stops start-up with a message
+ * naming the setting and where it came from.
+ *
+ * @param host interface to listen on
+ * @param port TCP port (0 picks a free one)
+ * @param dataDir data directory
+ * @param tokenEncoding {@code cl100k_base} or {@code o200k_base}
+ * @param rateLimit requests per second per key (0 turns rate limiting off)
+ * @param rateBurst requests a key may make at once before the rate applies
+ * @param maxBodyBytes largest request body accepted
+ * @param contextTimeoutMs default {@code timeout_ms} of a context request
+ * @param cacheBytes memory for cached working sets
+ * @param userTokenTtlSeconds default lifetime of a user token (at most a day)
+ * @param observeWaitMs how long {@code POST /v1/observe?wait=true} waits before answering 202
+ */
+public record ServerConfig(
+    String host,
+    int port,
+    Path dataDir,
+    String tokenEncoding,
+    int rateLimit,
+    int rateBurst,
+    long maxBodyBytes,
+    int contextTimeoutMs,
+    long cacheBytes,
+    int userTokenTtlSeconds,
+    int observeWaitMs) {
+
+  /** A setting: its file key, environment variable, flag and default. */
+  public record Setting(
+      String key, String env, String flag, String defaultValue, String description) {}
+
+  public static final List<Setting> SETTINGS =
+      List.of(
+          new Setting("host", "ATTUNE_HOST", "--host", "127.0.0.1", "interface to listen on"),
+          new Setting("port", "ATTUNE_PORT", "--port", "8080", "TCP port; 0 picks a free one"),
+          new Setting("data", "ATTUNE_DATA", "--data", "./attune-data", "data directory"),
+          new Setting(
+              "token_encoding",
+              "ATTUNE_TOKEN_ENCODING",
+              "--token-encoding",
+              "cl100k_base",
+              "tokenizer for budgets: cl100k_base or o200k_base"),
+          new Setting(
+              "rate_limit",
+              "ATTUNE_RATE_LIMIT",
+              "--rate-limit",
+              "1000",
+              "requests per second per key; 0 turns rate limiting off"),
+          new Setting(
+              "rate_burst",
+              "ATTUNE_RATE_BURST",
+              "--rate-burst",
+              "2000",
+              "requests a key may make at once before the rate applies"),
+          new Setting(
+              "max_body_bytes",
+              "ATTUNE_MAX_BODY_BYTES",
+              "--max-body-bytes",
+              "16777216",
+              "largest request body, bytes"),
+          new Setting(
+              "context_timeout_ms",
+              "ATTUNE_CONTEXT_TIMEOUT_MS",
+              "--context-timeout-ms",
+              "100",
+              "default timeout_ms of a context request, milliseconds"),
+          new Setting(
+              "cache_bytes",
+              "ATTUNE_CACHE_BYTES",
+              "--cache-bytes",
+              "536870912",
+              "memory for cached working sets, bytes"),
+          new Setting(
+              "user_token_ttl_seconds",
+              "ATTUNE_USER_TOKEN_TTL_SECONDS",
+              "--user-token-ttl-seconds",
+              "900",
+              "default lifetime of a user token, seconds (at most 86400)"),
+          new Setting(
+              "observe_wait_ms",
+              "ATTUNE_OBSERVE_WAIT_MS",
+              "--observe-wait-ms",
+              "30000",
+              "how long observe?wait=true waits before answering 202, milliseconds"));
+
+  /**
+   * Resolves every setting.
+   *
+   * @param flags flag values given on the command line, by file key (only those given)
+   * @param env the environment
+   * @param configFile the configuration file, if any (a flag, else {@code ATTUNE_CONFIG})
+   * @throws InvalidRequestException naming the setting and its source for an invalid value
+   */
+  public static ServerConfig resolve(
+      Map<String, String> flags, Map<String, String> env, @Nullable Path configFile) {
+    Path file = configFile;
+    if (file == null && env.get("ATTUNE_CONFIG") != null) {
+      file = Path.of(env.get("ATTUNE_CONFIG"));
+    }
+    Properties props = new Properties();
+    if (file != null) {
+      try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        props.load(r);
+      } catch (IOException e) {
+        throw new InvalidRequestException(
+            "config", "cannot read the configuration file " + file + ": " + e.getMessage());
+      }
+      for (String key : props.stringPropertyNames()) {
+        if (SETTINGS.stream().noneMatch(s -> s.key().equals(key))) {
+          throw new InvalidRequestException(
+              key, "unknown setting '" + key + "' in " + file + "; known: " + keys());
+        }
+      }
+    }
+    Map<String, Value> v = new LinkedHashMap<>();
+    for (Setting s : SETTINGS) {
+      if (flags.containsKey(s.key())) {
+        v.put(s.key(), new Value(flags.get(s.key()), "flag " + s.flag()));
+      } else if (env.get(s.env()) != null) {
+        v.put(s.key(), new Value(env.get(s.env()), "environment variable " + s.env()));
+      } else if (props.getProperty(s.key()) != null) {
+        v.put(s.key(), new Value(props.getProperty(s.key()), "setting " + s.key() + " in " + file));
+      } else {
+        v.put(s.key(), new Value(s.defaultValue(), "default"));
+      }
+    }
+    String encoding = v.get("token_encoding").text().strip().toLowerCase(Locale.ROOT);
+    try {
+      TokenCounters.forEncoding(encoding);
+    } catch (InvalidRequestException e) {
+      throw invalid("token_encoding", v.get("token_encoding"), "cl100k_base or o200k_base");
+    }
+    String data = v.get("data").text().strip();
+    if (data.isEmpty()) {
+      throw invalid("data", v.get("data"), "a directory path");
+    }
+    int rate = integer(v, "rate_limit", 0, 1_000_000);
+    return new ServerConfig(
+        nonEmpty(v, "host"),
+        integer(v, "port", 0, 65_535),
+        Path.of(data),
+        encoding,
+        rate,
+        integer(v, "rate_burst", 1, 10_000_000),
+        longValue(v, "max_body_bytes", 1024, 1L << 30),
+        integer(v, "context_timeout_ms", 1, 60_000),
+        longValue(v, "cache_bytes", 1L << 20, 1L << 40),
+        integer(v, "user_token_ttl_seconds", 1, 86_400),
+        integer(v, "observe_wait_ms", 0, 600_000));
+  }
+
+  private record Value(String text, String source) {}
+
+  private static String keys() {
+    return String.join(", ", SETTINGS.stream().map(Setting::key).toList());
+  }
+
+  private static String nonEmpty(Map<String, Value> v, String key) {
+    String s = v.get(key).text().strip();
+    if (s.isEmpty()) {
+      throw invalid(key, v.get(key), "a non-empty value");
+    }
+    return s;
+  }
+
+  private static int integer(Map<String, Value> v, String key, int min, int max) {
+    long n = longValue(v, key, min, max);
+    return (int) n;
+  }
+
+  private static long longValue(Map<String, Value> v, String key, long min, long max) {
+    Value value = v.get(key);
+    long n;
+    try {
+      n = Long.parseLong(value.text().strip().replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw invalid(key, value, "a whole number within " + min + ".." + max);
+    }
+    if (n < min || n > max) {
+      throw invalid(key, value, "a whole number within " + min + ".." + max);
+    }
+    return n;
+  }
+
+  private static InvalidRequestException invalid(String key, Value value, String expected) {
+    return new InvalidRequestException(
+        key,
+        "invalid "
+            + key
+            + " '"
+            + value.text()
+            + "' (from "
+            + value.source()
+            + "): expected "
+            + expected);
+  }
+}

@@ -1,0 +1,149 @@
+package dev.attune.server.http;
+
+import dev.attune.core.model.TenantId;
+import dev.attune.core.port.EngineMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
+
+/**
+ * The engine's and the API's metrics in Micrometer, exposed in Prometheus text at {@code /metrics}.
+ * Aggregate only: no user ids, no tenant ids.
+ */
+public final class ServerMetrics implements EngineMetrics {
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Timer contextLatency;
+  private final DistributionSummary contextTokens;
+  private final Counter contextFound;
+  private final Counter contextEmpty;
+  private final Counter contextDegraded;
+  private final Counter workingSetHits;
+  private final Counter workingSetMisses;
+  private final Counter observedMessages;
+  private final Counter added;
+  private final Counter reinforced;
+  private final Counter superseded;
+  private final Set<TenantId> tenants = ConcurrentHashMap.newKeySet();
+  private volatile long memories;
+  private volatile long memoriesCountedAt;
+
+  public ServerMetrics() {
+    contextLatency =
+        Timer.builder("attune.context.latency")
+            .description("Time to build a context pack")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(2))
+            .register(registry);
+    contextTokens =
+        DistributionSummary.builder("attune.context.tokens")
+            .description("Tokens of the context packs served")
+            .serviceLevelObjectives(100, 250, 500, 1000, 2000, 4000, 8000)
+            .register(registry);
+    contextFound =
+        Counter.builder("attune.context.requests")
+            .tag("result", "found")
+            .description("Context requests, by whether anything was found")
+            .register(registry);
+    contextEmpty =
+        Counter.builder("attune.context.requests").tag("result", "empty").register(registry);
+    contextDegraded =
+        Counter.builder("attune.context.degraded")
+            .description("Context requests answered without retrieval because it was too slow")
+            .register(registry);
+    workingSetHits =
+        Counter.builder("attune.working.set.lookups")
+            .tag("result", "hit")
+            .description("Working-set cache lookups")
+            .register(registry);
+    workingSetMisses =
+        Counter.builder("attune.working.set.lookups").tag("result", "miss").register(registry);
+    observedMessages =
+        Counter.builder("attune.observe.messages")
+            .description("Messages stored by observe")
+            .register(registry);
+    added =
+        Counter.builder("attune.memories.changes")
+            .tag("change", "added")
+            .description("Memory changes made by observe")
+            .register(registry);
+    reinforced =
+        Counter.builder("attune.memories.changes").tag("change", "reinforced").register(registry);
+    superseded =
+        Counter.builder("attune.memories.changes").tag("change", "superseded").register(registry);
+  }
+
+  /** Registers the gauge of active memories, counted over the tenants this process has served. */
+  void countMemoriesWith(ToLongFunction<TenantId> counter) {
+    Gauge.builder("attune.memories.stored", this, m -> m.memories(counter))
+        .description("Active memories held, over the tenants this process has served")
+        .register(registry);
+  }
+
+  private double memories(ToLongFunction<TenantId> counter) {
+    long now = System.nanoTime();
+    // Counted at most every 15 s: scrapes should not cost a query per tenant each time.
+    if (now - memoriesCountedAt > TimeUnit.SECONDS.toNanos(15)) {
+      long sum = 0;
+      for (TenantId t : tenants) {
+        sum += counter.applyAsLong(t);
+      }
+      memories = sum;
+      memoriesCountedAt = now;
+    }
+    return memories;
+  }
+
+  void sawTenant(TenantId tenant) {
+    tenants.add(tenant);
+  }
+
+  void http(String method, String route, int status, long nanos) {
+    Timer.builder("attune.http.requests")
+        .tag("method", method)
+        .tag("route", route)
+        .tag("status", Integer.toString(status))
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void observationAccepted() {
+    Counter.builder("attune.observations.accepted").register(registry).increment();
+  }
+
+  String scrape() {
+    return registry.scrape();
+  }
+
+  @Override
+  public void contextServed(long nanos, int tokens, boolean foundAnything, boolean degraded) {
+    contextLatency.record(nanos, TimeUnit.NANOSECONDS);
+    contextTokens.record(tokens);
+    (foundAnything ? contextFound : contextEmpty).increment();
+    if (degraded) {
+      contextDegraded.increment();
+    }
+  }
+
+  @Override
+  public void workingSetLookup(boolean hit) {
+    (hit ? workingSetHits : workingSetMisses).increment();
+  }
+
+  @Override
+  public void observed(int messages, int addedCount, int reinforcedCount, int supersededCount) {
+    observedMessages.increment(messages);
+    added.increment(addedCount);
+    reinforced.increment(reinforcedCount);
+    superseded.increment(supersededCount);
+  }
+}

@@ -1,0 +1,62 @@
+package dev.attune.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.attune.core.InvalidRequestException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void defaultsAreDocumented() {
+    ServerConfig c = ServerConfig.resolve(Map.of(), Map.of(), null);
+    assertThat(c.host()).isEqualTo("127.0.0.1");
+    assertThat(c.port()).isEqualTo(8080);
+    assertThat(c.dataDir()).isEqualTo(Path.of("./attune-data"));
+    assertThat(c.tokenEncoding()).isEqualTo("cl100k_base");
+    assertThat(c.rateLimit()).isEqualTo(1000);
+    assertThat(c.maxBodyBytes()).isEqualTo(16L * 1024 * 1024);
+    assertThat(c.contextTimeoutMs()).isEqualTo(100);
+  }
+
+  @Test
+  void flagsBeatEnvironmentWhichBeatsTheFileWhichBeatsDefaults() throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("attune.properties"), "port=9000\nrate_limit=5\nhost=0.0.0.0\n");
+    Map<String, String> env = Map.of("ATTUNE_PORT", "9100", "ATTUNE_RATE_LIMIT", "7");
+    ServerConfig c = ServerConfig.resolve(Map.of("port", "9200"), env, file);
+    assertThat(c.port()).isEqualTo(9200);
+    assertThat(c.rateLimit()).isEqualTo(7);
+    assertThat(c.host()).isEqualTo("0.0.0.0");
+    ServerConfig fromEnvFile =
+        ServerConfig.resolve(Map.of(), Map.of("ATTUNE_CONFIG", file.toString()), null);
+    assertThat(fromEnvFile.port()).isEqualTo(9000);
+  }
+
+  @Test
+  void invalidValuesStopStartUpNamingTheSettingAndItsSource() throws Exception {
+    assertThatThrownBy(() -> ServerConfig.resolve(Map.of("port", "eighty"), Map.of(), null))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessage(
+            "invalid port 'eighty' (from flag --port): expected a whole number within 0..65535");
+    assertThatThrownBy(
+            () -> ServerConfig.resolve(Map.of(), Map.of("ATTUNE_TOKEN_ENCODING", "gpt2"), null))
+        .hasMessage(
+            "invalid token_encoding 'gpt2' (from environment variable ATTUNE_TOKEN_ENCODING): expected cl100k_base or o200k_base");
+    Path file = Files.writeString(dir.resolve("bad.properties"), "prot=8080\n");
+    assertThatThrownBy(() -> ServerConfig.resolve(Map.of(), Map.of(), file))
+        .hasMessageStartingWith("unknown setting 'prot' in " + file);
+    assertThatThrownBy(
+            () -> ServerConfig.resolve(Map.of(), Map.of(), dir.resolve("missing.properties")))
+        .hasMessageStartingWith("cannot read the configuration file");
+    assertThatThrownBy(() -> ServerConfig.resolve(Map.of("max_body_bytes", "10"), Map.of(), null))
+        .hasMessageContaining("max_body_bytes");
+  }
+}

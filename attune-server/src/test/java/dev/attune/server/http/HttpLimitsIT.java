@@ -1,0 +1,88 @@
+package dev.attune.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.attune.core.model.KeyRole;
+import dev.attune.core.port.Embedder;
+import dev.attune.core.testing.HashingEmbedder;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HttpLimitsIT {
+  @Test
+  void aKeyOverItsRateGets429WithRetryAfterAndOtherKeysAreUnaffected() throws Exception {
+    try (TestServer s =
+        new TestServer(Map.of("rate_limit", "1", "rate_burst", "2"), new HashingEmbedder())) {
+      String a = s.key("t", KeyRole.SERVICE);
+      String b = s.key("t", KeyRole.SERVICE);
+      assertThat(s.post("/v1/context", a, "{\"user_id\":\"u\"}").status()).isEqualTo(200);
+      assertThat(s.post("/v1/context", a, "{\"user_id\":\"u\"}").status()).isEqualTo(200);
+      TestServer.Reply limited = s.post("/v1/context", a, "{\"user_id\":\"u\"}");
+      assertThat(limited.status()).isEqualTo(429);
+      assertThat(limited.errorCode()).isEqualTo("rate_limited");
+      assertThat(limited.headers().firstValue("Retry-After")).contains("1");
+      assertThat(s.post("/v1/context", b, "{\"user_id\":\"u\"}").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aBodyOverTheLimitGets413AndNothingIsStored() throws Exception {
+    try (TestServer s = new TestServer(Map.of("max_body_bytes", "4096"), new HashingEmbedder())) {
+      String key = s.key("t", KeyRole.SERVICE);
+      String big =
+          "{\"user_id\":\"big\",\"messages\":[{\"role\":\"user\",\"content\":\""
+              + "I live in Oslo. ".repeat(400)
+              + "\"}]}";
+      TestServer.Reply r = s.post("/v1/observe", key, big);
+      assertThat(r.status()).isEqualTo(413);
+      assertThat(r.errorCode()).isEqualTo("payload_too_large");
+      assertThat(r.errorField()).isEqualTo("body");
+      assertThat(s.get("/v1/users/big/profile", key).status()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void aSlowRetrievalAnswersAtOnceDegradedWithTheProfile() throws Exception {
+    HashingEmbedder fast = new HashingEmbedder();
+    Embedder slow =
+        new Embedder() {
+          @Override
+          public String modelId() {
+            return fast.modelId();
+          }
+
+          @Override
+          public int dimensions() {
+            return fast.dimensions();
+          }
+
+          @Override
+          public List<float[]> embedAll(List<String> texts) {
+            if (texts.size() == 1 && texts.get(0).startsWith("slow")) {
+              try {
+                Thread.sleep(2000);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            return fast.embedAll(texts);
+          }
+        };
+    try (TestServer s = new TestServer(Map.of(), slow)) {
+      String key = s.key("t", KeyRole.SERVICE);
+      s.send("PUT", "/v1/users/ann/profile", key, "{\"name\":\"Ann\"}");
+      long start = System.nanoTime();
+      TestServer.Reply r =
+          s.post(
+              "/v1/context",
+              key,
+              "{\"user_id\":\"ann\",\"query\":\"slow question\",\"timeout_ms\":100}");
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.json().get("degraded").asBoolean()).isTrue();
+      assertThat(r.json().get("context").asText()).contains("\"Ann\"");
+      assertThat(ms).isLessThan(1500);
+    }
+  }
+}
