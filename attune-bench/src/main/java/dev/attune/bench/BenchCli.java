@@ -16,7 +16,7 @@ public final class BenchCli {
       name = "bench",
       mixinStandardHelpOptions = true,
       description = "Latency and throughput benchmarks.",
-      subcommands = {ContextBench.class})
+      subcommands = {ContextBench.class, HttpBench.class})
   static final class Bench {}
 
   @Command(

@@ -4,20 +4,10 @@ import dev.attune.api.Json;
 import dev.attune.core.Attune;
 import dev.attune.core.ContextPack;
 import dev.attune.core.ContextRequest;
-import dev.attune.core.model.Category;
-import dev.attune.core.model.Embedding;
-import dev.attune.core.model.Memory;
-import dev.attune.core.model.MemoryId;
 import dev.attune.core.model.Message;
-import dev.attune.core.model.Provenance;
 import dev.attune.core.model.Role;
-import dev.attune.core.model.SourceRef;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
-import dev.attune.core.port.MemoryQuery;
-import dev.attune.core.port.UserWrite;
-import dev.attune.models.LocalEmbedder;
-import dev.attune.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -29,9 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -279,65 +266,12 @@ final class ContextBench implements Callable<Integer> {
   }
 
   private static UserId typical(int i) {
-    return UserId.of(String.format("user-%05d", i));
+    return Seeder.typical(i);
   }
 
   private void seed(Path dir, SyntheticData synth, Instant start) {
-    try (SqliteStore store = SqliteStore.open(dir)) {
-      if (!store
-          .memories(
-              TENANT,
-              HEAVY,
-              new MemoryQuery(
-                  java.util.EnumSet.allOf(dev.attune.core.model.MemoryStatus.class),
-                  java.util.Set.of(),
-                  0,
-                  1))
-          .isEmpty()) {
-        spec.commandLine().getOut().println("reusing the data already in " + dir);
-        return;
-      }
-      try (ProgressBar bar =
-          new ProgressBarBuilder()
-              .setTaskName("seeding")
-              .setStyle(ProgressBarStyle.ASCII)
-              .setInitialMax(users + 1)
-              .setUpdateIntervalMillis(500)
-              .build()) {
-        for (int u = 0; u < users; u++) {
-          store.write(
-              TENANT,
-              typical(u),
-              UserWrite.memories(start, facts(typical(u), memories, synth, start), List.of()));
-          bar.step();
-        }
-        store.write(
-            TENANT, HEAVY, UserWrite.memories(start, facts(HEAVY, heavy, synth, start), List.of()));
-        bar.step();
-      }
-    }
-  }
-
-  private static List<Memory> facts(UserId user, int n, SyntheticData synth, Instant start) {
-    Category[] categories = Category.values();
-    List<Memory> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      Instant at = start.plus(Duration.ofMinutes(synth.random().nextInt(60 * 24 * 28)));
-      Memory m =
-          Memory.create(
-                  MemoryId.random(),
-                  user,
-                  synth.fact(),
-                  categories[synth.random().nextInt(categories.length)],
-                  null,
-                  0.5 + synth.random().nextDouble() / 2,
-                  Provenance.observed(List.of(new SourceRef("seed-" + i, "s" + (i % 20), at))),
-                  at,
-                  at)
-              .withEmbedding(new Embedding(LocalEmbedder.MODEL_ID, synth.unitVector(384)));
-      out.add(m);
-    }
-    return out;
+    Seeder.seed(
+        dir, TENANT, users, memories, HEAVY, heavy, synth, start, spec.commandLine().getOut());
   }
 
   record Observed(int messages, double messagesPerSecond, Percentiles perCall) {}

@@ -62,7 +62,7 @@ public final class ContextAssembler {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.preambleTokens = tokens.count(PREAMBLE);
     for (BlockType type : BlockType.values()) {
-      String header = "\n### " + type.title() + "\n";
+      String header = "### " + type.title() + "\n";
       headers.put(type, header);
       headerTokens.put(type, tokens.count(header));
     }
@@ -184,25 +184,13 @@ public final class ContextAssembler {
     if (added.isEmpty()) {
       return ContextPack.empty(budget, degraded);
     }
-    // Tokens of a concatenation can differ from the sum of its parts; the pack's count is of the
-    // rendered text, so drop the last-added items until that count fits.
-    while (true) {
-      ContextPack pack = render(chosen, budget, degraded);
-      if (pack.tokens() <= budget) {
-        return pack;
-      }
-      Cand last = added.remove(added.size() - 1);
-      chosen.values().forEach(list -> list.remove(last));
-      chosen.values().removeIf(List::isEmpty);
-      if (added.isEmpty()) {
-        return ContextPack.empty(budget, degraded);
-      }
-    }
+    return render(chosen, budget, degraded);
   }
 
   private ContextPack render(EnumMap<BlockType, List<Cand>> chosen, int budget, boolean degraded) {
     StringBuilder text = new StringBuilder(PREAMBLE);
     List<ContextBlock> out = new ArrayList<>();
+    int total = preambleTokens;
     for (BlockType type : order) {
       List<Cand> included = chosen.get(type);
       if (included == null || included.isEmpty()) {
@@ -219,9 +207,12 @@ public final class ContextAssembler {
         items.add(c.item(c.tokens));
       }
       out.add(new ContextBlock(type, priorities.of(type), blockTokens, items));
+      total += blockTokens;
     }
-    String context = text.toString();
-    return new ContextPack(context, tokens.count(context), budget, degraded, out);
+    // Every piece (preamble, title, item line) ends with a newline and begins with a character
+    // that is not white space, so the tokenizer's pre-splitting cuts at each piece boundary and
+    // the text's count is exactly the sum of the pieces' counts: no need to count it again.
+    return new ContextPack(text.toString(), total, budget, degraded, out);
   }
 
   // ---- org blocks ----
