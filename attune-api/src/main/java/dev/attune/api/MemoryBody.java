@@ -11,6 +11,8 @@ public record MemoryBody(
     String category,
     @Nullable String slot,
     double confidence,
+    double effectiveConfidence,
+    boolean dormant,
     String status,
     boolean pinned,
     String origin,

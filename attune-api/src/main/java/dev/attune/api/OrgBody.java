@@ -11,4 +11,17 @@ public record OrgBody(
     @Nullable String industry,
     @Nullable Map<String, String> terminology,
     @Nullable List<String> compliance,
-    @Nullable List<String> tone) {}
+    @Nullable List<String> tone,
+    @Nullable DataPolicyBody dataPolicy) {
+
+  /** An org profile with the default data policy. */
+  public OrgBody(
+      @Nullable String orgId,
+      @Nullable String name,
+      @Nullable String industry,
+      @Nullable Map<String, String> terminology,
+      @Nullable List<String> compliance,
+      @Nullable List<String> tone) {
+    this(orgId, name, industry, terminology, compliance, tone, null);
+  }
+}

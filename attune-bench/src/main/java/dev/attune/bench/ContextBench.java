@@ -121,6 +121,7 @@ final class ContextBench implements Callable<Integer> {
             .dataDir(dir)
             .workingSetCacheBytes(6L << 30)
             .clock(() -> start.plus(Duration.ofDays(30)))
+            .episodeRetention(Duration.ZERO)
             .build()) {
       // Warm: every working set loaded, the JIT past its first compilations.
       long loadStart = System.nanoTime();

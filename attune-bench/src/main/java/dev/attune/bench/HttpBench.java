@@ -143,6 +143,7 @@ final class HttpBench implements Callable<Integer> {
           Attune.builder()
               .store(store)
               .workingSetCacheBytes(config.cacheBytes())
+              .episodeRetention(Duration.ZERO)
               .metrics(metrics)
               .build();
       attune.warmUp();

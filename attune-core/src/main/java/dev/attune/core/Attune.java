@@ -6,9 +6,12 @@ import dev.attune.core.assembly.AssemblyPolicy;
 import dev.attune.core.assembly.ContextAssembler;
 import dev.attune.core.learning.Consolidator;
 import dev.attune.core.learning.HeuristicExtractor;
+import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.ChangeKind;
+import dev.attune.core.model.DataPolicy;
 import dev.attune.core.model.Embedding;
 import dev.attune.core.model.Episode;
+import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryChange;
 import dev.attune.core.model.MemoryId;
@@ -23,6 +26,7 @@ import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.model.UserProfile;
 import dev.attune.core.model.UserRecord;
+import dev.attune.core.port.AccessStore;
 import dev.attune.core.port.Candidate;
 import dev.attune.core.port.Embedder;
 import dev.attune.core.port.EmbedderProvider;
@@ -36,6 +40,7 @@ import dev.attune.core.port.ObservationLog;
 import dev.attune.core.port.StoreProvider;
 import dev.attune.core.port.TokenCounter;
 import dev.attune.core.port.UserWrite;
+import dev.attune.core.retrieval.DecayPolicy;
 import dev.attune.core.retrieval.Hit;
 import dev.attune.core.retrieval.RetrievalPolicy;
 import dev.attune.core.retrieval.RetrievalQuery;
@@ -60,6 +65,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -99,6 +105,7 @@ public final class Attune implements AutoCloseable {
   private final Retriever retriever;
   private final ContextAssembler assembler;
   private final Consolidator consolidator = new Consolidator();
+  private final PrivacyGuard privacy;
   private final int workingSetEpisodes;
   private final Cache<UserKey, WorkingSet> workingSets;
   private final Cache<String, float[]> queryVectors;
@@ -106,6 +113,8 @@ public final class Attune implements AutoCloseable {
   private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
   private final @Nullable ObservationLog observationLog;
   private final @Nullable ObservationWorker worker;
+  private final Duration episodeRetention;
+  private final @Nullable ScheduledExecutorService sweeper;
 
   private record UserKey(TenantId tenant, UserId user) {}
 
@@ -116,9 +125,11 @@ public final class Attune implements AutoCloseable {
     this.tokens = b.tokens;
     this.clock = b.clock;
     this.metrics = b.metrics;
-    this.retriever = new Retriever(b.retrievalPolicy);
-    this.assembler = new ContextAssembler(b.tokens, b.priorities, b.assemblyPolicy);
+    this.retriever = new Retriever(b.retrievalPolicy, b.decayPolicy);
+    this.assembler = new ContextAssembler(b.tokens, b.priorities, b.assemblyPolicy, b.decayPolicy);
     this.workingSetEpisodes = b.workingSetEpisodes;
+    this.privacy = new PrivacyGuard(store, b.dataPolicy);
+    this.episodeRetention = b.episodeRetention;
     this.workingSets =
         Caffeine.newBuilder()
             .maximumWeight(b.workingSetCacheBytes)
@@ -137,6 +148,16 @@ public final class Attune implements AutoCloseable {
       worker.start();
     } else {
       this.worker = null;
+    }
+    if (!episodeRetention.isZero() && !b.retentionSweepEvery.isZero()) {
+      this.sweeper =
+          Executors.newSingleThreadScheduledExecutor(
+              Thread.ofPlatform().name("attune-retention").daemon().factory());
+      long every = b.retentionSweepEvery.toMillis();
+      sweeper.scheduleWithFixedDelay(
+          this::sweepQuietly, Math.min(every, 60_000), every, TimeUnit.MILLISECONDS);
+    } else {
+      this.sweeper = null;
     }
   }
 
@@ -273,9 +294,15 @@ public final class Attune implements AutoCloseable {
         user,
         () -> {
           Instant now = now();
+          UserRecord existing = store.findUser(tenant, user).orElse(null);
+          DataPolicy policy =
+              privacy.policyFor(
+                  tenant, org != null ? org : existing != null ? existing.org() : null);
+          PrivacyGuard.RedactedMessages redacted = privacy.redact(user, policy, messages, now);
+          List<AuditEntry> audit = new ArrayList<>(redacted.audit());
           List<Episode> fresh = new ArrayList<>(messages.size());
           List<String> ids = new ArrayList<>(messages.size());
-          for (Message m : messages) {
+          for (Message m : redacted.messages()) {
             String id =
                 m.id() != null ? m.id() : "msg_" + UUID.randomUUID().toString().replace("-", "");
             ids.add(id);
@@ -284,7 +311,6 @@ public final class Attune implements AutoCloseable {
           }
           Set<String> known = store.knownMessageIds(tenant, user, ids);
           fresh.removeIf(e -> known.contains(e.messageId()));
-          UserRecord existing = store.findUser(tenant, user).orElse(null);
           UserRecord row = userRowFor(existing, user, org, now);
           if (fresh.isEmpty()) {
             if (row != null) {
@@ -295,8 +321,14 @@ public final class Attune implements AutoCloseable {
           }
 
           String userName = existing != null ? existing.profile().name() : null;
-          List<Candidate> candidates =
-              extractor.extract(new ExtractionRequest(tenant, user, userName, fresh));
+          PrivacyGuard.Screened screened =
+              privacy.screen(
+                  user,
+                  policy,
+                  extractor.extract(new ExtractionRequest(tenant, user, userName, fresh)),
+                  now);
+          List<Candidate> candidates = screened.kept();
+          audit.addAll(screened.audit());
           List<String> texts = new ArrayList<>(fresh.size() + candidates.size());
           texts.addAll(embeddingTexts(timelineFor(tenant, user, fresh), fresh));
           candidates.forEach(c -> texts.add(c.text()));
@@ -327,7 +359,7 @@ public final class Attune implements AutoCloseable {
           store.write(
               tenant,
               user,
-              new UserWrite(now, row, episodes, outcome.memories(), outcome.changes()));
+              new UserWrite(now, row, episodes, outcome.memories(), outcome.changes(), audit));
           invalidate(tenant, user);
           metrics.observed(
               episodes.size(),
@@ -418,9 +450,14 @@ public final class Attune implements AutoCloseable {
           "this store keeps no observation log: call observe(..) instead of submit(..)");
     }
     Instant now = now();
+    // Redacted before the queue stores them: raw personal data never reaches the disk.
+    OrgId orgOfUser =
+        org != null ? org : store.findUser(tenant, user).map(UserRecord::org).orElse(null);
+    PrivacyGuard.RedactedMessages redacted =
+        privacy.redact(user, privacy.policyFor(tenant, orgOfUser), messages, now);
     List<Message> fixed = new ArrayList<>(messages.size());
     for (int i = 0; i < messages.size(); i++) {
-      Message m = messages.get(i);
+      Message m = redacted.messages().get(i);
       fixed.add(
           new Message(
               m.role(),
@@ -435,6 +472,9 @@ public final class Attune implements AutoCloseable {
     String id = "obs_" + UUID.randomUUID().toString().replace("-", "");
     observationLog.enqueue(
         tenant, Observation.pending(id, user, org, sessionId, fixed, actor, now));
+    if (!redacted.audit().isEmpty() && store instanceof AccessStore access) {
+      access.appendAudit(tenant, redacted.audit());
+    }
     worker.wake();
     return id;
   }
@@ -504,6 +544,17 @@ public final class Attune implements AutoCloseable {
 
   // ---------------------------------------------------------------------------------------------
   // profiles and orgs
+
+  /** How confidence fades with time: used to tell a memory's effective confidence. */
+  public DecayPolicy decayPolicy() {
+    return retriever.decay();
+  }
+
+  /** The data policy that applies to the user: their org's, or the default. */
+  public DataPolicy policyOf(TenantId tenant, UserId user) {
+    return privacy.policyFor(
+        tenant, store.findUser(tenant, user).map(UserRecord::org).orElse(null));
+  }
 
   /** The user's record (profile and org), or empty if Attune has never heard of them. */
   public Optional<UserRecord> user(TenantId tenant, UserId user) {
@@ -598,6 +649,7 @@ public final class Attune implements AutoCloseable {
         user,
         () -> {
           Instant now = now();
+          privacy.checkExplicit(policyOf(tenant, user), memory.text(), memory.category());
           Memory m =
               Memory.create(
                       MemoryId.random(),
@@ -644,6 +696,10 @@ public final class Attune implements AutoCloseable {
               edit.category() != null && edit.category() != current.category();
           if (textChanged || categoryChanged) {
             String text = textChanged ? edit.text() : current.text();
+            privacy.checkExplicit(
+                policyOf(tenant, user),
+                text,
+                categoryChanged ? edit.category() : current.category());
             updated =
                 current
                     .withText(text, categoryChanged ? edit.category() : current.category(), now)
@@ -848,9 +904,62 @@ public final class Attune implements AutoCloseable {
     workingSets.invalidateAll();
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // retention
+
+  /**
+   * Deletes, in every tenant, the episodes older than the retention period (see {@link
+   * Builder#episodeRetention}); runs on its own every {@link Builder#retentionSweepEvery} too. Each
+   * tenant's deletion is recorded in its audit log. Returns how many episodes were deleted; 0 when
+   * episodes are kept forever.
+   */
+  public long purgeExpiredEpisodes() {
+    if (episodeRetention.isZero()) {
+      return 0;
+    }
+    Instant now = now();
+    Instant cutoff = now.minus(episodeRetention);
+    long total = 0;
+    for (TenantId tenant : store.tenants()) {
+      long deleted = store.deleteEpisodesBefore(tenant, cutoff);
+      if (deleted == 0) {
+        continue;
+      }
+      total += deleted;
+      workingSets.asMap().keySet().removeIf(k -> k.tenant().equals(tenant));
+      if (store instanceof AccessStore access) {
+        access.appendAudit(
+            tenant,
+            List.of(
+                new AuditEntry(
+                    now,
+                    PrivacyGuard.SYSTEM_ACTOR,
+                    KeyRole.SYSTEM,
+                    "retention.delete_episodes",
+                    null,
+                    "episodes=" + deleted + " before=" + cutoff,
+                    0)));
+      }
+    }
+    return total;
+  }
+
+  private void sweepQuietly() {
+    try {
+      purgeExpiredEpisodes();
+    } catch (RuntimeException e) {
+      // A failed sweep is retried at the next interval; the store logs its own failures.
+      System.getLogger(Attune.class.getName())
+          .log(System.Logger.Level.WARNING, "episode retention sweep failed: " + e.getMessage());
+    }
+  }
+
   /** Stops background work and closes the store. */
   @Override
   public void close() {
+    if (sweeper != null) {
+      sweeper.shutdownNow();
+    }
     if (worker != null) {
       worker.close();
     }
@@ -865,8 +974,8 @@ public final class Attune implements AutoCloseable {
 
   // ---------------------------------------------------------------------------------------------
 
-  /** The clock's now at the precision stores keep (microseconds), so reads equal writes. */
-  private Instant now() {
+  /** The engine's clock at the precision stores keep (microseconds), so that reads equal writes. */
+  public Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
@@ -915,6 +1024,10 @@ public final class Attune implements AutoCloseable {
     private AssemblyPolicy assemblyPolicy = AssemblyPolicy.defaults();
     private long workingSetCacheBytes = 512L * 1024 * 1024;
     private int workingSetEpisodes = 5_000;
+    private DataPolicy dataPolicy = DataPolicy.defaults();
+    private DecayPolicy decayPolicy = DecayPolicy.defaults();
+    private Duration episodeRetention = Duration.ofDays(90);
+    private Duration retentionSweepEvery = Duration.ofHours(1);
 
     private Builder() {}
 
@@ -974,8 +1087,53 @@ public final class Attune implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long episodes (observed messages) are kept, counted from their timestamp (default 90
+     * days); {@link Duration#ZERO} keeps them forever. Memories are not affected: they keep the ids
+     * and times of the messages they came from.
+     *
+     * @throws InvalidRequestException if negative
+     */
+    public Builder episodeRetention(Duration retention) {
+      if (retention.isNegative()) {
+        throw new InvalidRequestException(
+            "episode_retention", "episode_retention must not be negative; got " + retention);
+      }
+      this.episodeRetention = retention;
+      return this;
+    }
+
+    /**
+     * How often the retention sweep runs in the background (default every hour; the first run a
+     * minute after start, or sooner if the interval is shorter); {@link Duration#ZERO} runs it only
+     * when {@link Attune#purgeExpiredEpisodes()} is called.
+     */
+    public Builder retentionSweepEvery(Duration every) {
+      if (every.isNegative()) {
+        throw new InvalidRequestException(
+            "retention_sweep", "retention_sweep must not be negative; got " + every);
+      }
+      this.retentionSweepEvery = every;
+      return this;
+    }
+
+    /** How confidence fades with time (default {@link DecayPolicy#defaults()}). */
+    public Builder decayPolicy(DecayPolicy policy) {
+      this.decayPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
     public Builder assemblyPolicy(AssemblyPolicy policy) {
       this.assemblyPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * The data policy for users without an org or whose org is not stored (default: every detector,
+     * every category). An org's own policy is part of its profile.
+     */
+    public Builder dataPolicy(DataPolicy policy) {
+      this.dataPolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 

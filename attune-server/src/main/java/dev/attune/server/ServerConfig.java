@@ -1,12 +1,15 @@
 package dev.attune.server;
 
 import dev.attune.core.InvalidRequestException;
+import dev.attune.core.model.Category;
+import dev.attune.core.retrieval.DecayPolicy;
 import dev.attune.core.tokens.TokenCounters;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +34,8 @@ import org.jspecify.annotations.Nullable;
  * @param cacheBytes memory for cached working sets
  * @param userTokenTtlSeconds default lifetime of a user token (at most a day)
  * @param observeWaitMs how long {@code POST /v1/observe?wait=true} waits before answering 202
+ * @param episodeRetention how long episodes are kept ({@link Duration#ZERO}: forever)
+ * @param decay how confidence fades with time
  */
 public record ServerConfig(
     String host,
@@ -43,7 +48,9 @@ public record ServerConfig(
     int contextTimeoutMs,
     long cacheBytes,
     int userTokenTtlSeconds,
-    int observeWaitMs) {
+    int observeWaitMs,
+    Duration episodeRetention,
+    DecayPolicy decay) {
 
   /** A setting: its file key, environment variable, flag and default. */
   public record Setting(
@@ -101,7 +108,26 @@ public record ServerConfig(
               "ATTUNE_OBSERVE_WAIT_MS",
               "--observe-wait-ms",
               "30000",
-              "how long observe?wait=true waits before answering 202, milliseconds"));
+              "how long observe?wait=true waits before answering 202, milliseconds"),
+          new Setting(
+              "episode_retention_days",
+              "ATTUNE_EPISODE_RETENTION_DAYS",
+              "--episode-retention-days",
+              "90",
+              "days observed messages are kept (from their timestamp); 0 keeps them forever"),
+          new Setting(
+              "decay_threshold",
+              "ATTUNE_DECAY_THRESHOLD",
+              "--decay-threshold",
+              "0.15",
+              "effective confidence below which a memory is not injected; 0 turns it off"),
+          new Setting(
+              "decay_half_lives",
+              "ATTUNE_DECAY_HALF_LIVES",
+              "--decay-half-lives",
+              "",
+              "half-lives in days per category over the defaults, e.g. goal=90,event=180;"
+                  + " none turns decay off"));
 
   /**
    * Resolves every setting.
@@ -166,7 +192,51 @@ public record ServerConfig(
         integer(v, "context_timeout_ms", 1, 60_000),
         longValue(v, "cache_bytes", 1L << 20, 1L << 40),
         integer(v, "user_token_ttl_seconds", 1, 86_400),
-        integer(v, "observe_wait_ms", 0, 600_000));
+        integer(v, "observe_wait_ms", 0, 600_000),
+        Duration.ofDays(integer(v, "episode_retention_days", 0, 36_500)),
+        decay(v));
+  }
+
+  private static DecayPolicy decay(Map<String, Value> v) {
+    Value thresholdValue = v.get("decay_threshold");
+    double threshold;
+    try {
+      threshold = Double.parseDouble(thresholdValue.text().strip());
+    } catch (NumberFormatException e) {
+      throw invalid("decay_threshold", thresholdValue, "a number within [0, 1)");
+    }
+    if (!(threshold >= 0 && threshold < 1)) {
+      throw invalid("decay_threshold", thresholdValue, "a number within [0, 1)");
+    }
+    Value halfLives = v.get("decay_half_lives");
+    String spec = halfLives.text().strip();
+    if (spec.equalsIgnoreCase("none")) {
+      return DecayPolicy.none();
+    }
+    DecayPolicy policy = DecayPolicy.defaults().withThreshold(threshold);
+    if (spec.isEmpty()) {
+      return policy;
+    }
+    String expected = "category=days pairs separated by commas, e.g. goal=90,event=180, or none";
+    for (String pair : spec.split(",")) {
+      String[] kv = pair.split("=", 2);
+      if (kv.length != 2) {
+        throw invalid("decay_half_lives", halfLives, expected);
+      }
+      Category category;
+      long days;
+      try {
+        category = Category.parse("decay_half_lives", kv[0].strip());
+        days = Long.parseLong(kv[1].strip());
+      } catch (InvalidRequestException | NumberFormatException e) {
+        throw invalid("decay_half_lives", halfLives, expected);
+      }
+      if (days < 1 || days > 36_500) {
+        throw invalid("decay_half_lives", halfLives, "half-lives within 1..36500 days");
+      }
+      policy = policy.withHalfLife(category, Duration.ofDays(days));
+    }
+    return policy;
   }
 
   private record Value(String text, String source) {}

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.attune.core.InvalidRequestException;
+import dev.attune.core.model.Category;
+import dev.attune.core.retrieval.DecayPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +26,41 @@ class ServerConfigTest {
     assertThat(c.rateLimit()).isEqualTo(1000);
     assertThat(c.maxBodyBytes()).isEqualTo(16L * 1024 * 1024);
     assertThat(c.contextTimeoutMs()).isEqualTo(100);
+  }
+
+  @Test
+  void decayAndRetentionSettings() {
+    ServerConfig defaults = ServerConfig.resolve(Map.of(), Map.of(), null);
+    assertThat(defaults.episodeRetention()).isEqualTo(Duration.ofDays(90));
+    assertThat(defaults.decay()).isEqualTo(DecayPolicy.defaults());
+
+    ServerConfig c =
+        ServerConfig.resolve(
+            Map.of(),
+            Map.of(
+                "ATTUNE_DECAY_HALF_LIVES", "goal=30, event=400",
+                "ATTUNE_DECAY_THRESHOLD", "0.3",
+                "ATTUNE_EPISODE_RETENTION_DAYS", "0"),
+            null);
+    assertThat(c.episodeRetention()).isZero();
+    assertThat(c.decay().threshold()).isEqualTo(0.3);
+    assertThat(c.decay().halfLives())
+        .containsEntry(Category.GOAL, Duration.ofDays(30))
+        .containsEntry(Category.EVENT, Duration.ofDays(400))
+        .containsEntry(
+            Category.IDENTITY, DecayPolicy.defaults().halfLives().get(Category.IDENTITY));
+    assertThat(ServerConfig.resolve(Map.of("decay_half_lives", "none"), Map.of(), null).decay())
+        .isEqualTo(DecayPolicy.none());
+
+    assertThatThrownBy(
+            () -> ServerConfig.resolve(Map.of("decay_half_lives", "mood=3"), Map.of(), null))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageStartingWith("invalid decay_half_lives 'mood=3' (from flag --decay-half-lives)");
+    assertThatThrownBy(() -> ServerConfig.resolve(Map.of("decay_threshold", "2"), Map.of(), null))
+        .hasMessageContaining("decay_threshold");
+    assertThatThrownBy(
+            () -> ServerConfig.resolve(Map.of("episode_retention_days", "-1"), Map.of(), null))
+        .hasMessageContaining("episode_retention_days");
   }
 
   @Test

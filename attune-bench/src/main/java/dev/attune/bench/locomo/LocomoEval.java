@@ -155,6 +155,8 @@ public final class LocomoEval implements Callable<Integer> {
                 .retrievalPolicy(retrieval)
                 .priorities(Priorities.defaults().with(priorities))
                 .assemblyPolicy(assembly)
+                // The dataset's conversations are years old: kept whatever their age.
+                .episodeRetention(Duration.ZERO)
                 .build();
         ProgressBar bar =
             new ProgressBarBuilder()

@@ -15,6 +15,7 @@ import dev.attune.core.model.OrgProfile;
 import dev.attune.core.model.SourceRef;
 import dev.attune.core.model.UserProfile;
 import dev.attune.core.port.TokenCounter;
+import dev.attune.core.retrieval.DecayPolicy;
 import dev.attune.core.retrieval.Hit;
 import dev.attune.core.retrieval.Retriever;
 import dev.attune.core.retrieval.WorkingSet;
@@ -51,12 +52,20 @@ public final class ContextAssembler {
   private final TokenCounter tokens;
   private final Priorities priorities;
   private final AssemblyPolicy policy;
+  private final DecayPolicy decay;
   private final int preambleTokens;
   private final EnumMap<BlockType, String> headers = new EnumMap<>(BlockType.class);
   private final EnumMap<BlockType, Integer> headerTokens = new EnumMap<>(BlockType.class);
   private final List<BlockType> order;
 
   public ContextAssembler(TokenCounter tokens, Priorities priorities, AssemblyPolicy policy) {
+    this(tokens, priorities, policy, DecayPolicy.defaults());
+  }
+
+  /** An assembler that leaves out memories that decay made dormant. */
+  public ContextAssembler(
+      TokenCounter tokens, Priorities priorities, AssemblyPolicy policy, DecayPolicy decay) {
+    this.decay = Objects.requireNonNull(decay, "decay");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.priorities = Objects.requireNonNull(priorities, "priorities");
     this.policy = Objects.requireNonNull(policy, "policy");
@@ -117,7 +126,7 @@ public final class ContextAssembler {
       int budget,
       boolean degraded,
       Instant now) {
-    Drafts drafts = new Drafts(ws, request, hits);
+    Drafts drafts = new Drafts(ws, request, hits, now);
     EnumMap<BlockType, List<Cand>> blocks = new EnumMap<>(BlockType.class);
     if (org != null) {
       blocks.put(BlockType.COMPLIANCE, compliance(org));
@@ -286,9 +295,11 @@ public final class ContextAssembler {
     private final List<Hit> memoryHits = new ArrayList<>();
     private final List<Hit> episodeHits = new ArrayList<>();
     private final boolean hasQuery;
+    private final Instant now;
     private final Set<String> sessionIds = new HashSet<>();
 
-    Drafts(WorkingSet ws, ContextRequest request, List<Hit> hits) {
+    Drafts(WorkingSet ws, ContextRequest request, List<Hit> hits, Instant now) {
+      this.now = now;
       this.ws = ws;
       this.request = request;
       this.hasQuery = request.query() != null;
@@ -299,6 +310,9 @@ public final class ContextAssembler {
 
     private boolean admits(Memory m) {
       if (!request.categories().isEmpty() && !request.categories().contains(m.category())) {
+        return false;
+      }
+      if (decay.isDormant(m, now)) {
         return false;
       }
       return Retriever.inRange(m.validFrom(), request.from(), request.to());

@@ -9,7 +9,12 @@ public enum KeyRole {
   /** Context, observe, profiles, memories and orgs: what an application's backend needs. */
   SERVICE,
   /** A short-lived token bound to one user: read, export and delete that user's own data. */
-  USER;
+  USER,
+  /**
+   * Attune itself, in audit entries for decisions it made (privacy policy, retention); no key has
+   * this role.
+   */
+  SYSTEM;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

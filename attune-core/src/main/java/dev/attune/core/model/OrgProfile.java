@@ -13,17 +13,20 @@ import org.jspecify.annotations.Nullable;
  * @param terminology preferred terms and what they mean
  * @param compliance rules that override conflicting user preferences, one per entry
  * @param tone tone guidelines, one per entry
+ * @param dataPolicy what Attune may keep about the org's users; null means {@link
+ *     DataPolicy#defaults()}
  */
 public record OrgProfile(
     @Nullable String name,
     @Nullable String industry,
     Map<String, String> terminology,
     List<String> compliance,
-    List<String> tone) {
+    List<String> tone,
+    DataPolicy dataPolicy) {
 
   /** The field names accepted by {@link #patch(Map)}, as on the wire. */
   public static final Set<String> FIELDS =
-      Set.of("name", "industry", "terminology", "compliance", "tone");
+      Set.of("name", "industry", "terminology", "compliance", "tone", "data_policy");
 
   public OrgProfile {
     name = ProfileValues.text("name", name);
@@ -31,6 +34,21 @@ public record OrgProfile(
     terminology = ProfileValues.map("terminology", terminology);
     compliance = ProfileValues.list("compliance", compliance);
     tone = ProfileValues.list("tone", tone);
+    dataPolicy = dataPolicy == null ? DataPolicy.defaults() : dataPolicy;
+  }
+
+  /** A profile with the default data policy. */
+  public OrgProfile(
+      @Nullable String name,
+      @Nullable String industry,
+      Map<String, String> terminology,
+      List<String> compliance,
+      List<String> tone) {
+    this(name, industry, terminology, compliance, tone, null);
+  }
+
+  public OrgProfile withDataPolicy(DataPolicy policy) {
+    return new OrgProfile(name, industry, terminology, compliance, tone, policy);
   }
 
   public static OrgProfile empty() {
@@ -45,6 +63,24 @@ public record OrgProfile(
         ProfileValues.patchText(patch, "industry", industry),
         ProfileValues.patchMap(patch, "terminology", terminology),
         ProfileValues.patchList(patch, "compliance", compliance),
-        ProfileValues.patchList(patch, "tone", tone));
+        ProfileValues.patchList(patch, "tone", tone),
+        patchPolicy(patch));
+  }
+
+  private DataPolicy patchPolicy(Map<String, ?> patch) {
+    if (!patch.containsKey("data_policy")) {
+      return dataPolicy;
+    }
+    Object value = patch.get("data_policy");
+    if (value == null) {
+      return DataPolicy.defaults();
+    }
+    if (!(value instanceof Map<?, ?> map)) {
+      throw new dev.attune.core.InvalidRequestException(
+          "data_policy", "data_policy must be an object");
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, ?> fields = (Map<String, ?>) map;
+    return DataPolicy.fromWire(fields);
   }
 }

@@ -9,6 +9,7 @@ import dev.attune.core.model.OrgProfile;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.model.UserRecord;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +30,19 @@ public interface MemoryStore extends AutoCloseable {
 
   /** The user's row, or empty if the store has never heard of them. */
   Optional<UserRecord> findUser(TenantId tenant, UserId user);
+
+  /**
+   * Every tenant that holds a user, in id order: for maintenance that then works tenant by tenant
+   * (retention). The one method not keyed by tenant.
+   */
+  List<TenantId> tenants();
+
+  /**
+   * Deletes the tenant's episodes (of every user) whose timestamp is before {@code cutoff}, as the
+   * retention period requires. Memories keep their provenance (message ids and times). Returns how
+   * many were deleted.
+   */
+  long deleteEpisodesBefore(TenantId tenant, Instant cutoff);
 
   /** Up to {@code limit} users of the tenant with ids after {@code after}, in id order. */
   List<UserId> users(TenantId tenant, @Nullable UserId after, int limit);

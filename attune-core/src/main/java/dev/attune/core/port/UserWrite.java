@@ -1,5 +1,6 @@
 package dev.attune.core.port;
 
+import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.Episode;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryChange;
@@ -18,18 +19,31 @@ import org.jspecify.annotations.Nullable;
  * @param episodes episodes to insert, or to replace when their message id exists (re-embedding)
  * @param memories memories to insert, or to replace when their id exists
  * @param changes history entries to append
+ * @param audit audit entries to append (policy decisions about this write); stores that keep an
+ *     audit log append them in the same transaction, others ignore them
  */
 public record UserWrite(
     Instant at,
     @Nullable UserRecord user,
     List<Episode> episodes,
     List<Memory> memories,
-    List<MemoryChange> changes) {
+    List<MemoryChange> changes,
+    List<AuditEntry> audit) {
   public UserWrite {
     Objects.requireNonNull(at, "at");
     episodes = List.copyOf(episodes);
     memories = List.copyOf(memories);
     changes = List.copyOf(changes);
+    audit = List.copyOf(audit);
+  }
+
+  public UserWrite(
+      Instant at,
+      @Nullable UserRecord user,
+      List<Episode> episodes,
+      List<Memory> memories,
+      List<MemoryChange> changes) {
+    this(at, user, episodes, memories, changes, List.of());
   }
 
   public static UserWrite user(UserRecord user) {
@@ -41,6 +55,10 @@ public record UserWrite(
   }
 
   public boolean isEmpty() {
-    return user == null && episodes.isEmpty() && memories.isEmpty() && changes.isEmpty();
+    return user == null
+        && episodes.isEmpty()
+        && memories.isEmpty()
+        && changes.isEmpty()
+        && audit.isEmpty();
   }
 }

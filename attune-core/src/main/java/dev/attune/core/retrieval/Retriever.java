@@ -13,10 +13,21 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Retriever {
   private final RetrievalPolicy policy;
+  private final DecayPolicy decay;
   private final TextAnalyzer analyzer = TextAnalyzer.english();
 
   public Retriever(RetrievalPolicy policy) {
+    this(policy, DecayPolicy.defaults());
+  }
+
+  /** A retriever that weighs memories by their decayed confidence and skips dormant ones. */
+  public Retriever(RetrievalPolicy policy, DecayPolicy decay) {
     this.policy = Objects.requireNonNull(policy, "policy");
+    this.decay = Objects.requireNonNull(decay, "decay");
+  }
+
+  public DecayPolicy decay() {
+    return decay;
   }
 
   public RetrievalPolicy policy() {
@@ -42,7 +53,7 @@ public final class Retriever {
     }
     boolean[] allowed = new boolean[n];
     for (int d = 0; d < n; d++) {
-      allowed[d] = admits(ws, d, query);
+      allowed[d] = admits(ws, d, query, now);
     }
 
     double[] fused = new double[n];
@@ -126,9 +137,12 @@ public final class Retriever {
         : new Hit(d, score, null, ws.episodeAt(d));
   }
 
-  private static boolean admits(WorkingSet ws, int d, RetrievalQuery q) {
+  private boolean admits(WorkingSet ws, int d, RetrievalQuery q, Instant now) {
     if (ws.isMemoryDoc(d)) {
       Memory m = ws.memoryAt(d);
+      if (decay.isDormant(m, now)) {
+        return false;
+      }
       if (!q.categories().isEmpty() && !q.categories().contains(m.category())) {
         return false;
       }
@@ -166,7 +180,7 @@ public final class Retriever {
     if (ws.isMemoryDoc(d)) {
       Memory m = ws.memoryAt(d);
       when = m.lastConfirmedAt();
-      confidence = m.confidence();
+      confidence = decay.effectiveConfidence(m, now);
       kind = policy.memoryWeight();
     } else {
       when = ws.episodeAt(d).timestamp();

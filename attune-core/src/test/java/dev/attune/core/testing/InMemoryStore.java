@@ -91,6 +91,28 @@ public final class InMemoryStore implements MemoryStore, AccessStore, Observatio
   }
 
   @Override
+  public synchronized List<TenantId> tenants() {
+    return users.keySet().stream()
+        .map(Key::tenant)
+        .distinct()
+        .sorted(Comparator.comparing(TenantId::value))
+        .toList();
+  }
+
+  @Override
+  public synchronized long deleteEpisodesBefore(TenantId tenant, Instant cutoff) {
+    long deleted = 0;
+    for (Map.Entry<Key, UserData> e : users.entrySet()) {
+      if (e.getKey().tenant().equals(tenant)) {
+        int before = e.getValue().episodes.size();
+        e.getValue().episodes.values().removeIf(s -> s.episode().timestamp().isBefore(cutoff));
+        deleted += before - e.getValue().episodes.size();
+      }
+    }
+    return deleted;
+  }
+
+  @Override
   public synchronized List<Memory> memories(TenantId tenant, UserId user, MemoryQuery query) {
     UserData d = users.get(new Key(tenant, user));
     if (d == null) {
@@ -196,6 +218,9 @@ public final class InMemoryStore implements MemoryStore, AccessStore, Observatio
       d.memories.put(m.id(), m);
     }
     d.history.addAll(write.changes());
+    if (!write.audit().isEmpty()) {
+      appendAudit(tenant, write.audit());
+    }
   }
 
   private static void checkOwner(UserId user, UserId owner) {

@@ -293,6 +293,28 @@ public abstract class MemoryStoreContract {
     assertThat(store.episodes(T1, ALICE, EpisodeQuery.all())).containsExactly(reembedded, later);
   }
 
+  @Test
+  void expiredEpisodesAreDeletedPerTenantAndMemoriesStay() {
+    Episode old = episode(ALICE, "e1", "old news", "s1", T0);
+    Episode fresh = episode(ALICE, "e2", "fresh news", "s1", T0.plus(Duration.ofDays(100)));
+    Episode bobOld = episode(BOB, "e3", "bob's old news", "s1", T0);
+    Memory fact = memory(ALICE, "likes news", Category.PREFERENCE, T0);
+    store.write(T1, ALICE, writeOf(T0, List.of(old, fresh), List.of(fact), List.of()));
+    store.write(T1, BOB, writeOf(T0, List.of(bobOld), List.of(), List.of()));
+    store.write(T2, ALICE, writeOf(T0, List.of(old), List.of(), List.of()));
+    assertThat(store.tenants()).containsExactly(T1, T2);
+
+    long deleted = store.deleteEpisodesBefore(T1, T0.plus(Duration.ofDays(10)));
+
+    assertThat(deleted).isEqualTo(2);
+    assertThat(store.episodes(T1, ALICE, EpisodeQuery.all())).containsExactly(fresh);
+    assertThat(store.episodes(T1, BOB, EpisodeQuery.all())).isEmpty();
+    // Another tenant's episodes of the same age are its own business.
+    assertThat(store.episodes(T2, ALICE, EpisodeQuery.all())).containsExactly(old);
+    assertThat(store.memories(T1, ALICE, MemoryQuery.active())).containsExactly(fact);
+    assertThat(store.knownMessageIds(T1, ALICE, List.of("e1"))).isEmpty();
+  }
+
   // ---- history ----
 
   @Test

@@ -3,7 +3,10 @@ package dev.attune.server.cli;
 import dev.attune.core.Attune;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.tokens.TokenCounters;
+import dev.attune.server.ServerConfig;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** Options every engine command shares. */
@@ -33,10 +36,22 @@ final class EngineOptions {
     return TenantId.of(tenant);
   }
 
+  /**
+   * The engine over the data directory, with the decay and retention settings {@code serve} would
+   * use (from the environment or {@code ATTUNE_CONFIG}). One-shot commands run no retention sweep.
+   */
   Attune open() {
+    ServerConfig cfg =
+        ServerConfig.resolve(
+            Map.of("data", data.toString(), "token_encoding", tokenEncoding),
+            System.getenv(),
+            null);
     return Attune.builder()
         .dataDir(data)
-        .tokenCounter(TokenCounters.forEncoding(tokenEncoding))
+        .tokenCounter(TokenCounters.forEncoding(cfg.tokenEncoding()))
+        .decayPolicy(cfg.decay())
+        .episodeRetention(cfg.episodeRetention())
+        .retentionSweepEvery(Duration.ZERO)
         .build();
   }
 }

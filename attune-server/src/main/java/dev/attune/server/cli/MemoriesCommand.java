@@ -50,16 +50,24 @@ final class MemoriesCommand implements Callable<Integer> {
       List<Memory> memories = attune.memories(engine.tenant(), UserId.of(user), query);
       var out = spec.commandLine().getOut();
       if (json) {
-        out.println(Json.writePretty(Wire.memories(memories)));
+        out.println(Json.writePretty(Wire.memories(memories, attune.decayPolicy(), attune.now())));
         return 0;
       }
       if (memories.isEmpty()) {
         out.println("no memories for user " + user);
       }
+      java.time.Instant now = attune.now();
       for (Memory m : memories) {
+        boolean dormant =
+            m.status() == MemoryStatus.ACTIVE && attune.decayPolicy().isDormant(m, now);
         out.printf(
-            "%-36s %-10s %-19s %.2f  %s%n",
-            m.id(), m.status().wireName(), m.category().wireName(), m.confidence(), m.text());
+            "%-36s %-10s %-19s %.2f  %s%s%n",
+            m.id(),
+            dormant ? "dormant" : m.status().wireName(),
+            m.category().wireName(),
+            attune.decayPolicy().effectiveConfidence(m, now),
+            m.text(),
+            m.pinned() ? " (pinned)" : "");
       }
     }
     return 0;

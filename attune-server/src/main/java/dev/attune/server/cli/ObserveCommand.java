@@ -72,9 +72,9 @@ final class ObserveCommand implements Callable<Integer> {
                 Map.of(
                     "stored", r.stored(),
                     "duplicates", r.duplicates(),
-                    "added", views(r.added()),
-                    "reinforced", views(r.reinforced()),
-                    "superseded", views(r.superseded()))));
+                    "added", views(attune, r.added()),
+                    "reinforced", views(attune, r.reinforced()),
+                    "superseded", views(attune, r.superseded()))));
       } else {
         out.printf(
             "stored %d message(s)%s; memories: %d added, %d reinforced, %d superseded%n",
@@ -91,8 +91,8 @@ final class ObserveCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static List<MemoryBody> views(List<Memory> memories) {
-    return Wire.memories(memories);
+  private static List<MemoryBody> views(Attune attune, List<Memory> memories) {
+    return Wire.memories(memories, attune.decayPolicy(), attune.now());
   }
 
   static String read(String file) throws IOException {

@@ -124,6 +124,8 @@ final class ServeCommand implements Callable<Integer> {
             .store(store)
             .tokenCounter(TokenCounters.forEncoding(cfg.tokenEncoding()))
             .workingSetCacheBytes(cfg.cacheBytes())
+            .episodeRetention(cfg.episodeRetention())
+            .decayPolicy(cfg.decay())
             .metrics(metrics)
             .build();
     attune.warmUp();

@@ -445,6 +445,10 @@ public final class HttpApi implements AutoCloseable {
     json(ctx, 200, observationBody(tenant(key), o));
   }
 
+  private MemoryBody memoryBody(Memory m) {
+    return Wire.memory(m, attune.decayPolicy(), attune.now());
+  }
+
   private ObservationBody observationBody(TenantId tenant, Observation o) {
     Observation.Outcome out = o.outcome();
     return new ObservationBody(
@@ -464,7 +468,7 @@ public final class HttpApi implements AutoCloseable {
   private List<MemoryBody> memories(TenantId tenant, UserId user, List<MemoryId> ids) {
     List<MemoryBody> out = new ArrayList<>(ids.size());
     for (MemoryId id : ids) {
-      attune.memory(tenant, user, id).ifPresent(m -> out.add(Wire.memory(m)));
+      attune.memory(tenant, user, id).ifPresent(m -> out.add(memoryBody(m)));
     }
     return out;
   }
@@ -536,7 +540,10 @@ public final class HttpApi implements AutoCloseable {
     json(
         ctx,
         200,
-        new MemoryBody.Page(Wire.memories(page.subList(0, Math.min(limit, page.size()))), next));
+        new MemoryBody.Page(
+            Wire.memories(
+                page.subList(0, Math.min(limit, page.size())), attune.decayPolicy(), attune.now()),
+            next));
   }
 
   private static Set<MemoryStatus> statuses(@Nullable String param) {
@@ -590,7 +597,7 @@ public final class HttpApi implements AutoCloseable {
             Wire.instant("valid_from", c.validFrom()));
     Memory m = attune.addMemory(tenant(key), user, memory, "api:" + key.id());
     ctx.attribute(AUDIT_TARGET, m.id().value());
-    json(ctx, 201, Wire.memory(m));
+    json(ctx, 201, memoryBody(m));
   }
 
   private MemoryId memoryId(Context ctx) {
@@ -606,7 +613,7 @@ public final class HttpApi implements AutoCloseable {
         attune
             .memory(tenant(key), user, id)
             .orElseThrow(() -> new NotFoundException("memory " + id + " not found"));
-    json(ctx, 200, Wire.memory(m));
+    json(ctx, 200, memoryBody(m));
   }
 
   private void patchMemory(Context ctx, @Nullable ApiKey key) {
@@ -618,7 +625,7 @@ public final class HttpApi implements AutoCloseable {
             p.text(),
             p.category() == null ? null : Category.parse("category", p.category()),
             p.pinned());
-    json(ctx, 200, Wire.memory(attune.editMemory(tenant(key), user, id, edit, actor(key))));
+    json(ctx, 200, memoryBody(attune.editMemory(tenant(key), user, id, edit, actor(key))));
   }
 
   private void deleteMemory(Context ctx, @Nullable ApiKey key) {
@@ -649,7 +656,10 @@ public final class HttpApi implements AutoCloseable {
   private void export(Context ctx, @Nullable ApiKey key) {
     UserId user = pathUser(ctx);
     existingUser(tenant(key), user);
-    json(ctx, 200, Wire.export(attune.export(tenant(key), user)));
+    json(
+        ctx,
+        200,
+        Wire.export(attune.export(tenant(key), user), attune.decayPolicy(), attune.now()));
   }
 
   private void forget(Context ctx, @Nullable ApiKey key) {

@@ -1,5 +1,6 @@
 package dev.attune.server.wire;
 
+import dev.attune.api.DataPolicyBody;
 import dev.attune.api.EpisodeBody;
 import dev.attune.api.ExportBody;
 import dev.attune.api.MemoryBody;
@@ -12,9 +13,13 @@ import dev.attune.core.ContextItem;
 import dev.attune.core.ContextPack;
 import dev.attune.core.InvalidRequestException;
 import dev.attune.core.UserExport;
+import dev.attune.core.model.Category;
+import dev.attune.core.model.DataPolicy;
+import dev.attune.core.model.Detector;
 import dev.attune.core.model.Episode;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryChange;
+import dev.attune.core.model.MemoryStatus;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.OrgId;
 import dev.attune.core.model.OrgProfile;
@@ -22,11 +27,14 @@ import dev.attune.core.model.Role;
 import dev.attune.core.model.SourceRef;
 import dev.attune.core.model.UserProfile;
 import dev.attune.core.model.UserRecord;
+import dev.attune.core.retrieval.DecayPolicy;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** Conversions between wire records and domain values. */
@@ -83,7 +91,34 @@ public final class Wire {
   }
 
   public static OrgProfile orgProfile(OrgBody o) {
-    return new OrgProfile(o.name(), o.industry(), o.terminology(), o.compliance(), o.tone());
+    return new OrgProfile(
+        o.name(),
+        o.industry(),
+        o.terminology(),
+        o.compliance(),
+        o.tone(),
+        o.dataPolicy() == null ? null : dataPolicy(o.dataPolicy()));
+  }
+
+  static DataPolicy dataPolicy(DataPolicyBody p) {
+    Map<String, Object> wire = new HashMap<>();
+    if (p.allowedCategories() != null) {
+      wire.put("allowed_categories", p.allowedCategories());
+    }
+    if (p.blockedCategories() != null) {
+      wire.put("blocked_categories", p.blockedCategories());
+    }
+    if (p.detectors() != null) {
+      wire.put("detectors", p.detectors());
+    }
+    return DataPolicy.fromWire(wire);
+  }
+
+  static DataPolicyBody dataPolicy(DataPolicy p) {
+    return new DataPolicyBody(
+        p.allowedCategories().stream().map(Category::wireName).sorted().toList(),
+        p.blockedCategories().stream().map(Category::wireName).sorted().toList(),
+        p.detectors().stream().sorted().map(Detector::wireName).toList());
   }
 
   public static UserProfile userProfile(ProfileBody.Put p) {
@@ -125,13 +160,17 @@ public final class Wire {
         .toList();
   }
 
-  public static MemoryBody memory(Memory m) {
+  /** A memory as the API shows it, with its confidence after decay at {@code now}. */
+  public static MemoryBody memory(Memory m, DecayPolicy decay, Instant now) {
+    boolean active = m.status() == MemoryStatus.ACTIVE;
     return new MemoryBody(
         m.id().value(),
         m.text(),
         m.category().wireName(),
         m.slot(),
         Math.round(m.confidence() * 1e4) / 1e4,
+        Math.round(decay.effectiveConfidence(m, now) * 1e4) / 1e4,
+        active && decay.isDormant(m, now),
         m.status().wireName(),
         m.pinned(),
         m.provenance().origin().wireName(),
@@ -146,8 +185,8 @@ public final class Wire {
         m.embedding() == null ? null : m.embedding().model());
   }
 
-  public static List<MemoryBody> memories(List<Memory> memories) {
-    return memories.stream().map(Wire::memory).toList();
+  public static List<MemoryBody> memories(List<Memory> memories, DecayPolicy decay, Instant now) {
+    return memories.stream().map(m -> memory(m, decay, now)).toList();
   }
 
   public static MemoryBody.Change change(MemoryChange c) {
@@ -185,13 +224,19 @@ public final class Wire {
 
   public static OrgBody org(OrgId id, OrgProfile o) {
     return new OrgBody(
-        id.value(), o.name(), o.industry(), o.terminology(), o.compliance(), o.tone());
+        id.value(),
+        o.name(),
+        o.industry(),
+        o.terminology(),
+        o.compliance(),
+        o.tone(),
+        dataPolicy(o.dataPolicy()));
   }
 
-  public static ExportBody export(UserExport e) {
+  public static ExportBody export(UserExport e, DecayPolicy decay, Instant now) {
     return new ExportBody(
         e.user() == null ? null : profile(e.user()),
-        memories(e.memories()),
+        memories(e.memories(), decay, now),
         e.episodes().stream().map(Wire::episode).toList(),
         e.history().stream().map(Wire::change).toList());
   }

@@ -5,6 +5,7 @@ import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -122,25 +123,31 @@ final class AccessTables {
     db.transaction(
         "write audit",
         c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO audit_log (tenant_id, at, key_id, role, action, user_id, target,"
-                      + " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (AuditEntry e : entries) {
-              ps.setString(1, tenant.value());
-              ps.setLong(2, Codec.micros(e.at()));
-              ps.setString(3, e.keyId());
-              ps.setString(4, e.role().name());
-              ps.setString(5, e.action());
-              ps.setString(6, e.user() == null ? null : e.user().value());
-              ps.setString(7, e.target());
-              ps.setInt(8, e.status());
-              ps.addBatch();
-            }
-            ps.executeBatch();
-          }
+          insertAudit(c, tenant, entries);
           return null;
         });
+  }
+
+  /** Inserts audit entries within the caller's transaction. */
+  static void insertAudit(Connection c, TenantId tenant, List<AuditEntry> entries)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO audit_log (tenant_id, at, key_id, role, action, user_id, target,"
+                + " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (AuditEntry e : entries) {
+        ps.setString(1, tenant.value());
+        ps.setLong(2, Codec.micros(e.at()));
+        ps.setString(3, e.keyId());
+        ps.setString(4, e.role().name());
+        ps.setString(5, e.action());
+        ps.setString(6, e.user() == null ? null : e.user().value());
+        ps.setString(7, e.target());
+        ps.setInt(8, e.status());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
   }
 
   List<AuditEntry> audit(

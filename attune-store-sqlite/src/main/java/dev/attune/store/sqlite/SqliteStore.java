@@ -215,6 +215,42 @@ public final class SqliteStore implements MemoryStore, AccessStore, ObservationL
         });
   }
 
+  @Override
+  public List<TenantId> tenants() {
+    return db.read(
+        "list tenants",
+        c -> {
+          try (PreparedStatement ps =
+                  c.prepareStatement("SELECT DISTINCT tenant_id FROM users ORDER BY tenant_id");
+              ResultSet rs = ps.executeQuery()) {
+            List<TenantId> out = new ArrayList<>();
+            while (rs.next()) {
+              out.add(new TenantId(rs.getString(1)));
+            }
+            return out;
+          }
+        });
+  }
+
+  @Override
+  public long deleteEpisodesBefore(TenantId tenant, Instant cutoff) {
+    long deleted =
+        db.transaction(
+            "delete expired episodes",
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement("DELETE FROM episodes WHERE tenant_id = ? AND ts < ?")) {
+                ps.setString(1, tenant.value());
+                ps.setLong(2, Codec.micros(cutoff));
+                return (long) ps.executeUpdate();
+              }
+            });
+    if (deleted > 0) {
+      checkpoint();
+    }
+    return deleted;
+  }
+
   // ---- memories ----
 
   @Override
@@ -473,6 +509,9 @@ public final class SqliteStore implements MemoryStore, AccessStore, ObservationL
           }
           if (!write.changes().isEmpty()) {
             appendHistory(c, tenant, user, write.changes());
+          }
+          if (!write.audit().isEmpty()) {
+            AccessTables.insertAudit(c, tenant, write.audit());
           }
           return null;
         });
