@@ -4,9 +4,12 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.attune.core.assembly.AssemblyPolicy;
 import dev.attune.core.assembly.ContextAssembler;
+import dev.attune.core.learning.Compressor;
 import dev.attune.core.learning.Consolidator;
+import dev.attune.core.learning.ExtractiveSummarizer;
 import dev.attune.core.learning.HeuristicExtractor;
 import dev.attune.core.model.AuditEntry;
+import dev.attune.core.model.Category;
 import dev.attune.core.model.ChangeKind;
 import dev.attune.core.model.DataPolicy;
 import dev.attune.core.model.Embedding;
@@ -38,6 +41,7 @@ import dev.attune.core.port.MemoryQuery;
 import dev.attune.core.port.MemoryStore;
 import dev.attune.core.port.ObservationLog;
 import dev.attune.core.port.StoreProvider;
+import dev.attune.core.port.Summarizer;
 import dev.attune.core.port.TokenCounter;
 import dev.attune.core.port.UserWrite;
 import dev.attune.core.retrieval.DecayPolicy;
@@ -53,7 +57,9 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -105,6 +111,8 @@ public final class Attune implements AutoCloseable {
   private final Retriever retriever;
   private final ContextAssembler assembler;
   private final Consolidator consolidator = new Consolidator();
+  private final Compressor compressor;
+  private final Summarizer summarizer;
   private final PrivacyGuard privacy;
   private final int workingSetEpisodes;
   private final Cache<UserKey, WorkingSet> workingSets;
@@ -129,6 +137,8 @@ public final class Attune implements AutoCloseable {
     this.assembler = new ContextAssembler(b.tokens, b.priorities, b.assemblyPolicy, b.decayPolicy);
     this.workingSetEpisodes = b.workingSetEpisodes;
     this.privacy = new PrivacyGuard(store, b.dataPolicy);
+    this.compressor = b.compressor;
+    this.summarizer = b.summarizer;
     this.episodeRetention = b.episodeRetention;
     this.workingSets =
         Caffeine.newBuilder()
@@ -352,14 +362,21 @@ public final class Attune implements AutoCloseable {
                   user,
                   candidates,
                   candidateVectors,
-                  active,
+                  active.stream().filter(m -> !Compressor.isSummary(m)).toList(),
                   sources,
                   "extractor:" + extractor.id(),
                   now);
+          Compressor.Update summaries = summaries(user, active, outcome.memories(), now);
           store.write(
               tenant,
               user,
-              new UserWrite(now, row, episodes, outcome.memories(), outcome.changes(), audit));
+              new UserWrite(
+                  now,
+                  row,
+                  episodes,
+                  concat(outcome.memories(), summaries.memories()),
+                  concat(outcome.changes(), summaries.changes()),
+                  audit));
           invalidate(tenant, user);
           metrics.observed(
               episodes.size(),
@@ -668,7 +685,15 @@ public final class Attune implements AutoCloseable {
           MemoryChange created =
               new MemoryChange(
                   m.id(), now, ChangeKind.CREATED, actor, null, m.text(), null, List.of());
-          store.write(tenant, user, UserWrite.memories(now, List.of(m), List.of(created)));
+          Compressor.Update summaries =
+              summaries(user, store.memories(tenant, user, MemoryQuery.active()), List.of(m), now);
+          store.write(
+              tenant,
+              user,
+              UserWrite.memories(
+                  now,
+                  concat(List.of(m), summaries.memories()),
+                  concat(List.of(created), summaries.changes())));
           invalidate(tenant, user);
           return m;
         });
@@ -689,6 +714,14 @@ public final class Attune implements AutoCloseable {
         () -> {
           Instant now = now();
           Memory current = activeMemory(tenant, user, id);
+          if (Compressor.isSummary(current)) {
+            throw new ConflictException(
+                "memory "
+                    + id
+                    + " is a summary Attune writes from the user's "
+                    + current.category().wireName()
+                    + " memories; edit or delete those instead");
+          }
           Memory updated = current;
           List<MemoryChange> changes = new ArrayList<>();
           boolean textChanged = edit.text() != null && !edit.text().equals(current.text());
@@ -723,7 +756,21 @@ public final class Attune implements AutoCloseable {
                     List.of()));
           }
           if (!changes.isEmpty()) {
-            store.write(tenant, user, UserWrite.memories(now, List.of(updated), changes));
+            Set<Category> touched = EnumSet.of(current.category(), updated.category());
+            Compressor.Update summaries =
+                summaries(
+                    user,
+                    store.memories(tenant, user, MemoryQuery.active()),
+                    List.of(updated),
+                    touched,
+                    now);
+            store.write(
+                tenant,
+                user,
+                UserWrite.memories(
+                    now,
+                    concat(List.of(updated), summaries.memories()),
+                    concat(changes, summaries.changes())));
             invalidate(tenant, user);
           }
           return updated;
@@ -750,13 +797,52 @@ public final class Attune implements AutoCloseable {
           MemoryChange deleted =
               new MemoryChange(
                   id, now, ChangeKind.DELETED, actor, current.text(), null, null, List.of());
+          Memory gone = current.deleted(now);
+          // The category's summary is written again without it: nothing deleted lingers there.
+          Compressor.Update summaries =
+              Compressor.isSummary(current)
+                  ? Compressor.Update.NONE
+                  : summaries(
+                      user, store.memories(tenant, user, MemoryQuery.active()), List.of(gone), now);
           store.write(
               tenant,
               user,
-              UserWrite.memories(now, List.of(current.deleted(now)), List.of(deleted)));
+              UserWrite.memories(
+                  now,
+                  concat(List.of(gone), summaries.memories()),
+                  concat(List.of(deleted), summaries.changes())));
           invalidate(tenant, user);
           return null;
         });
+  }
+
+  /** The summary updates a change to {@code changed} needs, for the categories it touched. */
+  private Compressor.Update summaries(
+      UserId user, List<Memory> active, List<Memory> changed, Instant now) {
+    Set<Category> touched = EnumSet.noneOf(Category.class);
+    changed.stream().filter(m -> !Compressor.isSummary(m)).forEach(m -> touched.add(m.category()));
+    return summaries(user, active, changed, touched, now);
+  }
+
+  private Compressor.Update summaries(
+      UserId user, List<Memory> active, List<Memory> changed, Set<Category> touched, Instant now) {
+    if (touched.isEmpty()) {
+      return Compressor.Update.NONE;
+    }
+    Map<MemoryId, Memory> view = new LinkedHashMap<>();
+    active.forEach(m -> view.put(m.id(), m));
+    changed.forEach(m -> view.put(m.id(), m));
+    return compressor.refresh(user, touched, List.copyOf(view.values()), summarizer, now);
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    if (b.isEmpty()) {
+      return a;
+    }
+    List<T> out = new ArrayList<>(a.size() + b.size());
+    out.addAll(a);
+    out.addAll(b);
+    return out;
   }
 
   private Memory activeMemory(TenantId tenant, UserId user, MemoryId id) {
@@ -1027,6 +1113,8 @@ public final class Attune implements AutoCloseable {
     private DataPolicy dataPolicy = DataPolicy.defaults();
     private DecayPolicy decayPolicy = DecayPolicy.defaults();
     private Duration episodeRetention = Duration.ofDays(90);
+    private Compressor compressor = Compressor.defaults();
+    private Summarizer summarizer = new ExtractiveSummarizer();
     private Duration retentionSweepEvery = Duration.ofHours(1);
 
     private Builder() {}
@@ -1114,6 +1202,21 @@ public final class Attune implements AutoCloseable {
             "retention_sweep", "retention_sweep must not be negative; got " + every);
       }
       this.retentionSweepEvery = every;
+      return this;
+    }
+
+    /**
+     * When a category's memories are summarized, and how long the summary is (default: from 12
+     * memories, 600 characters).
+     */
+    public Builder compressor(Compressor compressor) {
+      this.compressor = Objects.requireNonNull(compressor, "compressor");
+      return this;
+    }
+
+    /** Who writes summaries (default: extractive, offline). */
+    public Builder summarizer(Summarizer summarizer) {
+      this.summarizer = Objects.requireNonNull(summarizer, "summarizer");
       return this;
     }
 

@@ -7,6 +7,7 @@ import dev.attune.core.ContextPack;
 import dev.attune.core.ContextRequest;
 import dev.attune.core.ItemKind;
 import dev.attune.core.Priorities;
+import dev.attune.core.learning.Compressor;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.Episode;
 import dev.attune.core.model.Memory;
@@ -139,7 +140,22 @@ public final class ContextAssembler {
       blocks.put(BlockType.MEMORIES, drafts.memories());
       blocks.put(BlockType.HISTORY, drafts.history());
     }
+    drafts.summarizeIfTight(blocks, budget);
     return fit(blocks, budget, degraded);
+  }
+
+  /** Tokens every candidate of {@code blocks} would take, with titles and the preamble. */
+  private int demand(EnumMap<BlockType, List<Cand>> blocks) {
+    int need = preambleTokens;
+    for (Map.Entry<BlockType, List<Cand>> e : blocks.entrySet()) {
+      if (!e.getValue().isEmpty()) {
+        need += headerTokens.get(e.getKey());
+        for (Cand c : e.getValue()) {
+          need += c.tokens;
+        }
+      }
+    }
+    return need;
   }
 
   // ---- fitting and rendering ----
@@ -312,7 +328,8 @@ public final class ContextAssembler {
       if (!request.categories().isEmpty() && !request.categories().contains(m.category())) {
         return false;
       }
-      if (decay.isDormant(m, now)) {
+      if (decay.isDormant(m, now) || Compressor.isSummary(m)) {
+        // Summaries are not items of their own: they stand in for their members when tight.
         return false;
       }
       return Retriever.inRange(m.validFrom(), request.from(), request.to());
@@ -421,7 +438,59 @@ public final class ContextAssembler {
       return out;
     }
 
-    private Cand memoryCand(int doc, Memory m, double score, int rank) {
+    /**
+     * When everything would not fit, a category's summary replaces its memories shown for every
+     * request (those that are not retrieval hits) in each block where two or more of them compete
+     * for the budget. Retrieval hits stay: they answer the query; the summary gives the picture.
+     */
+    void summarizeIfTight(EnumMap<BlockType, List<Cand>> blocks, int budget) {
+      if (demand(blocks) <= budget) {
+        return;
+      }
+      List<Memory> memories = ws.memories();
+      for (int i = 0; i < memories.size(); i++) {
+        Memory summary = memories.get(i);
+        if (!Compressor.isSummary(summary)
+            || !summary.isActive()
+            || decay.isDormant(summary, now)
+            || (!request.categories().isEmpty()
+                && !request.categories().contains(summary.category()))) {
+          continue;
+        }
+        for (Map.Entry<BlockType, List<Cand>> e : blocks.entrySet()) {
+          List<Cand> cands = e.getValue();
+          int first = -1;
+          int members = 0;
+          for (int j = 0; j < cands.size(); j++) {
+            if (isMember(cands.get(j).item, summary)) {
+              first = first < 0 ? j : first;
+              members++;
+            }
+          }
+          if (members < 2) {
+            continue;
+          }
+          List<Cand> replaced = new ArrayList<>(cands.size() - members + 1);
+          for (int j = 0; j < cands.size(); j++) {
+            if (j == first) {
+              replaced.add(memoryCand(ws.memoryDoc(i), summary, 0, cands.get(j).renderKey));
+            } else if (!isMember(cands.get(j).item, summary)) {
+              replaced.add(cands.get(j));
+            }
+          }
+          e.setValue(replaced);
+        }
+      }
+    }
+
+    /** A memory of the summary's category that is shown for every request, not a hit. */
+    private static boolean isMember(ContextItem item, Memory summary) {
+      return item.kind() == ItemKind.FACT
+          && item.category() == summary.category()
+          && item.score() == 0;
+    }
+
+    private Cand memoryCand(int doc, Memory m, double score, long rank) {
       Rendered r =
           ws.memo(
               doc,

@@ -9,7 +9,7 @@ import java.util.Objects;
 /**
  * Where a memory came from: exactly the messages it was built from, no more.
  *
- * @param origin observed in conversation, or added explicitly
+ * @param origin observed in conversation, added explicitly, or a summary of other memories
  * @param sources the messages, oldest first; empty for explicit memories
  */
 public record Provenance(Origin origin, List<SourceRef> sources) {
@@ -24,6 +24,10 @@ public record Provenance(Origin origin, List<SourceRef> sources) {
 
   public static Provenance observed(List<SourceRef> sources) {
     return new Provenance(Origin.OBSERVED, sources);
+  }
+
+  public static Provenance summary(List<SourceRef> sources) {
+    return new Provenance(Origin.SUMMARY, sources);
   }
 
   /** This provenance with {@code more} sources added (each message once, oldest first). */

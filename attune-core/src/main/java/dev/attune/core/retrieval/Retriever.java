@@ -1,6 +1,7 @@
 package dev.attune.core.retrieval;
 
 import dev.attune.core.model.Memory;
+import dev.attune.core.model.Origin;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,7 +141,7 @@ public final class Retriever {
   private boolean admits(WorkingSet ws, int d, RetrievalQuery q, Instant now) {
     if (ws.isMemoryDoc(d)) {
       Memory m = ws.memoryAt(d);
-      if (decay.isDormant(m, now)) {
+      if (decay.isDormant(m, now) || m.provenance().origin() == Origin.SUMMARY) {
         return false;
       }
       if (!q.categories().isEmpty() && !q.categories().contains(m.category())) {
