@@ -31,6 +31,7 @@ import dev.attune.core.model.UserProfile;
 import dev.attune.core.model.UserRecord;
 import dev.attune.core.port.AccessStore;
 import dev.attune.core.port.Candidate;
+import dev.attune.core.port.ConsolidationJudge;
 import dev.attune.core.port.Embedder;
 import dev.attune.core.port.EmbedderProvider;
 import dev.attune.core.port.EngineMetrics;
@@ -101,6 +102,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Attune implements AutoCloseable {
   private static final int LOCK_STRIPES = 64;
+  private static final System.Logger LOG = System.getLogger(Attune.class.getName());
 
   private final MemoryStore store;
   private final Embedder embedder;
@@ -112,6 +114,9 @@ public final class Attune implements AutoCloseable {
   private final ContextAssembler assembler;
   private final Consolidator consolidator = new Consolidator();
   private final Compressor compressor;
+  private final @Nullable ConsolidationJudge judge;
+  private final ExtractionBuffer extractionBuffer;
+  private final @Nullable ExtractionFlusher flusher;
   private final Summarizer summarizer;
   private final PrivacyGuard privacy;
   private final int workingSetEpisodes;
@@ -138,6 +143,8 @@ public final class Attune implements AutoCloseable {
     this.workingSetEpisodes = b.workingSetEpisodes;
     this.privacy = new PrivacyGuard(store, b.dataPolicy);
     this.compressor = b.compressor;
+    this.judge = b.judge;
+    this.extractionBuffer = b.extractionBuffer;
     this.summarizer = b.summarizer;
     this.episodeRetention = b.episodeRetention;
     this.workingSets =
@@ -158,6 +165,12 @@ public final class Attune implements AutoCloseable {
       worker.start();
     } else {
       this.worker = null;
+    }
+    if (extractor.batched()) {
+      this.flusher = new ExtractionFlusher(store, this::now, extractionBuffer, this::flushQuietly);
+      flusher.start();
+    } else {
+      this.flusher = null;
     }
     if (!episodeRetention.isZero() && !b.retentionSweepEvery.isZero()) {
       this.sweeper =
@@ -331,14 +344,18 @@ public final class Attune implements AutoCloseable {
           }
 
           String userName = existing != null ? existing.profile().name() : null;
-          PrivacyGuard.Screened screened =
-              privacy.screen(
-                  user,
-                  policy,
-                  extractor.extract(new ExtractionRequest(tenant, user, userName, fresh)),
-                  now);
-          List<Candidate> candidates = screened.kept();
-          audit.addAll(screened.audit());
+          boolean batched = extractor.batched();
+          List<Candidate> candidates = List.of();
+          if (!batched) {
+            PrivacyGuard.Screened screened =
+                privacy.screen(
+                    user,
+                    policy,
+                    extractor.extract(new ExtractionRequest(tenant, user, userName, fresh)),
+                    now);
+            candidates = screened.kept();
+            audit.addAll(screened.audit());
+          }
           List<String> texts = new ArrayList<>(fresh.size() + candidates.size());
           texts.addAll(embeddingTexts(timelineFor(tenant, user, fresh), fresh));
           candidates.forEach(c -> texts.add(c.text()));
@@ -354,44 +371,200 @@ public final class Attune implements AutoCloseable {
           for (int i = 0; i < candidates.size(); i++) {
             candidateVectors.add(embedding(vectors.get(fresh.size() + i)));
           }
+          if (batched) {
+            // Stored now, searchable at once; facts are extracted with the next batch.
+            store.write(
+                tenant,
+                user,
+                new UserWrite(now, row, episodes, List.of(), List.of(), audit)
+                    .withEpisodesAwaitingExtraction());
+            invalidate(tenant, user);
+            metrics.observed(episodes.size(), 0, 0, 0);
+            if (flusher != null) {
+              flusher.wake();
+            }
+            return new ObserveResult(
+                episodes.size(), known.size(), List.of(), List.of(), List.of(), episodes.size());
+          }
           // From the store, not the working set: consolidation compares vectors, which working
           // sets keep only in their dense index.
           List<Memory> active = store.memories(tenant, user, MemoryQuery.active());
-          Consolidator.Outcome outcome =
-              consolidator.consolidate(
-                  user,
-                  candidates,
-                  candidateVectors,
-                  active.stream().filter(m -> !Compressor.isSummary(m)).toList(),
-                  sources,
-                  "extractor:" + extractor.id(),
-                  now);
-          Compressor.Update summaries = summaries(user, active, outcome.memories(), now);
+          Learned learned = learn(tenant, user, candidates, candidateVectors, active, sources, now);
           store.write(
               tenant,
               user,
-              new UserWrite(
-                  now,
-                  row,
-                  episodes,
-                  concat(outcome.memories(), summaries.memories()),
-                  concat(outcome.changes(), summaries.changes()),
-                  audit));
+              new UserWrite(now, row, episodes, learned.memories(), learned.changes(), audit));
           invalidate(tenant, user);
-          metrics.observed(
-              episodes.size(),
-              outcome.added().size(),
-              outcome.reinforced().size(),
-              outcome.superseded().size());
-          Map<MemoryId, Memory> byId = new HashMap<>();
-          outcome.memories().forEach(m -> byId.put(m.id(), m));
-          return new ObserveResult(
-              episodes.size(),
-              known.size(),
-              outcome.added().stream().map(byId::get).toList(),
-              outcome.reinforced().stream().map(byId::get).toList(),
-              outcome.superseded().stream().map(byId::get).toList());
+          return learned.result(episodes.size(), known.size());
         });
+  }
+
+  /** What consolidation and compression decided, ready to write. */
+  private record Learned(
+      Consolidator.Outcome outcome, Compressor.Update summaries, EngineMetrics metrics) {
+    List<Memory> memories() {
+      return concat(outcome.memories(), summaries.memories());
+    }
+
+    List<MemoryChange> changes() {
+      return concat(outcome.changes(), summaries.changes());
+    }
+
+    ObserveResult result(int stored, int duplicates) {
+      metrics.observed(
+          stored, outcome.added().size(), outcome.reinforced().size(), outcome.superseded().size());
+      Map<MemoryId, Memory> byId = new HashMap<>();
+      outcome.memories().forEach(m -> byId.put(m.id(), m));
+      return new ObserveResult(
+          stored,
+          duplicates,
+          outcome.added().stream().map(byId::get).toList(),
+          outcome.reinforced().stream().map(byId::get).toList(),
+          outcome.superseded().stream().map(byId::get).toList());
+    }
+  }
+
+  /**
+   * Consolidates candidates with the user's active memories (asking the judge, if there is one,
+   * about the close calls) and refreshes the summaries of the categories touched.
+   */
+  private Learned learn(
+      TenantId tenant,
+      UserId user,
+      List<Candidate> candidates,
+      List<@Nullable Embedding> candidateVectors,
+      List<Memory> active,
+      Map<String, SourceRef> sources,
+      Instant now) {
+    List<Memory> facts = active.stream().filter(m -> !Compressor.isSummary(m)).toList();
+    Map<Integer, ConsolidationJudge.Decision> decisions =
+        judge(tenant, candidates, candidateVectors, facts);
+    Consolidator.Outcome outcome =
+        consolidator.consolidate(
+            user,
+            candidates,
+            candidateVectors,
+            facts,
+            sources,
+            "extractor:" + extractor.id(),
+            now,
+            decisions,
+            judge == null ? "extractor:" + extractor.id() : "judge:" + judge.id());
+    return new Learned(outcome, summaries(user, active, outcome.memories(), now), metrics);
+  }
+
+  /** The judge's decisions on the close calls; none without a judge or when it fails. */
+  private Map<Integer, ConsolidationJudge.Decision> judge(
+      TenantId tenant,
+      List<Candidate> candidates,
+      List<@Nullable Embedding> vectors,
+      List<Memory> facts) {
+    if (judge == null || candidates.isEmpty()) {
+      return Map.of();
+    }
+    List<ConsolidationJudge.Case> cases = consolidator.ambiguous(candidates, vectors, facts);
+    if (cases.isEmpty()) {
+      return Map.of();
+    }
+    try {
+      Map<Integer, ConsolidationJudge.Decision> out = new HashMap<>();
+      for (ConsolidationJudge.Decision d : judge.judge(tenant, cases)) {
+        out.put(d.index(), d);
+      }
+      return out;
+    } catch (RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "consolidation judge failed, the rules decide: " + e.getMessage());
+      return Map.of();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // the extraction buffer (batched extractors)
+
+  /**
+   * Extracts facts from the user's messages awaiting extraction now, whatever the batch size or
+   * idle time (the background flusher does this on its own when a batch is due). A failure keeps
+   * the messages buffered for a later attempt, counted in {@link #extractionBacklog}.
+   *
+   * @return the memories changed; {@code awaitingExtraction} counts messages still buffered
+   */
+  public ObserveResult flushExtraction(TenantId tenant, UserId user) {
+    Instant now = now();
+    List<Episode> batch =
+        store.episodesAwaitingExtraction(tenant, user, now, extractionBuffer.maxMessages());
+    if (batch.isEmpty()) {
+      return new ObserveResult(0, 0, List.of(), List.of(), List.of(), 0);
+    }
+    Set<String> ids = new java.util.LinkedHashSet<>();
+    batch.forEach(e -> ids.add(e.messageId()));
+    UserRecord existing = store.findUser(tenant, user).orElse(null);
+    DataPolicy policy = privacy.policyFor(tenant, existing == null ? null : existing.org());
+    List<Candidate> raw;
+    try {
+      raw =
+          extractor.extract(
+              new ExtractionRequest(
+                  tenant, user, existing == null ? null : existing.profile().name(), batch));
+    } catch (RuntimeException e) {
+      int failures =
+          store.deferExtraction(tenant, user, ids, n -> now.plus(extractionBuffer.retryAfter(n)));
+      Duration wait = extractionBuffer.retryAfter(failures);
+      metrics.extractionFailed();
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "extraction of "
+              + ids.size()
+              + " message(s) failed (attempt "
+              + failures
+              + "); kept for a retry in "
+              + wait.toSeconds()
+              + " s: "
+              + e.getMessage());
+      return new ObserveResult(0, 0, List.of(), List.of(), List.of(), ids.size());
+    }
+    PrivacyGuard.Screened screened = privacy.screen(user, policy, raw, now);
+    List<Candidate> candidates = screened.kept();
+    List<float[]> vectors = embedder.embedAll(candidates.stream().map(Candidate::text).toList());
+    List<@Nullable Embedding> candidateVectors = new ArrayList<>(candidates.size());
+    vectors.forEach(v -> candidateVectors.add(embedding(v)));
+    Map<String, SourceRef> sources = new HashMap<>();
+    batch.forEach(e -> sources.put(e.messageId(), SourceRef.of(e)));
+    return locked(
+        tenant,
+        user,
+        () -> {
+          List<Memory> active = store.memories(tenant, user, MemoryQuery.active());
+          Learned learned = learn(tenant, user, candidates, candidateVectors, active, sources, now);
+          try {
+            store.write(
+                tenant,
+                user,
+                new UserWrite(
+                        now,
+                        null,
+                        List.of(),
+                        learned.memories(),
+                        learned.changes(),
+                        screened.audit())
+                    .completingExtraction(ids));
+          } catch (ConflictException e) {
+            // Another process extracted these messages first: its result stands.
+            return new ObserveResult(0, 0, List.of(), List.of(), List.of(), 0);
+          }
+          invalidate(tenant, user);
+          return learned.result(0, 0);
+        });
+  }
+
+  private void flushQuietly(TenantId tenant, UserId user) {
+    flushExtraction(tenant, user);
+  }
+
+  /** How many of the tenant's messages await extraction, and how many of those failed before. */
+  public MemoryStore.ExtractionBacklog extractionBacklog(TenantId tenant) {
+    return store.extractionBacklog(tenant);
   }
 
   /**
@@ -1046,6 +1219,9 @@ public final class Attune implements AutoCloseable {
     if (sweeper != null) {
       sweeper.shutdownNow();
     }
+    if (flusher != null) {
+      flusher.close();
+    }
     if (worker != null) {
       worker.close();
     }
@@ -1114,6 +1290,8 @@ public final class Attune implements AutoCloseable {
     private DecayPolicy decayPolicy = DecayPolicy.defaults();
     private Duration episodeRetention = Duration.ofDays(90);
     private Compressor compressor = Compressor.defaults();
+    private @Nullable ConsolidationJudge judge;
+    private ExtractionBuffer extractionBuffer = ExtractionBuffer.defaults();
     private Summarizer summarizer = new ExtractiveSummarizer();
     private Duration retentionSweepEvery = Duration.ofHours(1);
 
@@ -1211,6 +1389,20 @@ public final class Attune implements AutoCloseable {
      */
     public Builder compressor(Compressor compressor) {
       this.compressor = Objects.requireNonNull(compressor, "compressor");
+      return this;
+    }
+
+    /** Who decides close calls in consolidation (default none: the deterministic rules decide). */
+    public Builder judge(@Nullable ConsolidationJudge judge) {
+      this.judge = judge;
+      return this;
+    }
+
+    /**
+     * How a batched extractor (a chat model) is fed (default {@link ExtractionBuffer#defaults}).
+     */
+    public Builder extractionBuffer(ExtractionBuffer buffer) {
+      this.extractionBuffer = Objects.requireNonNull(buffer, "buffer");
       return this;
     }
 

@@ -11,13 +11,25 @@ import java.util.List;
  * @param added memories created
  * @param reinforced existing memories stated again
  * @param superseded memories replaced by newer ones (now closed, kept in history)
+ * @param awaitingExtraction messages stored whose facts a batched extractor (a chat model) will
+ *     extract later, with the user's next messages or when the user goes quiet
  */
 public record ObserveResult(
     int stored,
     int duplicates,
     List<Memory> added,
     List<Memory> reinforced,
-    List<Memory> superseded) {
+    List<Memory> superseded,
+    int awaitingExtraction) {
+  public ObserveResult(
+      int stored,
+      int duplicates,
+      List<Memory> added,
+      List<Memory> reinforced,
+      List<Memory> superseded) {
+    this(stored, duplicates, added, reinforced, superseded, 0);
+  }
+
   public ObserveResult {
     added = List.copyOf(added);
     reinforced = List.copyOf(reinforced);

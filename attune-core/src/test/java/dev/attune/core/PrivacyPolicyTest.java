@@ -202,20 +202,33 @@ class PrivacyPolicyTest {
 
   @Test
   void submittedMessagesAreRedactedBeforeTheQueueStoresThem() {
-    String id =
-        attune.submit(
-            T,
-            ALICE,
-            null,
-            "s1",
-            List.of(user("m1", "My SSN is 123-45-6789 and I like jazz.")),
-            "key_test");
-    Observation pending = attune.observation(T, id).orElseThrow();
-    assertThat(pending.messages().get(0).content())
-        .isEqualTo("My SSN is [national id] and I like jazz.");
-    Observation done = attune.awaitObservation(T, id, Duration.ofSeconds(10)).orElseThrow();
-    assertThat(done.state()).isEqualTo(Observation.State.DONE);
-    assertThat(store.episodes(T, ALICE, EpisodeQuery.all()))
+    // What the queue is given, captured as it is stored (the worker may finish it at once).
+    List<Observation> enqueued = new java.util.concurrent.CopyOnWriteArrayList<>();
+    InMemoryStore recording =
+        new InMemoryStore() {
+          @Override
+          public void enqueue(TenantId tenant, Observation observation) {
+            enqueued.add(observation);
+            super.enqueue(tenant, observation);
+          }
+        };
+    try (Attune queued =
+        Attune.builder().store(recording).embedder(new HashingEmbedder()).clock(clock).build()) {
+      String id =
+          queued.submit(
+              T,
+              ALICE,
+              null,
+              "s1",
+              List.of(user("m1", "My SSN is 123-45-6789 and I like jazz.")),
+              "key_test");
+      assertThat(enqueued).hasSize(1);
+      assertThat(enqueued.get(0).messages().get(0).content())
+          .isEqualTo("My SSN is [national id] and I like jazz.");
+      Observation done = queued.awaitObservation(T, id, Duration.ofSeconds(10)).orElseThrow();
+      assertThat(done.state()).isEqualTo(Observation.State.DONE);
+    }
+    assertThat(recording.episodes(T, ALICE, EpisodeQuery.all()))
         .extracting(Episode::content)
         .containsExactly("My SSN is [national id] and I like jazz.");
   }

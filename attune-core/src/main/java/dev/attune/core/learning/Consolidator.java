@@ -9,6 +9,7 @@ import dev.attune.core.model.Provenance;
 import dev.attune.core.model.SourceRef;
 import dev.attune.core.model.UserId;
 import dev.attune.core.port.Candidate;
+import dev.attune.core.port.ConsolidationJudge;
 import dev.attune.core.retrieval.TextAnalyzer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,7 +34,11 @@ import org.jspecify.annotations.Nullable;
  *   <li>anything else is <b>added</b>.
  * </ol>
  *
- * Nothing is ever deleted here. Thread-safe (stateless).
+ * With a {@link ConsolidationJudge} (a chat model), candidates that none of these rules settle but
+ * that are close to active memories ({@link #ambiguous}) are decided by the judge instead: add,
+ * reinforce a given memory, or supersede it.
+ *
+ * <p>Nothing is ever deleted here. Thread-safe (stateless).
  */
 public final class Consolidator {
   /** Cosine similarity (same model) at or above which two facts of a category are one fact. */
@@ -42,7 +47,55 @@ public final class Consolidator {
   /** Share of shared analyzed terms at or above which two facts are one fact. */
   public static final double DUPLICATE_JACCARD = 0.8;
 
+  /** Cosine at or above which a candidate is close enough to a memory to ask a judge. */
+  public static final double CLOSE_COSINE = 0.75;
+
+  /** Share of shared terms at or above which a candidate is close enough to ask a judge. */
+  public static final double CLOSE_JACCARD = 0.4;
+
   private final TextAnalyzer analyzer = TextAnalyzer.english();
+
+  /**
+   * The candidates the deterministic rules do not settle but that are close to active memories of
+   * their category (at most 3 each, closest first): the cases to ask a judge about.
+   */
+  public List<ConsolidationJudge.Case> ambiguous(
+      List<Candidate> candidates, List<@Nullable Embedding> vectors, List<Memory> active) {
+    List<ConsolidationJudge.Case> out = new ArrayList<>();
+    for (int i = 0; i < candidates.size(); i++) {
+      Candidate c = candidates.get(i);
+      Embedding vector = vectors.get(i);
+      if (findDuplicate(c, vector, active) != null || !findReplaced(c, active).isEmpty()) {
+        continue;
+      }
+      Set<String> terms = new HashSet<>(analyzer.terms(c.text()));
+      List<Map.Entry<Memory, Double>> close = new ArrayList<>();
+      for (Memory m : active) {
+        if (m.category() != c.category()) {
+          continue;
+        }
+        double score = jaccard(terms, new HashSet<>(analyzer.terms(m.text())));
+        boolean near = score >= CLOSE_JACCARD;
+        if (vector != null
+            && m.embedding() != null
+            && m.embedding().model().equals(vector.model())) {
+          double cos = dot(vector.vector(), m.embedding().vector());
+          near |= cos >= CLOSE_COSINE;
+          score = Math.max(score, cos);
+        }
+        if (near) {
+          close.add(Map.entry(m, score));
+        }
+      }
+      if (!close.isEmpty()) {
+        close.sort(Map.Entry.<Memory, Double>comparingByValue().reversed());
+        out.add(
+            new ConsolidationJudge.Case(
+                i, c, close.stream().limit(3).map(Map.Entry::getKey).toList()));
+      }
+    }
+    return out;
+  }
 
   /**
    * What consolidation decided, ready to write in one transaction.
@@ -79,6 +132,26 @@ public final class Consolidator {
       Map<String, SourceRef> sources,
       String actor,
       Instant now) {
+    return consolidate(user, candidates, vectors, active, sources, actor, now, Map.of(), actor);
+  }
+
+  /**
+   * Consolidates as above, following a judge's decisions for the candidates it decided.
+   *
+   * @param decisions by candidate index; a decision naming a memory that is no longer active falls
+   *     back to the rules
+   * @param judgeActor who the judged changes are attributed to, e.g. {@code judge:openai:gpt-4o}
+   */
+  public Outcome consolidate(
+      UserId user,
+      List<Candidate> candidates,
+      List<@Nullable Embedding> vectors,
+      List<Memory> active,
+      Map<String, SourceRef> sources,
+      String actor,
+      Instant now,
+      Map<Integer, ConsolidationJudge.Decision> decisions,
+      String judgeActor) {
     // Working copy: memories as they stand after each decision, keyed by id.
     Map<MemoryId, Memory> current = new LinkedHashMap<>();
     for (Memory m : active) {
@@ -102,7 +175,23 @@ public final class Consolidator {
       }
       Instant stated = refs.isEmpty() ? now : refs.get(refs.size() - 1).timestamp();
 
-      Memory duplicate = findDuplicate(c, vector, current.values());
+      ConsolidationJudge.Decision decision = decisions.get(i);
+      Memory target =
+          decision == null || decision.target() == null ? null : current.get(decision.target());
+      if (decision != null
+          && decision.action() != ConsolidationJudge.Action.ADD
+          && target == null) {
+        decision = null; // it names a memory that is gone: the rules decide
+      }
+      String by = decision != null ? judgeActor : actor;
+      Memory duplicate;
+      if (decision != null && decision.action() == ConsolidationJudge.Action.REINFORCE) {
+        duplicate = target;
+      } else if (decision != null) {
+        duplicate = null;
+      } else {
+        duplicate = findDuplicate(c, vector, current.values());
+      }
       if (duplicate != null) {
         double confidence =
             Math.min(0.99, duplicate.confidence() + (1 - duplicate.confidence()) * 0.3);
@@ -117,7 +206,7 @@ public final class Consolidator {
                 updated.id(),
                 now,
                 ChangeKind.REINFORCED,
-                actor,
+                by,
                 null,
                 c.text(),
                 null,
@@ -126,7 +215,12 @@ public final class Consolidator {
       }
 
       MemoryId id = MemoryId.random();
-      List<Memory> replaced = findReplaced(c, current.values());
+      List<Memory> replaced =
+          decision != null
+                  && decision.action() == ConsolidationJudge.Action.SUPERSEDE
+                  && target != null
+              ? List.of(target)
+              : findReplaced(c, current.values());
       for (Memory old : replaced) {
         Memory closed = old.supersededBy(id, stated, now);
         current.remove(old.id());
@@ -137,7 +231,7 @@ public final class Consolidator {
                 old.id(),
                 now,
                 ChangeKind.SUPERSEDED,
-                actor,
+                by,
                 old.text(),
                 c.text(),
                 id,
@@ -163,7 +257,7 @@ public final class Consolidator {
               id,
               now,
               ChangeKind.CREATED,
-              actor,
+              by,
               null,
               c.text(),
               replaced.isEmpty() ? null : replaced.get(0).id(),

@@ -15,4 +15,7 @@ public interface EngineMetrics {
 
   /** An observe call stored messages and changed memories. */
   default void observed(int messages, int added, int reinforced, int superseded) {}
+
+  /** A batched extraction failed; its messages stay buffered for a later attempt. */
+  default void extractionFailed() {}
 }

@@ -44,6 +44,38 @@ public interface MemoryStore extends AutoCloseable {
    */
   long deleteEpisodesBefore(TenantId tenant, Instant cutoff);
 
+  // ---- the extraction buffer ----
+
+  /** A user with messages awaiting extraction that are due. */
+  record AwaitingExtraction(TenantId tenant, UserId user, int messages, Instant newestArrival) {}
+
+  /**
+   * Users, in every tenant, with messages awaiting extraction whose next attempt is due at {@code
+   * now}: for the background flusher. The one method besides {@link #tenants} not keyed by tenant.
+   */
+  List<AwaitingExtraction> awaitingExtraction(Instant now, int limit);
+
+  /** The user's messages awaiting extraction that are due at {@code now}, in arrival order. */
+  List<Episode> episodesAwaitingExtraction(TenantId tenant, UserId user, Instant now, int limit);
+
+  /**
+   * Records a failed extraction of these messages: they stay awaiting extraction (never dropped);
+   * their failure count becomes one more than the highest among them, and their next attempt is not
+   * before {@code retryAt} applied to that count. Returns the count.
+   */
+  int deferExtraction(
+      TenantId tenant,
+      UserId user,
+      Collection<String> messageIds,
+      java.util.function.IntFunction<Instant> retryAt);
+
+  /**
+   * How many messages of the tenant await extraction, and how many of them failed at least once.
+   */
+  record ExtractionBacklog(long awaiting, long failedAtLeastOnce) {}
+
+  ExtractionBacklog extractionBacklog(TenantId tenant);
+
   /** Up to {@code limit} users of the tenant with ids after {@code after}, in id order. */
   List<UserId> users(TenantId tenant, @Nullable UserId after, int limit);
 

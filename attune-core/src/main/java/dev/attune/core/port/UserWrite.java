@@ -8,6 +8,7 @@ import dev.attune.core.model.UserRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +22,11 @@ import org.jspecify.annotations.Nullable;
  * @param changes history entries to append
  * @param audit audit entries to append (policy decisions about this write); stores that keep an
  *     audit log append them in the same transaction, others ignore them
+ * @param awaitingExtraction message ids, among {@code episodes}, stored before facts are extracted
+ *     from them: the durable extraction buffer
+ * @param extracted message ids whose extraction this write completes; each must be awaiting
+ *     extraction, or the whole write fails with {@link dev.attune.core.ConflictException} (another
+ *     process extracted them first)
  */
 public record UserWrite(
     Instant at,
@@ -28,13 +34,39 @@ public record UserWrite(
     List<Episode> episodes,
     List<Memory> memories,
     List<MemoryChange> changes,
-    List<AuditEntry> audit) {
+    List<AuditEntry> audit,
+    Set<String> awaitingExtraction,
+    Set<String> extracted) {
   public UserWrite {
     Objects.requireNonNull(at, "at");
     episodes = List.copyOf(episodes);
     memories = List.copyOf(memories);
     changes = List.copyOf(changes);
     audit = List.copyOf(audit);
+    awaitingExtraction = Set.copyOf(awaitingExtraction);
+    extracted = Set.copyOf(extracted);
+  }
+
+  public UserWrite(
+      Instant at,
+      @Nullable UserRecord user,
+      List<Episode> episodes,
+      List<Memory> memories,
+      List<MemoryChange> changes,
+      List<AuditEntry> audit) {
+    this(at, user, episodes, memories, changes, audit, Set.of(), Set.of());
+  }
+
+  /** This write, with its episodes stored as awaiting extraction. */
+  public UserWrite withEpisodesAwaitingExtraction() {
+    Set<String> ids = new java.util.HashSet<>();
+    episodes.forEach(e -> ids.add(e.messageId()));
+    return new UserWrite(at, user, episodes, memories, changes, audit, ids, extracted);
+  }
+
+  /** This write, completing the extraction of {@code ids}. */
+  public UserWrite completingExtraction(Set<String> ids) {
+    return new UserWrite(at, user, episodes, memories, changes, audit, awaitingExtraction, ids);
   }
 
   public UserWrite(
@@ -59,6 +91,7 @@ public record UserWrite(
         && episodes.isEmpty()
         && memories.isEmpty()
         && changes.isEmpty()
-        && audit.isEmpty();
+        && audit.isEmpty()
+        && extracted.isEmpty();
   }
 }

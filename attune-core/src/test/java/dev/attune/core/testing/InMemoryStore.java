@@ -1,5 +1,6 @@
 package dev.attune.core.testing;
 
+import dev.attune.core.ConflictException;
 import dev.attune.core.model.ApiKey;
 import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.Episode;
@@ -38,18 +39,27 @@ import org.jspecify.annotations.Nullable;
  * A store in plain collections, for core's tests. It passes the same contract suite as the real
  * adapters, which keeps it honest.
  */
-public final class InMemoryStore implements MemoryStore, AccessStore, ObservationLog {
+public class InMemoryStore implements MemoryStore, AccessStore, ObservationLog {
   private record Key(TenantId tenant, UserId user) {}
 
   private record OrgKey(TenantId tenant, OrgId org) {}
 
   private record Stored(long seq, Episode episode) {}
 
+  private record Awaiting(Instant arrived, int attempts, @Nullable Instant retryAt) {
+    boolean due(Instant now) {
+      return retryAt == null || !retryAt.isAfter(now);
+    }
+  }
+
   private static final class UserData {
     UserRecord record;
     final Map<MemoryId, Memory> memories = new LinkedHashMap<>();
     final Map<String, Stored> episodes = new LinkedHashMap<>();
     final List<MemoryChange> history = new ArrayList<>();
+
+    /** Messages awaiting extraction, by id, in arrival order. */
+    final Map<String, Awaiting> awaiting = new LinkedHashMap<>();
 
     UserData(UserRecord record) {
       this.record = record;
@@ -88,6 +98,76 @@ public final class InMemoryStore implements MemoryStore, AccessStore, Observatio
       }
     }
     return sorted.values().stream().limit(limit).toList();
+  }
+
+  @Override
+  public synchronized List<AwaitingExtraction> awaitingExtraction(Instant now, int limit) {
+    List<AwaitingExtraction> out = new ArrayList<>();
+    for (Map.Entry<Key, UserData> e : users.entrySet()) {
+      List<Awaiting> due = e.getValue().awaiting.values().stream().filter(a -> a.due(now)).toList();
+      if (!due.isEmpty() && out.size() < limit) {
+        Instant newest =
+            due.stream().map(Awaiting::arrived).max(Comparator.naturalOrder()).orElseThrow();
+        out.add(new AwaitingExtraction(e.getKey().tenant(), e.getKey().user(), due.size(), newest));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized List<Episode> episodesAwaitingExtraction(
+      TenantId tenant, UserId user, Instant now, int limit) {
+    UserData d = users.get(new Key(tenant, user));
+    if (d == null) {
+      return List.of();
+    }
+    return d.awaiting.entrySet().stream()
+        .filter(e -> e.getValue().due(now) && d.episodes.containsKey(e.getKey()))
+        .map(e -> d.episodes.get(e.getKey()))
+        .sorted(Comparator.comparingLong(Stored::seq))
+        .map(Stored::episode)
+        .limit(limit)
+        .toList();
+  }
+
+  @Override
+  public synchronized int deferExtraction(
+      TenantId tenant,
+      UserId user,
+      Collection<String> messageIds,
+      java.util.function.IntFunction<Instant> retryAt) {
+    UserData d = users.get(new Key(tenant, user));
+    if (d == null || messageIds.isEmpty()) {
+      return 0;
+    }
+    int failures =
+        1
+            + messageIds.stream()
+                .map(d.awaiting::get)
+                .filter(java.util.Objects::nonNull)
+                .mapToInt(Awaiting::attempts)
+                .max()
+                .orElse(0);
+    Instant at = retryAt.apply(failures);
+    for (String id : messageIds) {
+      d.awaiting.computeIfPresent(id, (k, a) -> new Awaiting(a.arrived(), failures, at));
+    }
+    return failures;
+  }
+
+  @Override
+  public synchronized ExtractionBacklog extractionBacklog(TenantId tenant) {
+    long awaiting = 0;
+    long failed = 0;
+    for (Map.Entry<Key, UserData> e : users.entrySet()) {
+      if (e.getKey().tenant().equals(tenant)) {
+        for (Awaiting a : e.getValue().awaiting.values()) {
+          awaiting++;
+          failed += a.attempts() > 0 ? 1 : 0;
+        }
+      }
+    }
+    return new ExtractionBacklog(awaiting, failed);
   }
 
   @Override
@@ -189,6 +269,17 @@ public final class InMemoryStore implements MemoryStore, AccessStore, Observatio
     write.memories().forEach(m -> checkOwner(user, m.user()));
     Key key = new Key(tenant, user);
     UserData d = users.get(key);
+    if (!write.extracted().isEmpty()) {
+      Map<String, Awaiting> awaiting = d == null ? Map.of() : d.awaiting;
+      long done = write.extracted().stream().filter(awaiting::containsKey).count();
+      if (done != write.extracted().size()) {
+        throw new ConflictException(
+            "the extraction of "
+                + (write.extracted().size() - done)
+                + " message(s) was completed by another process; nothing was written");
+      }
+      write.extracted().forEach(awaiting::remove);
+    }
     if (write.user() != null) {
       if (d == null) {
         d = new UserData(write.user());
@@ -218,6 +309,9 @@ public final class InMemoryStore implements MemoryStore, AccessStore, Observatio
       d.memories.put(m.id(), m);
     }
     d.history.addAll(write.changes());
+    for (String id : write.awaitingExtraction()) {
+      d.awaiting.put(id, new Awaiting(write.at(), 0, null));
+    }
     if (!write.audit().isEmpty()) {
       appendAudit(tenant, write.audit());
     }

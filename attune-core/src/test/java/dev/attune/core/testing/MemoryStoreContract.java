@@ -315,6 +315,66 @@ public abstract class MemoryStoreContract {
     assertThat(store.knownMessageIds(T1, ALICE, List.of("e1"))).isEmpty();
   }
 
+  // ---- the extraction buffer ----
+
+  @Test
+  void messagesAwaitingExtractionAreListedDeferredAndCompletedOnce() {
+    Episode e1 = episode(ALICE, "e1", "first", "s1", T0);
+    Episode e2 = episode(ALICE, "e2", "second", "s1", T0.plusSeconds(1));
+    Episode done = episode(ALICE, "e0", "already extracted", "s1", T0.minusSeconds(1));
+    store.write(T1, ALICE, writeOf(T0, List.of(done), List.of(), List.of()));
+    store.write(
+        T1,
+        ALICE,
+        writeOf(T0.plusSeconds(5), List.of(e1, e2), List.of(), List.of())
+            .withEpisodesAwaitingExtraction());
+    store.write(
+        T2,
+        BOB,
+        writeOf(T0, List.of(episode(BOB, "b1", "bob", "s1", T0)), List.of(), List.of())
+            .withEpisodesAwaitingExtraction());
+
+    Instant now = T0.plusSeconds(10);
+    assertThat(store.awaitingExtraction(now, 10))
+        .containsExactlyInAnyOrder(
+            new MemoryStore.AwaitingExtraction(T1, ALICE, 2, T0.plusSeconds(5)),
+            new MemoryStore.AwaitingExtraction(T2, BOB, 1, T0));
+    assertThat(store.episodesAwaitingExtraction(T1, ALICE, now, 10)).containsExactly(e1, e2);
+    assertThat(store.episodesAwaitingExtraction(T2, ALICE, now, 10)).isEmpty();
+    assertThat(store.extractionBacklog(T1)).isEqualTo(new MemoryStore.ExtractionBacklog(2, 0));
+
+    // A failed attempt keeps them, counted, and not due before the retry time.
+    int failures =
+        store.deferExtraction(T1, ALICE, List.of("e1", "e2"), n -> now.plusSeconds(60L * n));
+    assertThat(failures).isEqualTo(1);
+    assertThat(store.episodesAwaitingExtraction(T1, ALICE, now, 10)).isEmpty();
+    assertThat(store.awaitingExtraction(now, 10)).extracting(a -> a.user()).containsExactly(BOB);
+    assertThat(store.episodesAwaitingExtraction(T1, ALICE, now.plusSeconds(60), 10)).hasSize(2);
+    assertThat(store.extractionBacklog(T1)).isEqualTo(new MemoryStore.ExtractionBacklog(2, 2));
+    assertThat(store.deferExtraction(T1, ALICE, List.of("e1"), n -> now.plusSeconds(60L * n)))
+        .isEqualTo(2);
+
+    // Completing: memories and cleared flags in one write; a second completion conflicts and
+    // writes nothing.
+    Memory fact = memory(ALICE, "likes firsts", Category.PREFERENCE, T0);
+    store.write(
+        T1,
+        ALICE,
+        writeOf(now, List.of(), List.of(fact), List.of()).completingExtraction(Set.of("e1", "e2")));
+    assertThat(store.extractionBacklog(T1)).isEqualTo(new MemoryStore.ExtractionBacklog(0, 0));
+    Memory again = memory(ALICE, "likes seconds", Category.PREFERENCE, T0);
+    assertThatThrownBy(
+            () ->
+                store.write(
+                    T1,
+                    ALICE,
+                    writeOf(now, List.of(), List.of(again), List.of())
+                        .completingExtraction(Set.of("e1"))))
+        .isInstanceOf(dev.attune.core.ConflictException.class);
+    assertThat(store.memories(T1, ALICE, MemoryQuery.active())).containsExactly(fact);
+    assertThat(store.episodes(T1, ALICE, EpisodeQuery.all())).containsExactly(done, e1, e2);
+  }
+
   // ---- history ----
 
   @Test

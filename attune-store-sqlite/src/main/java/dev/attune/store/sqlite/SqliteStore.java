@@ -2,6 +2,7 @@ package dev.attune.store.sqlite;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.attune.core.ConflictException;
 import dev.attune.core.StoreException;
 import dev.attune.core.model.ApiKey;
 import dev.attune.core.model.AuditEntry;
@@ -385,23 +386,27 @@ public final class SqliteStore implements MemoryStore, AccessStore, ObservationL
             List<Episode> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                String model = rs.getString(7);
-                float[] vector = Codec.vector(rs.getBytes(8));
-                out.add(
-                    new Episode(
-                        rs.getString(1),
-                        user,
-                        Role.valueOf(rs.getString(2)),
-                        rs.getString(3),
-                        rs.getString(4),
-                        rs.getString(5),
-                        Codec.instant(rs.getLong(6)),
-                        model == null || vector == null ? null : new Embedding(model, vector)));
+                out.add(episode(rs, user));
               }
             }
             return out;
           }
         });
+  }
+
+  /** An episode from a row of {@link #EPISODE_COLUMNS}. */
+  private static Episode episode(ResultSet rs, UserId user) throws SQLException {
+    String model = rs.getString(7);
+    float[] vector = Codec.vector(rs.getBytes(8));
+    return new Episode(
+        rs.getString(1),
+        user,
+        Role.valueOf(rs.getString(2)),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
+        Codec.instant(rs.getLong(6)),
+        model == null || vector == null ? null : new Embedding(model, vector));
   }
 
   @Override
@@ -501,8 +506,14 @@ public final class SqliteStore implements MemoryStore, AccessStore, ObservationL
           } else {
             touchUser(c, tenant, user, write.at());
           }
+          if (!write.extracted().isEmpty()) {
+            completeExtraction(c, tenant, user, write.extracted());
+          }
           if (!write.episodes().isEmpty()) {
             upsertEpisodes(c, tenant, user, write.episodes());
+          }
+          if (!write.awaitingExtraction().isEmpty()) {
+            markAwaiting(c, tenant, user, write.awaitingExtraction(), write.at());
           }
           if (!write.memories().isEmpty()) {
             upsertMemories(c, tenant, user, write.memories());
@@ -562,6 +573,175 @@ public final class SqliteStore implements MemoryStore, AccessStore, ObservationL
       }
       ps.executeBatch();
     }
+  }
+
+  /** Clears the extraction flag of every id, or throws if any was not awaiting extraction. */
+  private static void completeExtraction(
+      Connection c, TenantId tenant, UserId user, Set<String> ids) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE episodes SET extraction_state = 0, extraction_retry_at = NULL"
+                + " WHERE tenant_id = ? AND user_id = ? AND message_id = ?"
+                + " AND extraction_state = 1")) {
+      int done = 0;
+      for (String id : ids) {
+        ps.setString(1, tenant.value());
+        ps.setString(2, user.value());
+        ps.setString(3, id);
+        done += ps.executeUpdate();
+      }
+      if (done != ids.size()) {
+        throw new ConflictException(
+            "the extraction of "
+                + (ids.size() - done)
+                + " message(s) was completed by another process; nothing was written");
+      }
+    }
+  }
+
+  private static void markAwaiting(
+      Connection c, TenantId tenant, UserId user, Set<String> ids, Instant at) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE episodes SET extraction_state = 1, arrived_at = ?"
+                + " WHERE tenant_id = ? AND user_id = ? AND message_id = ?")) {
+      for (String id : ids) {
+        ps.setLong(1, Codec.micros(at));
+        ps.setString(2, tenant.value());
+        ps.setString(3, user.value());
+        ps.setString(4, id);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  // ---- the extraction buffer ----
+
+  @Override
+  public List<AwaitingExtraction> awaitingExtraction(Instant now, int limit) {
+    return db.read(
+        "list users awaiting extraction",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT tenant_id, user_id, COUNT(*), MAX(arrived_at) FROM episodes"
+                      + " WHERE extraction_state = 1"
+                      + " AND (extraction_retry_at IS NULL OR extraction_retry_at <= ?)"
+                      + " GROUP BY tenant_id, user_id ORDER BY MIN(seq) LIMIT ?")) {
+            ps.setLong(1, Codec.micros(now));
+            ps.setInt(2, limit);
+            List<AwaitingExtraction> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                long arrived = rs.getLong(4);
+                out.add(
+                    new AwaitingExtraction(
+                        new TenantId(rs.getString(1)),
+                        new UserId(rs.getString(2)),
+                        rs.getInt(3),
+                        rs.wasNull() ? now : Codec.instant(arrived)));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  @Override
+  public List<Episode> episodesAwaitingExtraction(
+      TenantId tenant, UserId user, Instant now, int limit) {
+    return db.read(
+        "read messages awaiting extraction",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT "
+                      + EPISODE_COLUMNS
+                      + " FROM episodes WHERE tenant_id = ? AND user_id = ?"
+                      + " AND extraction_state = 1"
+                      + " AND (extraction_retry_at IS NULL OR extraction_retry_at <= ?)"
+                      + " ORDER BY seq LIMIT ?")) {
+            ps.setString(1, tenant.value());
+            ps.setString(2, user.value());
+            ps.setLong(3, Codec.micros(now));
+            ps.setInt(4, limit);
+            List<Episode> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(episode(rs, user));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  @Override
+  public int deferExtraction(
+      TenantId tenant,
+      UserId user,
+      Collection<String> messageIds,
+      java.util.function.IntFunction<Instant> retryAt) {
+    if (messageIds.isEmpty()) {
+      return 0;
+    }
+    return db.transaction(
+        "defer extraction",
+        c -> {
+          int highest = 0;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT extraction_attempts FROM episodes WHERE tenant_id = ? AND user_id = ?"
+                      + " AND message_id = ? AND extraction_state = 1")) {
+            for (String id : messageIds) {
+              ps.setString(1, tenant.value());
+              ps.setString(2, user.value());
+              ps.setString(3, id);
+              try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                  highest = Math.max(highest, rs.getInt(1));
+                }
+              }
+            }
+          }
+          int failures = highest + 1;
+          long at = Codec.micros(retryAt.apply(failures));
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE episodes SET extraction_attempts = ?, extraction_retry_at = ?"
+                      + " WHERE tenant_id = ? AND user_id = ? AND message_id = ?"
+                      + " AND extraction_state = 1")) {
+            for (String id : messageIds) {
+              ps.setInt(1, failures);
+              ps.setLong(2, at);
+              ps.setString(3, tenant.value());
+              ps.setString(4, user.value());
+              ps.setString(5, id);
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          return failures;
+        });
+  }
+
+  @Override
+  public ExtractionBacklog extractionBacklog(TenantId tenant) {
+    return db.read(
+        "count messages awaiting extraction",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT COUNT(*), COALESCE(SUM(extraction_attempts > 0), 0) FROM episodes"
+                      + " WHERE tenant_id = ? AND extraction_state = 1")) {
+            ps.setString(1, tenant.value());
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return new ExtractionBacklog(rs.getLong(1), rs.getLong(2));
+            }
+          }
+        });
   }
 
   private static void upsertMemories(
