@@ -450,7 +450,7 @@ public final class Attune implements AutoCloseable {
             now,
             decisions,
             judge == null ? "extractor:" + extractor.id() : "judge:" + judge.id());
-    return new Learned(outcome, summaries(user, active, outcome.memories(), now), metrics);
+    return new Learned(outcome, summaries(tenant, user, active, outcome.memories(), now), metrics);
   }
 
   /** The judge's decisions on the close calls; none without a judge or when it fails. */
@@ -859,7 +859,12 @@ public final class Attune implements AutoCloseable {
               new MemoryChange(
                   m.id(), now, ChangeKind.CREATED, actor, null, m.text(), null, List.of());
           Compressor.Update summaries =
-              summaries(user, store.memories(tenant, user, MemoryQuery.active()), List.of(m), now);
+              summaries(
+                  tenant,
+                  user,
+                  store.memories(tenant, user, MemoryQuery.active()),
+                  List.of(m),
+                  now);
           store.write(
               tenant,
               user,
@@ -932,6 +937,7 @@ public final class Attune implements AutoCloseable {
             Set<Category> touched = EnumSet.of(current.category(), updated.category());
             Compressor.Update summaries =
                 summaries(
+                    tenant,
                     user,
                     store.memories(tenant, user, MemoryQuery.active()),
                     List.of(updated),
@@ -976,7 +982,11 @@ public final class Attune implements AutoCloseable {
               Compressor.isSummary(current)
                   ? Compressor.Update.NONE
                   : summaries(
-                      user, store.memories(tenant, user, MemoryQuery.active()), List.of(gone), now);
+                      tenant,
+                      user,
+                      store.memories(tenant, user, MemoryQuery.active()),
+                      List.of(gone),
+                      now);
           store.write(
               tenant,
               user,
@@ -991,21 +1001,26 @@ public final class Attune implements AutoCloseable {
 
   /** The summary updates a change to {@code changed} needs, for the categories it touched. */
   private Compressor.Update summaries(
-      UserId user, List<Memory> active, List<Memory> changed, Instant now) {
+      TenantId tenant, UserId user, List<Memory> active, List<Memory> changed, Instant now) {
     Set<Category> touched = EnumSet.noneOf(Category.class);
     changed.stream().filter(m -> !Compressor.isSummary(m)).forEach(m -> touched.add(m.category()));
-    return summaries(user, active, changed, touched, now);
+    return summaries(tenant, user, active, changed, touched, now);
   }
 
   private Compressor.Update summaries(
-      UserId user, List<Memory> active, List<Memory> changed, Set<Category> touched, Instant now) {
+      TenantId tenant,
+      UserId user,
+      List<Memory> active,
+      List<Memory> changed,
+      Set<Category> touched,
+      Instant now) {
     if (touched.isEmpty()) {
       return Compressor.Update.NONE;
     }
     Map<MemoryId, Memory> view = new LinkedHashMap<>();
     active.forEach(m -> view.put(m.id(), m));
     changed.forEach(m -> view.put(m.id(), m));
-    return compressor.refresh(user, touched, List.copyOf(view.values()), summarizer, now);
+    return compressor.refresh(tenant, user, touched, List.copyOf(view.values()), summarizer, now);
   }
 
   private static <T> List<T> concat(List<T> a, List<T> b) {

@@ -9,6 +9,7 @@ import dev.attune.core.model.MemoryStatus;
 import dev.attune.core.model.Origin;
 import dev.attune.core.model.Provenance;
 import dev.attune.core.model.SourceRef;
+import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.port.Summarizer;
 import java.time.Instant;
@@ -66,6 +67,7 @@ public record Compressor(int minMembers, int maxChars) {
    * @param summarizer writes the paragraph
    */
   public Update refresh(
+      TenantId tenant,
       UserId user,
       Set<Category> categories,
       List<Memory> active,
@@ -106,7 +108,8 @@ public record Compressor(int minMembers, int maxChars) {
         continue;
       }
       Summarizer.Summary written =
-          summarizer.summarize(category, members.stream().map(Memory::text).toList(), maxChars);
+          summarizer.summarize(
+              tenant, category, members.stream().map(Memory::text).toList(), maxChars);
       String text = written.text();
       // Its provenance is that of the members it says ("and 3 more" are not said).
       List<Memory> covered = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.attune.core.learning;
 
 import dev.attune.core.model.Category;
+import dev.attune.core.model.TenantId;
 import dev.attune.core.port.Summarizer;
 import dev.attune.core.port.Summarizer.Summary;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ public final class ExtractiveSummarizer implements Summarizer {
   }
 
   @Override
-  public Summary summarize(Category category, List<String> facts, int maxChars) {
+  public Summary summarize(TenantId tenant, Category category, List<String> facts, int maxChars) {
     // Distinct clauses, each with the facts that say it.
     Map<String, List<Integer>> byClause = new LinkedHashMap<>();
     Map<String, String> original = new LinkedHashMap<>();

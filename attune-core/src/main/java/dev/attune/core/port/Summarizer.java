@@ -1,6 +1,7 @@
 package dev.attune.core.port;
 
 import dev.attune.core.model.Category;
+import dev.attune.core.model.TenantId;
 import java.util.List;
 import java.util.Set;
 
@@ -28,7 +29,8 @@ public interface Summarizer {
    * The paragraph: only what the facts say, in their language, within about {@code maxChars}
    * characters.
    *
+   * @param tenant whose memories they are (model calls are metered per tenant)
    * @param facts the memories' texts, most confident first
    */
-  Summary summarize(Category category, List<String> facts, int maxChars);
+  Summary summarize(TenantId tenant, Category category, List<String> facts, int maxChars);
 }
