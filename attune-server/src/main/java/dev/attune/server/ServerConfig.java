@@ -1,11 +1,15 @@
 package dev.attune.server;
 
+import dev.attune.core.ExtractionBuffer;
 import dev.attune.core.InvalidRequestException;
 import dev.attune.core.model.Category;
 import dev.attune.core.retrieval.DecayPolicy;
 import dev.attune.core.tokens.TokenCounters;
+import dev.attune.models.chat.LlmSettings;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +40,8 @@ import org.jspecify.annotations.Nullable;
  * @param observeWaitMs how long {@code POST /v1/observe?wait=true} waits before answering 202
  * @param episodeRetention how long episodes are kept ({@link Duration#ZERO}: forever)
  * @param decay how confidence fades with time
+ * @param llm the chat model for extraction, consolidation and summaries (provider none: offline)
+ * @param extraction how messages are batched for the chat model
  */
 public record ServerConfig(
     String host,
@@ -50,7 +56,9 @@ public record ServerConfig(
     int userTokenTtlSeconds,
     int observeWaitMs,
     Duration episodeRetention,
-    DecayPolicy decay) {
+    DecayPolicy decay,
+    LlmSettings llm,
+    ExtractionBuffer extraction) {
 
   /** A setting: its file key, environment variable, flag and default. */
   public record Setting(
@@ -127,7 +135,59 @@ public record ServerConfig(
               "--decay-half-lives",
               "",
               "half-lives in days per category over the defaults, e.g. goal=90,event=180;"
-                  + " none turns decay off"));
+                  + " none turns decay off"),
+          new Setting(
+              "llm_provider",
+              "ATTUNE_LLM_PROVIDER",
+              "--llm-provider",
+              "none",
+              "chat model for extraction: none (offline rules), openai (any OpenAI-compatible"
+                  + " endpoint: OpenAI, Ollama, vLLM, LM Studio) or anthropic"),
+          new Setting(
+              "llm_base_url",
+              "ATTUNE_LLM_BASE_URL",
+              "--llm-base-url",
+              "",
+              "API root, e.g. http://localhost:11434/v1 for Ollama; empty: the provider's"
+                  + " public API"),
+          new Setting(
+              "llm_model",
+              "ATTUNE_LLM_MODEL",
+              "--llm-model",
+              "",
+              "model name, e.g. gpt-4o-mini; required with a provider"),
+          new Setting(
+              "llm_api_key",
+              "ATTUNE_LLM_API_KEY",
+              "",
+              "",
+              "API key (environment or file only, never a flag); required for anthropic"),
+          new Setting(
+              "llm_timeout_ms",
+              "ATTUNE_LLM_TIMEOUT_MS",
+              "--llm-timeout-ms",
+              "60000",
+              "how long one model call may take, milliseconds"),
+          new Setting(
+              "llm_max_attempts",
+              "ATTUNE_LLM_MAX_ATTEMPTS",
+              "--llm-max-attempts",
+              "3",
+              "calls per batch (invalid output, rate limits, timeouts) before it is kept for"
+                  + " a later retry"),
+          new Setting(
+              "extraction_batch_messages",
+              "ATTUNE_EXTRACTION_BATCH_MESSAGES",
+              "--extraction-batch-messages",
+              "20",
+              "with a chat model: messages of a user extracted in one call"),
+          new Setting(
+              "extraction_idle_ms",
+              "ATTUNE_EXTRACTION_IDLE_MS",
+              "--extraction-idle-ms",
+              "30000",
+              "with a chat model: quiet time after which a user's partial batch is extracted,"
+                  + " milliseconds"));
 
   /**
    * Resolves every setting.
@@ -194,7 +254,41 @@ public record ServerConfig(
         integer(v, "user_token_ttl_seconds", 1, 86_400),
         integer(v, "observe_wait_ms", 0, 600_000),
         Duration.ofDays(integer(v, "episode_retention_days", 0, 36_500)),
-        decay(v));
+        decay(v),
+        llm(v),
+        new ExtractionBuffer(
+            integer(v, "extraction_batch_messages", 1, 1000),
+            Duration.ofMillis(longValue(v, "extraction_idle_ms", 100, 86_400_000)),
+            ExtractionBuffer.defaults().poll(),
+            ExtractionBuffer.defaults().retryBase(),
+            ExtractionBuffer.defaults().concurrency()));
+  }
+
+  private static LlmSettings llm(Map<String, Value> v) {
+    String base = v.get("llm_base_url").text().strip();
+    URI baseUrl;
+    try {
+      baseUrl = base.isEmpty() ? null : new URI(base);
+    } catch (URISyntaxException e) {
+      throw invalid("llm_base_url", v.get("llm_base_url"), "an http(s) URL");
+    }
+    Duration timeout = Duration.ofMillis(longValue(v, "llm_timeout_ms", 100, 600_000));
+    int attempts = integer(v, "llm_max_attempts", 1, 10);
+    try {
+      return new LlmSettings(
+          LlmSettings.Provider.parse(v.get("llm_provider").text()),
+          baseUrl,
+          v.get("llm_model").text().strip(),
+          v.get("llm_api_key").text().strip(),
+          timeout,
+          attempts,
+          LlmSettings.DEFAULT_MAX_RETRY_WAIT);
+    } catch (InvalidRequestException e) {
+      // Says where the offending value came from; never echoes the key.
+      Value value = v.get(e.field());
+      throw new InvalidRequestException(
+          e.field(), e.getMessage() + (value == null ? "" : " (from " + value.source() + ")"));
+    }
   }
 
   private static DecayPolicy decay(Map<String, Value> v) {

@@ -10,7 +10,7 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * API keys and the audit log, stored beside the data they guard.
+ * API keys, the audit log and model usage, stored beside the data they guard.
  *
  * <p>Keyed by tenant like every store, with two exceptions that authentication needs: {@link
  * #findKey} (a presented key names its id; the tenant is what the key says) and {@link #anyKeys}
@@ -41,4 +41,12 @@ public interface AccessStore {
    */
   List<AuditEntry> audit(
       TenantId tenant, @Nullable UserId user, @Nullable Instant before, int limit);
+
+  /** Adds one model call to the tenant's usage on the day (UTC) of {@code at}. */
+  void recordUsage(UsageMeter.ModelCall call, Instant at);
+
+  /**
+   * The tenant's usage from {@code from} to {@code to} (days, inclusive), by day, operation, model.
+   */
+  List<UsageRow> usage(TenantId tenant, java.time.LocalDate from, java.time.LocalDate to);
 }

@@ -9,6 +9,8 @@ import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.port.AccessStore;
 import dev.attune.core.port.MemoryStore;
+import dev.attune.core.port.UsageMeter;
+import dev.attune.core.port.UsageRow;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -46,6 +48,40 @@ public abstract class AccessStoreContract<S extends AccessStore & MemoryStore> {
         at,
         role == KeyRole.USER ? at.plusSeconds(900) : null,
         null);
+  }
+
+  @Test
+  void modelUsageAddsUpPerTenantDayOperationAndModel() {
+    java.util.function.BiConsumer<TenantId, String> call =
+        (tenant, operation) ->
+            store.recordUsage(
+                new UsageMeter.ModelCall(
+                    tenant,
+                    operation,
+                    "openai:gpt-test",
+                    100,
+                    20,
+                    java.time.Duration.ofMillis(250),
+                    !operation.equals("judge")),
+                T0.plusSeconds(60));
+    call.accept(T1, "extract");
+    call.accept(T1, "extract");
+    call.accept(T1, "judge");
+    call.accept(T2, "extract");
+    store.recordUsage(
+        new UsageMeter.ModelCall(
+            T1, "extract", "openai:gpt-test", 7, 3, java.time.Duration.ofMillis(5), true),
+        T0.plus(java.time.Duration.ofDays(1)));
+    java.time.LocalDate day = java.time.LocalDate.parse("2025-02-01");
+
+    assertThat(store.usage(T1, day, day))
+        .containsExactly(
+            new UsageRow(day, "extract", "openai:gpt-test", 2, 0, 200, 40, 500),
+            new UsageRow(day, "judge", "openai:gpt-test", 1, 1, 100, 20, 250));
+    assertThat(store.usage(T1, day, day.plusDays(1))).hasSize(3);
+    assertThat(store.usage(T2, day, day.plusDays(1)))
+        .containsExactly(new UsageRow(day, "extract", "openai:gpt-test", 1, 0, 100, 20, 250));
+    assertThat(store.usage(TenantId.of("t-three"), day, day.plusDays(1))).isEmpty();
   }
 
   @Test

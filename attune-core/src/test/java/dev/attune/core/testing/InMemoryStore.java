@@ -19,6 +19,8 @@ import dev.attune.core.port.EpisodeQuery;
 import dev.attune.core.port.MemoryQuery;
 import dev.attune.core.port.MemoryStore;
 import dev.attune.core.port.ObservationLog;
+import dev.attune.core.port.UsageMeter;
+import dev.attune.core.port.UsageRow;
 import dev.attune.core.port.UserWrite;
 import java.time.Duration;
 import java.time.Instant;
@@ -389,6 +391,50 @@ public class InMemoryStore implements MemoryStore, AccessStore, ObservationLog {
         .filter(e -> before == null || e.at().isBefore(before))
         .sorted(Comparator.comparing(AuditEntry::at).reversed())
         .limit(limit)
+        .toList();
+  }
+
+  private final Map<TenantId, Map<List<String>, UsageRow>> usage = new HashMap<>();
+
+  @Override
+  public synchronized void recordUsage(UsageMeter.ModelCall call, Instant at) {
+    java.time.LocalDate day = java.time.LocalDate.ofInstant(at, java.time.ZoneOffset.UTC);
+    usage
+        .computeIfAbsent(
+            call.tenant(),
+            t ->
+                new java.util.TreeMap<>(
+                    Comparator.<List<String>, String>comparing(k -> k.get(0))
+                        .thenComparing(k -> k.get(1))
+                        .thenComparing(k -> k.get(2))))
+        .merge(
+            List.of(day.toString(), call.operation(), call.model()),
+            new UsageRow(
+                day,
+                call.operation(),
+                call.model(),
+                1,
+                call.ok() ? 0 : 1,
+                call.inputTokens(),
+                call.outputTokens(),
+                call.latency().toMillis()),
+            (a, b) ->
+                new UsageRow(
+                    a.day(),
+                    a.operation(),
+                    a.model(),
+                    a.calls() + b.calls(),
+                    a.failures() + b.failures(),
+                    a.inputTokens() + b.inputTokens(),
+                    a.outputTokens() + b.outputTokens(),
+                    a.latencyMillis() + b.latencyMillis()));
+  }
+
+  @Override
+  public synchronized List<UsageRow> usage(
+      TenantId tenant, java.time.LocalDate from, java.time.LocalDate to) {
+    return usage.getOrDefault(tenant, Map.of()).values().stream()
+        .filter(r -> !r.day().isBefore(from) && !r.day().isAfter(to))
         .toList();
   }
 

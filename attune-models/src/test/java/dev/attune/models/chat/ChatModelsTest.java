@@ -18,6 +18,7 @@ import dev.attune.core.port.ConsolidationJudge;
 import dev.attune.core.port.ExtractionRequest;
 import dev.attune.core.port.Summarizer;
 import dev.attune.core.port.UsageMeter;
+import dev.attune.models.testing.ScriptedModelServer;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,8 +3,8 @@ package dev.attune.server.cli;
 import dev.attune.core.Attune;
 import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.TenantId;
-import dev.attune.core.tokens.TokenCounters;
 import dev.attune.server.ServerConfig;
+import dev.attune.server.ServerEngine;
 import dev.attune.server.http.HttpApi;
 import dev.attune.server.http.Keys;
 import dev.attune.server.http.ServerMetrics;
@@ -99,6 +99,45 @@ final class ServeCommand implements Callable<Integer> {
       description = "How long observe?wait=true waits (default 30000).")
   String observeWaitMs;
 
+  @Option(
+      names = "--llm-provider",
+      paramLabel = "NAME",
+      description = "Chat model for extraction: none (default, offline), openai, anthropic.")
+  String llmProvider;
+
+  @Option(
+      names = "--llm-base-url",
+      paramLabel = "URL",
+      description = "API root, e.g. http://localhost:11434/v1 (default: the provider's).")
+  String llmBaseUrl;
+
+  @Option(names = "--llm-model", paramLabel = "NAME", description = "Model name.")
+  String llmModel;
+
+  @Option(
+      names = "--llm-timeout-ms",
+      paramLabel = "MS",
+      description = "Timeout of one model call (default 60000).")
+  String llmTimeoutMs;
+
+  @Option(
+      names = "--llm-max-attempts",
+      paramLabel = "N",
+      description = "Calls per batch before it is kept for later (default 3).")
+  String llmMaxAttempts;
+
+  @Option(
+      names = "--extraction-batch-messages",
+      paramLabel = "N",
+      description = "Messages per extraction call (default 20).")
+  String extractionBatch;
+
+  @Option(
+      names = "--extraction-idle-ms",
+      paramLabel = "MS",
+      description = "Quiet time before a partial batch is extracted (default 30000).")
+  String extractionIdleMs;
+
   @Override
   public Integer call() throws InterruptedException {
     long start = System.nanoTime();
@@ -114,20 +153,19 @@ final class ServeCommand implements Callable<Integer> {
     put(flags, "cache_bytes", cacheBytes);
     put(flags, "user_token_ttl_seconds", userTokenTtl);
     put(flags, "observe_wait_ms", observeWaitMs);
+    put(flags, "llm_provider", llmProvider);
+    put(flags, "llm_base_url", llmBaseUrl);
+    put(flags, "llm_model", llmModel);
+    put(flags, "llm_timeout_ms", llmTimeoutMs);
+    put(flags, "llm_max_attempts", llmMaxAttempts);
+    put(flags, "extraction_batch_messages", extractionBatch);
+    put(flags, "extraction_idle_ms", extractionIdleMs);
     ServerConfig cfg = ServerConfig.resolve(flags, System.getenv(), config);
 
     var out = spec.commandLine().getOut();
     SqliteStore store = SqliteStore.open(cfg.dataDir());
     ServerMetrics metrics = new ServerMetrics();
-    Attune attune =
-        Attune.builder()
-            .store(store)
-            .tokenCounter(TokenCounters.forEncoding(cfg.tokenEncoding()))
-            .workingSetCacheBytes(cfg.cacheBytes())
-            .episodeRetention(cfg.episodeRetention())
-            .decayPolicy(cfg.decay())
-            .metrics(metrics)
-            .build();
+    Attune attune = ServerEngine.build(cfg, store, metrics, null);
     attune.warmUp();
     if (!store.anyKeys()) {
       Keys.Minted first =
@@ -152,6 +190,16 @@ final class ServeCommand implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "attune-shutdown"));
+    out.println(
+        cfg.llm().enabled()
+            ? "Learning with "
+                + cfg.llm()
+                + ", in batches of "
+                + cfg.extraction().maxMessages()
+                + " messages or after "
+                + cfg.extraction().idle().toMillis()
+                + " ms of quiet."
+            : "Learning offline with the built-in rules (no chat model configured).");
     out.printf(
         "Attune is ready on http://%s:%d (data in %s, started in %d ms). Ctrl-C stops it.%n",
         cfg.host(),

@@ -12,6 +12,7 @@ import dev.attune.api.ObservationBody;
 import dev.attune.api.ObserveBody;
 import dev.attune.api.OrgBody;
 import dev.attune.api.ProfileBody;
+import dev.attune.api.UsageBody;
 import dev.attune.core.Attune;
 import dev.attune.core.ConflictException;
 import dev.attune.core.ContextRequest;
@@ -34,6 +35,8 @@ import dev.attune.core.model.UserId;
 import dev.attune.core.model.UserRecord;
 import dev.attune.core.port.AccessStore;
 import dev.attune.core.port.MemoryQuery;
+import dev.attune.core.port.MemoryStore;
+import dev.attune.core.port.UsageRow;
 import dev.attune.server.ServerConfig;
 import dev.attune.server.wire.Wire;
 import io.javalin.Javalin;
@@ -45,6 +48,8 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -232,6 +237,7 @@ public final class HttpApi implements AutoCloseable {
     route(r, "DELETE", "/v1/orgs/{org_id}", Access.ADMIN, this::deleteOrg);
 
     route(r, "GET", "/v1/audit", Access.ADMIN, this::audit);
+    route(r, "GET", "/v1/usage", Access.ADMIN, this::usage);
     route(r, "GET", "/v1/keys", Access.ADMIN, this::listKeys);
     route(r, "POST", "/v1/keys", Access.ADMIN, this::createKey);
     route(r, "DELETE", "/v1/keys/{key_id}", Access.ADMIN, this::revokeKey);
@@ -723,6 +729,64 @@ public final class HttpApi implements AutoCloseable {
             Wire.instant("before", ctx.queryParam("before")),
             intParam(ctx, "limit", 100, 1, 1000));
     json(ctx, 200, new AuditBody.Page(entries.stream().map(HttpApi::auditBody).toList()));
+  }
+
+  /** The longest range {@code GET /v1/usage} reads, in days. */
+  static final int MAX_USAGE_DAYS = 366;
+
+  private void usage(Context ctx, @Nullable ApiKey key) {
+    TenantId tenant = tenant(key);
+    LocalDate to =
+        day("to", ctx.queryParam("to"), LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+    LocalDate from = day("from", ctx.queryParam("from"), to.minusDays(29));
+    if (from.isAfter(to)) {
+      throw new InvalidRequestException("from", "from (" + from + ") is after to (" + to + ")");
+    }
+    if (java.time.temporal.ChronoUnit.DAYS.between(from, to) >= MAX_USAGE_DAYS) {
+      throw new InvalidRequestException(
+          "from", "the range may span at most " + MAX_USAGE_DAYS + " days");
+    }
+    List<UsageRow> rows = access.usage(tenant, from, to);
+    MemoryStore.ExtractionBacklog backlog = attune.extractionBacklog(tenant);
+    json(
+        ctx,
+        200,
+        new UsageBody(
+            from.toString(),
+            to.toString(),
+            config.llm().enabled() ? config.llm().id() : null,
+            new UsageBody.Totals(
+                rows.stream().mapToLong(UsageRow::calls).sum(),
+                rows.stream().mapToLong(UsageRow::failures).sum(),
+                rows.stream().mapToLong(UsageRow::inputTokens).sum(),
+                rows.stream().mapToLong(UsageRow::outputTokens).sum(),
+                rows.stream().mapToLong(UsageRow::latencyMillis).sum()),
+            rows.stream()
+                .map(
+                    r ->
+                        new UsageBody.Day(
+                            r.day().toString(),
+                            r.operation(),
+                            r.model(),
+                            r.calls(),
+                            r.failures(),
+                            r.inputTokens(),
+                            r.outputTokens(),
+                            r.latencyMillis()))
+                .toList(),
+            new UsageBody.Backlog(backlog.awaiting(), backlog.failedAtLeastOnce())));
+  }
+
+  private static LocalDate day(String field, @Nullable String value, LocalDate otherwise) {
+    if (value == null || value.isBlank()) {
+      return otherwise;
+    }
+    try {
+      return LocalDate.parse(value.strip());
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new InvalidRequestException(
+          field, field + " must be a day as yyyy-mm-dd; got '" + value + "'");
+    }
   }
 
   private static AuditBody auditBody(AuditEntry e) {

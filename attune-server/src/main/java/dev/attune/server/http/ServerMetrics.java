@@ -2,6 +2,7 @@ package dev.attune.server.http;
 
 import dev.attune.core.model.TenantId;
 import dev.attune.core.port.EngineMetrics;
+import dev.attune.core.port.UsageMeter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -16,7 +17,7 @@ import java.util.function.ToLongFunction;
 
 /**
  * The engine's and the API's metrics in Micrometer, exposed in Prometheus text at {@code /metrics}.
- * Aggregate only: no user ids, no tenant ids.
+ * No user ids anywhere; tenant ids only on the chat-model meters, whose cost is billed per tenant.
  */
 public final class ServerMetrics implements EngineMetrics {
   private final PrometheusMeterRegistry registry =
@@ -82,6 +83,36 @@ public final class ServerMetrics implements EngineMetrics {
         Counter.builder("attune.memories.changes").tag("change", "superseded").register(registry);
   }
 
+  /** One chat-model call: counted, its tokens added and its latency timed, per tenant. */
+  void record(UsageMeter.ModelCall call) {
+    String tenant = call.tenant().value();
+    Counter.builder("attune.model.calls")
+        .description("Chat model calls, by tenant, operation, model and outcome")
+        .tag("tenant", tenant)
+        .tag("operation", call.operation())
+        .tag("model", call.model())
+        .tag("outcome", call.ok() ? "ok" : "failed")
+        .register(registry)
+        .increment();
+    for (String direction : new String[] {"input", "output"}) {
+      Counter.builder("attune.model.tokens")
+          .description("Chat model tokens as the provider reported them")
+          .tag("tenant", tenant)
+          .tag("operation", call.operation())
+          .tag("model", call.model())
+          .tag("direction", direction)
+          .register(registry)
+          .increment(direction.equals("input") ? call.inputTokens() : call.outputTokens());
+    }
+    Timer.builder("attune.model.latency")
+        .description("Chat model call latency")
+        .tag("tenant", tenant)
+        .tag("operation", call.operation())
+        .tag("model", call.model())
+        .register(registry)
+        .record(call.latency());
+  }
+
   /** Registers the gauge of active memories, counted over the tenants this process has served. */
   void countMemoriesWith(ToLongFunction<TenantId> counter) {
     Gauge.builder("attune.memories.stored", this, m -> m.memories(counter))
@@ -132,6 +163,14 @@ public final class ServerMetrics implements EngineMetrics {
     if (degraded) {
       contextDegraded.increment();
     }
+  }
+
+  @Override
+  public void extractionFailed() {
+    Counter.builder("attune.extraction.failures")
+        .description("Batches a chat model could not extract; kept for a later retry")
+        .register(registry)
+        .increment();
   }
 
   @Override

@@ -189,7 +189,10 @@ class OpenApiIT {
                     admin,
                     "{\"user_id\":\"" + user + "\"}"),
                 new Call("GET", "/v1/audit", "/v1/audit", admin, null),
-                new Call("GET", "/v1/audit", "/v1/audit", service, null)));
+                new Call("GET", "/v1/audit", "/v1/audit", service, null),
+                new Call("GET", "/v1/usage", "/v1/usage", admin, null),
+                new Call("GET", "/v1/usage", "/v1/usage?from=2025-13-01", admin, null),
+                new Call("GET", "/v1/usage", "/v1/usage", service, null)));
     // Calls that need ids from earlier answers.
     TestServer.Reply added =
         server.post(

@@ -9,6 +9,7 @@ import dev.attune.core.model.UserId;
 import dev.attune.core.port.Embedder;
 import dev.attune.core.testing.HashingEmbedder;
 import dev.attune.server.ServerConfig;
+import dev.attune.server.ServerEngine;
 import dev.attune.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.net.URI;
@@ -60,7 +61,7 @@ public final class TestServer implements AutoCloseable {
     flags.put("data", dir.toString());
     ServerConfig config = ServerConfig.resolve(flags, Map.of(), null);
     this.store = SqliteStore.open(dir);
-    this.attune = Attune.builder().store(store).embedder(embedder).metrics(metrics).build();
+    this.attune = ServerEngine.build(config, store, metrics, embedder);
     this.api = HttpApi.start(config, attune, store, metrics, InstantSource.system());
   }
 

@@ -5,17 +5,21 @@ import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
+import dev.attune.core.port.UsageMeter;
+import dev.attune.core.port.UsageRow;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-/** The api_keys and audit_log tables. */
+/** The api_keys, audit_log and model_usage tables. */
 final class AccessTables {
   private static final String KEY_COLUMNS =
       "key_id, tenant_id, role, secret_hash, label, user_id, created_at, expires_at, revoked_at";
@@ -82,6 +86,65 @@ final class AccessTables {
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 out.add(key(rs));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  void recordUsage(UsageMeter.ModelCall call, Instant at) {
+    db.transaction(
+        "record model usage",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO model_usage (tenant_id, day, operation, model, calls, failures,"
+                      + " input_tokens, output_tokens, latency_ms) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)"
+                      + " ON CONFLICT (tenant_id, day, operation, model) DO UPDATE SET"
+                      + " calls = calls + 1, failures = failures + excluded.failures,"
+                      + " input_tokens = input_tokens + excluded.input_tokens,"
+                      + " output_tokens = output_tokens + excluded.output_tokens,"
+                      + " latency_ms = latency_ms + excluded.latency_ms")) {
+            ps.setString(1, call.tenant().value());
+            ps.setString(2, LocalDate.ofInstant(at, ZoneOffset.UTC).toString());
+            ps.setString(3, call.operation());
+            ps.setString(4, call.model());
+            ps.setLong(5, call.ok() ? 0 : 1);
+            ps.setLong(6, call.inputTokens());
+            ps.setLong(7, call.outputTokens());
+            ps.setLong(8, call.latency().toMillis());
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  List<UsageRow> usage(TenantId tenant, LocalDate from, LocalDate to) {
+    return db.read(
+        "read model usage",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT day, operation, model, calls, failures, input_tokens, output_tokens,"
+                      + " latency_ms FROM model_usage WHERE tenant_id = ? AND day >= ? AND day <= ?"
+                      + " ORDER BY day, operation, model")) {
+            ps.setString(1, tenant.value());
+            ps.setString(2, from.toString());
+            ps.setString(3, to.toString());
+            List<UsageRow> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(
+                    new UsageRow(
+                        LocalDate.parse(rs.getString(1)),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getLong(4),
+                        rs.getLong(5),
+                        rs.getLong(6),
+                        rs.getLong(7),
+                        rs.getLong(8)));
               }
             }
             return out;

@@ -28,6 +28,8 @@ import dev.attune.core.port.EpisodeQuery;
 import dev.attune.core.port.MemoryQuery;
 import dev.attune.core.port.MemoryStore;
 import dev.attune.core.port.ObservationLog;
+import dev.attune.core.port.UsageMeter;
+import dev.attune.core.port.UsageRow;
 import dev.attune.core.port.UserWrite;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,6 +41,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -953,6 +956,16 @@ public final class SqliteStore implements MemoryStore, AccessStore, ObservationL
   public List<AuditEntry> audit(
       TenantId tenant, @Nullable UserId user, @Nullable Instant before, int limit) {
     return access.audit(tenant, user, before, limit);
+  }
+
+  @Override
+  public void recordUsage(UsageMeter.ModelCall call, Instant at) {
+    access.recordUsage(call, at);
+  }
+
+  @Override
+  public List<UsageRow> usage(TenantId tenant, LocalDate from, LocalDate to) {
+    return access.usage(tenant, from, to);
   }
 
   // ---- observations ----

@@ -1,4 +1,4 @@
-package dev.attune.models.chat;
+package dev.attune.models.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -19,15 +19,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * with scripted replies, in order: valid answers, malformed JSON, errors with headers, slow
  * answers. Records every request. Tests never reach the internet.
  */
-final class ScriptedModelServer implements AutoCloseable {
-  static final ObjectMapper JSON = new ObjectMapper();
+public final class ScriptedModelServer implements AutoCloseable {
+  public static final ObjectMapper JSON = new ObjectMapper();
 
   /** One scripted answer. */
-  record Reply(int status, Map<String, String> headers, String body, long delayMillis) {}
+  public record Reply(int status, Map<String, String> headers, String body, long delayMillis) {}
 
   /** One received request. */
-  record Received(String path, Map<String, List<String>> headers, String body) {
-    String header(String name) {
+  public record Received(String path, Map<String, List<String>> headers, String body) {
+    public String header(String name) {
       return headers.entrySet().stream()
           .filter(e -> e.getKey().equalsIgnoreCase(name))
           .map(e -> e.getValue().get(0))
@@ -38,31 +38,31 @@ final class ScriptedModelServer implements AutoCloseable {
 
   private final HttpServer server;
   private final Deque<Reply> script = new ArrayDeque<>();
-  final List<Received> received = new CopyOnWriteArrayList<>();
+  public final List<Received> received = new CopyOnWriteArrayList<>();
 
-  ScriptedModelServer() throws IOException {
+  public ScriptedModelServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", this::handle);
     server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
     server.start();
   }
 
-  URI baseUrl() {
+  public URI baseUrl() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
   }
 
-  synchronized ScriptedModelServer then(Reply reply) {
+  public synchronized ScriptedModelServer then(Reply reply) {
     script.add(reply);
     return this;
   }
 
   /** An OpenAI chat completion whose message content is {@code content}. */
-  ScriptedModelServer thenOpenAi(String content) {
+  public ScriptedModelServer thenOpenAi(String content) {
     return then(new Reply(200, Map.of(), openAiBody(content), 0));
   }
 
   /** An Anthropic message that calls {@code tool} with {@code inputJson}. */
-  ScriptedModelServer thenAnthropicTool(String tool, String inputJson) {
+  public ScriptedModelServer thenAnthropicTool(String tool, String inputJson) {
     try {
       Map<String, Object> body =
           Map.of(
@@ -90,7 +90,7 @@ final class ScriptedModelServer implements AutoCloseable {
   }
 
   /** An Anthropic message with text only (the model ignored the tool). */
-  ScriptedModelServer thenAnthropicText(String text) {
+  public ScriptedModelServer thenAnthropicText(String text) {
     try {
       Map<String, Object> body =
           Map.of(
@@ -107,16 +107,16 @@ final class ScriptedModelServer implements AutoCloseable {
     }
   }
 
-  ScriptedModelServer thenStatus(int status, Map<String, String> headers) {
+  public ScriptedModelServer thenStatus(int status, Map<String, String> headers) {
     return then(
         new Reply(status, headers, "{\"error\":{\"message\":\"scripted " + status + "\"}}", 0));
   }
 
-  ScriptedModelServer thenSlowOpenAi(String content, long delayMillis) {
+  public ScriptedModelServer thenSlowOpenAi(String content, long delayMillis) {
     return then(new Reply(200, Map.of(), openAiBody(content), delayMillis));
   }
 
-  static String openAiBody(String content) {
+  public static String openAiBody(String content) {
     try {
       return JSON.writeValueAsString(
           Map.of(
