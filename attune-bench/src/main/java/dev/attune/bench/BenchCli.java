@@ -1,5 +1,6 @@
 package dev.attune.bench;
 
+import dev.attune.bench.locomo.ExtractionEval;
 import dev.attune.bench.locomo.LocomoEval;
 import dev.attune.core.AttuneException;
 import java.io.PrintWriter;
@@ -23,7 +24,7 @@ public final class BenchCli {
       name = "eval",
       mixinStandardHelpOptions = true,
       description = "Quality evaluations against public datasets.",
-      subcommands = {LocomoEval.class})
+      subcommands = {LocomoEval.class, ExtractionEval.class})
   static final class Eval {}
 
   public static void main(String[] args) {

@@ -50,12 +50,19 @@ final class Locomo {
    */
   record Question(String text, int category, List<String> evidence, List<String> rawEvidence) {}
 
+  /**
+   * A fact the dataset's authors generated about one speaker from the turns in {@code evidence}
+   * (normalized, existing ids only).
+   */
+  record Observation(String speaker, String text, List<String> evidence) {}
+
   record Conversation(
       String sampleId,
       String speakerA,
       String speakerB,
       List<Session> sessions,
-      List<Question> questions) {
+      List<Question> questions,
+      List<Observation> observations) {
     Set<String> turnIds() {
       Set<String> ids = new LinkedHashSet<>();
       sessions.forEach(s -> s.turns().forEach(t -> ids.add(t.diaId())));
@@ -124,12 +131,33 @@ final class Locomo {
           new Question(
               q.get("question").asText(), q.get("category").asInt(), normalize(raw, ids), raw));
     }
+    // "observation": {"session_N_observation": {speaker: [[fact, evidence], ...]}}, where the
+    // evidence is an id, a list of ids, or ids in one string.
+    List<Observation> observations = new ArrayList<>();
+    for (JsonNode session : c.path("observation")) {
+      for (Map.Entry<String, JsonNode> bySpeaker : session.properties()) {
+        for (JsonNode fact : bySpeaker.getValue()) {
+          if (!fact.isArray() || fact.size() < 2) {
+            continue;
+          }
+          List<String> raw = new ArrayList<>();
+          if (fact.get(1).isArray()) {
+            fact.get(1).forEach(e -> raw.add(e.asText()));
+          } else {
+            raw.add(fact.get(1).asText());
+          }
+          observations.add(
+              new Observation(bySpeaker.getKey(), fact.get(0).asText(), normalize(raw, ids)));
+        }
+      }
+    }
     return new Conversation(
         c.path("sample_id").asText(),
         conv.get("speaker_a").asText(),
         conv.get("speaker_b").asText(),
         sessions,
-        questions);
+        questions,
+        observations);
   }
 
   /**

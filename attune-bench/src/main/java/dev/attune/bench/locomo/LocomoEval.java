@@ -396,7 +396,7 @@ public final class LocomoEval implements Callable<Integer> {
     return ids.subList(0, Math.min(RANK_DEPTH, ids.size()));
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  static void deleteTree(Path dir) throws IOException {
     try (var paths = Files.walk(dir)) {
       for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);

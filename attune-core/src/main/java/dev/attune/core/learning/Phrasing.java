@@ -114,10 +114,25 @@ final class Phrasing {
 
   /** The third-person singular of a first-person verb ("love" -> "loves", "went" -> "went"). */
   static String conjugate(String verb) {
-    String lower = verb.toLowerCase(Locale.ROOT);
+    // Punctuation glued to the verb ("do—", "love,") stays after it.
+    int end = verb.length();
+    while (end > 0 && !Character.isLetter(verb.charAt(end - 1))) {
+      end--;
+    }
+    if (end == 0) {
+      return verb;
+    }
+    if (end < verb.length()) {
+      return conjugate(verb.substring(0, end)) + verb.substring(end);
+    }
+    String lower = verb.toLowerCase(Locale.ROOT).replace('’', '\'');
     String irregular = IRREGULAR.get(lower);
     if (irregular != null) {
       return irregular;
+    }
+    if (lower.endsWith("n't")) {
+      // "couldn't", "didn't", "wasn't" are the same for everyone; "haven't" is not.
+      return lower.equals("haven't") ? "hasn't" : lower;
     }
     if (lower.endsWith("ed") || PAST_IRREGULAR.contains(lower)) {
       return lower;
