@@ -92,6 +92,13 @@ public final class ExtractionEval implements Callable<Integer> {
       description = "Print N memories with their best-matching observation, for reading.")
   int examples;
 
+  @Option(
+      names = "--misses",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "Print N turns with an observation from which no memory came, for reading.")
+  int misses;
+
   /** Counts for one conversation, or all. */
   static final class Tally {
     int observedTurns;
@@ -150,6 +157,7 @@ public final class ExtractionEval implements Callable<Integer> {
     Map<String, Tally> byConversation = new LinkedHashMap<>();
     Tally overall = new Tally();
     List<String> shown = new ArrayList<>();
+    List<String> missed = new ArrayList<>();
     Path dir = Files.createTempDirectory("attune-extraction");
     try (Attune attune =
             Attune.builder()
@@ -184,7 +192,7 @@ public final class ExtractionEval implements Callable<Integer> {
             }
             attune.observe(TENANT, user, null, "session_" + s.number(), messages);
           }
-          score(c, speaker, memoriesOf(attune, user), embedder, tally, shown);
+          score(c, speaker, memoriesOf(attune, user), embedder, tally, shown, missed);
           bar.step();
         }
         byConversation.put(c.sampleId(), tally);
@@ -215,6 +223,9 @@ public final class ExtractionEval implements Callable<Integer> {
     for (int i = 0; i < Math.min(examples, shown.size()); i++) {
       w.println(shown.get(i));
     }
+    for (int i = 0; i < Math.min(misses, missed.size()); i++) {
+      w.println(missed.get(i));
+    }
     w.printf(
         "wrote %s and %s (%.0f s)%n",
         out.resolve("results.json"), out.resolve("results.md"), seconds);
@@ -235,7 +246,8 @@ public final class ExtractionEval implements Callable<Integer> {
       List<Memory> memories,
       LocalEmbedder embedder,
       Tally tally,
-      List<String> shown) {
+      List<String> shown,
+      List<String> missed) {
     // The speaker's observations by evidence turn.
     Map<String, List<String>> observationsAt = new HashMap<>();
     Set<String> observationTexts = new LinkedHashSet<>();
@@ -252,6 +264,14 @@ public final class ExtractionEval implements Callable<Integer> {
     tally.observedTurns += observationsAt.size();
     tally.coveredTurns +=
         (int) observationsAt.keySet().stream().filter(memoryTurns::contains).count();
+    Map<String, String> turnText = new HashMap<>();
+    c.turns().forEach(t -> turnText.put(t.diaId(), t.speaker() + ": " + t.content()));
+    observationsAt.forEach(
+        (turn, facts) -> {
+          if (!memoryTurns.contains(turn) && missed.size() < 500) {
+            missed.add("  " + turn + " " + turnText.get(turn) + "\n      -> " + facts.get(0));
+          }
+        });
 
     // Agreement: each memory against the observations at its source turns.
     List<String> texts = new ArrayList<>(observationTexts);

@@ -34,7 +34,10 @@ public final class HeuristicExtractor implements Extractor {
       Pattern.compile(
           "(?i)(^|[,;:(\u2014\u2013-]|\\b(and|but|so|because|since|then|also|plus|now|lately"
               + "|recently|yeah|yes|yep|oh|wow|well|honestly|actually|btw|anyway|hey|hi|ok|okay"
-              + "|haha|lol|though))$");
+              + "|haha|lol|though"
+              // A time said first: "Last Friday I went ...", "Yesterday I took ..."
+              + "|yesterday|today|tonight|tomorrow|(last|this|next|every|on)\\s+\\p{L}+"
+              + "|\\p{L}+\\s+ago|(a|one|two|few|couple of)\\s+(days|weeks|months|years)\\s+ago))$");
   private static final Pattern DANGLING =
       Pattern.compile(
           "(?i).*\\b(to|a|an|the|with|of|for|from|at|in|on|and|or|but|their|my|our|his|her|its"
@@ -202,7 +205,45 @@ public final class HeuristicExtractor implements Extractor {
           0.5,
           List.of(messageId));
     }
-    return null;
+    return aboutSelf(text, subject, messageId);
+  }
+
+  private static final Pattern SELF_LATER = Pattern.compile("(?i)(?<![\\p{L}'])(my|myself)\\b");
+
+  /**
+   * A statement about the user said the other way round, the user not its subject ("Pottery is a
+   * huge part of my life", "This necklace is special to me"): kept, less confidently, under the
+   * same conditions as the catch-all.
+   */
+  private static @Nullable Candidate aboutSelf(String text, String subject, String messageId) {
+    if (!SELF_LATER.matcher(text).find()) {
+      return null;
+    }
+    String[] words = text.strip().split("\\s+");
+    String cut =
+        words.length > MAX_STATEMENT_WORDS
+            ? String.join(" ", java.util.Arrays.copyOf(words, MAX_STATEMENT_WORDS))
+            : text.strip();
+    cut = cut.replaceAll("[,;:\\s]+$", "");
+    String lower = cut.toLowerCase(Locale.ROOT);
+    if (SMALL_TALK.matcher(lower).matches()
+        || lower.matches(".*\\byou(r|rs|rself|'re|'ve|'ll|'d)?\\b.*")
+        || lower.matches("^(thanks|thank|glad|sorry|congrats|congratulations|wow|aw+|haha)\\b.*")
+        || DANGLING.matcher(lower).matches()
+        || dev.attune.core.retrieval.TextAnalyzer.english().terms(cut).size()
+            < MIN_STATEMENT_TERMS) {
+      return null;
+    }
+    // "special to me" reads better with the name than with "them".
+    String named = cut.replaceAll("(?i)(?<![\\p{L}'])me\\b", Matcher.quoteReplacement(subject));
+    return new Candidate(
+        Phrasing.sentence(Phrasing.thirdPerson(named, subject)),
+        Category.FACT,
+        null,
+        null,
+        null,
+        0.4,
+        List.of(messageId));
   }
 
   private static final Set<String> ADVERBS =

@@ -72,6 +72,27 @@ class HeuristicExtractorTest {
   }
 
   @Test
+  void keepsStatementsThatStartWithATimeOrAreAboutTheUserTheOtherWayRound() {
+    assertThat(
+            extract(Role.USER, "Ann", "Last Friday I went to a council meeting for adoption.")
+                .get(0)
+                .text())
+        .isEqualTo("Ann went to a council meeting for adoption.");
+    assertThat(
+            extract(
+                    Role.USER,
+                    "Ann",
+                    "Thanks! Pottery is a huge part of my life, not just a hobby.")
+                .get(0)
+                .text())
+        .isEqualTo("Pottery is a huge part of Ann's life, not just a hobby.");
+    // Not small talk, not about the listener, not thanks.
+    assertThat(extract(Role.USER, "Ann", "Thanks for being in my corner, it means a lot."))
+        .isEmpty();
+    assertThat(extract(Role.USER, "Ann", "Your photo made my day!")).isEmpty();
+  }
+
+  @Test
   void ignoresQuestionsConditionalsAndOtherPeoplesMessages() {
     assertThat(extract(Role.USER, "Ann", "Do you think I live in Paris?")).isEmpty();
     assertThat(extract(Role.USER, "Ann", "If I moved to Berlin, would I like it")).isEmpty();
