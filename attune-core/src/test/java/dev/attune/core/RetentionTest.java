@@ -99,7 +99,9 @@ class RetentionTest {
       say(attune, "m1", "I love sailing.");
       clock.advance(Duration.ofDays(2));
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (!episodes().isEmpty() && System.nanoTime() < deadline) {
+      // The sweep deletes, then audits: wait for both.
+      while ((!episodes().isEmpty() || store.audit(T, null, null, 10).isEmpty())
+          && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
       assertThat(episodes()).isEmpty();
