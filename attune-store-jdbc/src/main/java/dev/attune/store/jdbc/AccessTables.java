@@ -1,4 +1,4 @@
-package dev.attune.store.sqlite;
+package dev.attune.store.jdbc;
 
 import dev.attune.core.model.ApiKey;
 import dev.attune.core.model.AuditEntry;
@@ -32,6 +32,7 @@ final class AccessTables {
 
   void putKey(ApiKey k) {
     db.transaction(
+        k.tenant(),
         "save key",
         c -> {
           try (PreparedStatement ps =
@@ -59,6 +60,7 @@ final class AccessTables {
 
   Optional<ApiKey> findKey(String id) {
     return db.read(
+        null,
         "find key",
         c -> {
           try (PreparedStatement ps =
@@ -73,6 +75,7 @@ final class AccessTables {
 
   List<ApiKey> keys(TenantId tenant) {
     return db.read(
+        tenant,
         "list keys",
         c -> {
           try (PreparedStatement ps =
@@ -95,6 +98,7 @@ final class AccessTables {
 
   void recordUsage(UsageMeter.ModelCall call, Instant at) {
     db.transaction(
+        call.tenant(),
         "record model usage",
         c -> {
           try (PreparedStatement ps =
@@ -122,6 +126,7 @@ final class AccessTables {
 
   List<UsageRow> usage(TenantId tenant, LocalDate from, LocalDate to) {
     return db.read(
+        tenant,
         "read model usage",
         c -> {
           try (PreparedStatement ps =
@@ -154,6 +159,7 @@ final class AccessTables {
 
   boolean anyKeys() {
     return db.read(
+        null,
         "count keys",
         c -> {
           try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM api_keys LIMIT 1");
@@ -184,6 +190,7 @@ final class AccessTables {
       return;
     }
     db.transaction(
+        tenant,
         "write audit",
         c -> {
           insertAudit(c, tenant, entries);
@@ -221,6 +228,7 @@ final class AccessTables {
             + (before == null ? "" : " AND at < ?")
             + " ORDER BY at DESC, seq DESC LIMIT ?";
     return db.read(
+        tenant,
         "read audit",
         c -> {
           try (PreparedStatement ps = c.prepareStatement(sql)) {

@@ -1,4 +1,4 @@
-package dev.attune.store.sqlite;
+package dev.attune.store.jdbc;
 
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;

@@ -1,4 +1,4 @@
-package dev.attune.store.sqlite;
+package dev.attune.store.jdbc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;

@@ -1,4 +1,4 @@
-package dev.attune.store.sqlite;
+package dev.attune.store.jdbc;
 
 import dev.attune.core.model.MemoryId;
 import dev.attune.core.model.Observation;
@@ -38,6 +38,7 @@ final class ObservationTables {
 
   void enqueue(TenantId tenant, Observation o) {
     db.transaction(
+        tenant,
         "accept observation",
         c -> {
           try (PreparedStatement ps =
@@ -67,6 +68,7 @@ final class ObservationTables {
   List<Claimed> claim(String worker, Instant now, Duration lease, int limit) {
     long nowMicros = Codec.micros(now);
     return db.transaction(
+        null,
         "claim observations",
         c -> {
           // Each user's oldest unfinished observation, unless another worker holds a live lease on
@@ -112,6 +114,7 @@ final class ObservationTables {
 
   boolean finish(TenantId tenant, String worker, Observation o) {
     return db.transaction(
+        tenant,
         "finish observation",
         c -> {
           try (PreparedStatement ps =
@@ -133,6 +136,7 @@ final class ObservationTables {
 
   void release(TenantId tenant, String worker, String id) {
     db.transaction(
+        tenant,
         "release observation",
         c -> {
           try (PreparedStatement ps =
@@ -149,7 +153,7 @@ final class ObservationTables {
   }
 
   Optional<Observation> findObservation(TenantId tenant, String id) {
-    return db.read("find observation", c -> find(c, tenant, id));
+    return db.read(tenant, "find observation", c -> find(c, tenant, id));
   }
 
   private static Optional<Observation> find(Connection c, TenantId tenant, String id)

@@ -1,0 +1,25 @@
+package dev.attune.store.jdbc;
+
+import dev.attune.core.StoreException;
+import dev.attune.core.model.TenantId;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.jspecify.annotations.Nullable;
+
+/** What differs between the databases a {@link JdbcStore} runs on. */
+public interface Dialect {
+  /**
+   * Called first in every read and write. PostgreSQL sets the tenant for row-level security here
+   * (null: a maintenance statement over every tenant).
+   */
+  void begin(Connection c, @Nullable TenantId tenant) throws SQLException;
+
+  /** True when reads need a transaction of their own (settings local to a transaction). */
+  boolean readsInTransaction();
+
+  /** True when writes are serialized in-process (SQLite has one writer at a time). */
+  boolean serializesWrites();
+
+  /** The database's failure, said plainly: what failed, why, and whether to retry. */
+  StoreException failure(String what, SQLException e);
+}

@@ -1,0 +1,76 @@
+package dev.attune.store.sqlite;
+
+import dev.attune.core.StoreException;
+import dev.attune.core.model.TenantId;
+import dev.attune.store.jdbc.Db;
+import dev.attune.store.jdbc.Dialect;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.jspecify.annotations.Nullable;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/** SQLite: one writer at a time, reads in autocommit, its result codes said plainly. */
+final class SqliteDialect implements Dialect {
+  private final Path file;
+  private final int busyTimeoutMs;
+
+  SqliteDialect(Path file, int busyTimeoutMs) {
+    this.file = file;
+    this.busyTimeoutMs = busyTimeoutMs;
+  }
+
+  @Override
+  public void begin(Connection c, @Nullable TenantId tenant) {
+    // One process, one file: every statement filters by tenant itself.
+  }
+
+  @Override
+  public boolean readsInTransaction() {
+    return false;
+  }
+
+  @Override
+  public boolean serializesWrites() {
+    return true;
+  }
+
+  @Override
+  public StoreException failure(String what, SQLException e) {
+    String reason;
+    boolean retryable = false;
+    if (isBusy(e)) {
+      reason =
+          "the database is locked by another writer and stayed locked for "
+              + busyTimeoutMs
+              + " ms; nothing was written";
+      retryable = true;
+    } else if (code(e) == SQLiteErrorCode.SQLITE_READONLY) {
+      reason =
+          "the database is read-only (check the permissions of " + file + "); nothing was written";
+    } else if (code(e) == SQLiteErrorCode.SQLITE_FULL) {
+      reason = "the disk is full; nothing was written";
+    } else if (code(e) == SQLiteErrorCode.SQLITE_CANTOPEN) {
+      reason = "cannot open " + file;
+    } else {
+      reason = Db.rootMessage(e);
+    }
+    return new StoreException(what + " failed: " + reason, retryable, e);
+  }
+
+  static boolean isBusy(Throwable e) {
+    SQLiteErrorCode code = code(e);
+    return code != null
+        && (code.name().startsWith("SQLITE_BUSY") || code.name().startsWith("SQLITE_LOCKED"));
+  }
+
+  private static @Nullable SQLiteErrorCode code(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLiteException s) {
+        return s.getResultCode();
+      }
+    }
+    return null;
+  }
+}
