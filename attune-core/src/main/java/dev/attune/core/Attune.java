@@ -155,6 +155,8 @@ public final class Attune implements AutoCloseable {
                     (int) Math.min(Integer.MAX_VALUE, ws.estimatedBytes()))
             .build();
     this.queryVectors = Caffeine.newBuilder().maximumSize(10_000).build();
+    // Another process sharing the store (PostgreSQL) changed a user: their cached set is stale.
+    store.onExternalChange(this::invalidate, workingSets::invalidateAll);
     for (int i = 0; i < LOCK_STRIPES; i++) {
       locks[i] = new ReentrantLock();
     }

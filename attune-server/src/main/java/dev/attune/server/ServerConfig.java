@@ -30,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  * @param host interface to listen on
  * @param port TCP port (0 picks a free one)
  * @param dataDir data directory
+ * @param storeUrl a {@code jdbc:postgresql://} URL for several nodes; null: SQLite in dataDir
  * @param tokenEncoding {@code cl100k_base} or {@code o200k_base}
  * @param rateLimit requests per second per key (0 turns rate limiting off)
  * @param rateBurst requests a key may make at once before the rate applies
@@ -47,6 +48,7 @@ public record ServerConfig(
     String host,
     int port,
     Path dataDir,
+    @Nullable String storeUrl,
     String tokenEncoding,
     int rateLimit,
     int rateBurst,
@@ -69,6 +71,13 @@ public record ServerConfig(
           new Setting("host", "ATTUNE_HOST", "--host", "127.0.0.1", "interface to listen on"),
           new Setting("port", "ATTUNE_PORT", "--port", "8080", "TCP port; 0 picks a free one"),
           new Setting("data", "ATTUNE_DATA", "--data", "./attune-data", "data directory"),
+          new Setting(
+              "store",
+              "ATTUNE_STORE_URL",
+              "--store",
+              "",
+              "jdbc:postgresql://host:port/database to share one PostgreSQL between nodes;"
+                  + " empty: SQLite in the data directory"),
           new Setting(
               "token_encoding",
               "ATTUNE_TOKEN_ENCODING",
@@ -245,6 +254,7 @@ public record ServerConfig(
         nonEmpty(v, "host"),
         integer(v, "port", 0, 65_535),
         Path.of(data),
+        store(v),
         encoding,
         rate,
         integer(v, "rate_burst", 1, 10_000_000),
@@ -262,6 +272,21 @@ public record ServerConfig(
             ExtractionBuffer.defaults().poll(),
             ExtractionBuffer.defaults().retryBase(),
             ExtractionBuffer.defaults().concurrency()));
+  }
+
+  private static @Nullable String store(Map<String, Value> v) {
+    String url = v.get("store").text().strip();
+    if (url.isEmpty()) {
+      return null;
+    }
+    try {
+      Stores.check(url);
+    } catch (InvalidRequestException e) {
+      // Never echo the URL: it may hold a password.
+      throw new InvalidRequestException(
+          "store", e.getMessage() + " (from " + v.get("store").source() + ")");
+    }
+    return url;
   }
 
   private static LlmSettings llm(Map<String, Value> v) {

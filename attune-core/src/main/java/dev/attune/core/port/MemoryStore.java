@@ -117,6 +117,14 @@ public interface MemoryStore extends AutoCloseable {
   /** Deletes the org's profile; users keep their membership. Returns false if there was none. */
   boolean deleteOrg(TenantId tenant, OrgId org);
 
+  /**
+   * Registers listeners told when another process changed a user's data, for stores several
+   * processes share: {@code changed} with the tenant and user, {@code reset} when such news may
+   * have been missed (drop every cached user). Stores one process owns never call them.
+   */
+  default void onExternalChange(
+      java.util.function.BiConsumer<TenantId, UserId> changed, Runnable reset) {}
+
   /** Releases connections and files. */
   @Override
   void close();

@@ -4,6 +4,7 @@ import dev.attune.core.Attune;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.tokens.TokenCounters;
 import dev.attune.server.ServerConfig;
+import dev.attune.server.Stores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -17,6 +18,13 @@ final class EngineOptions {
       defaultValue = "${env:ATTUNE_DATA:-./attune-data}",
       description = "Data directory (env ATTUNE_DATA; default ./attune-data).")
   Path data;
+
+  @Option(
+      names = "--store",
+      paramLabel = "URL",
+      defaultValue = "${env:ATTUNE_STORE_URL:-}",
+      description = "jdbc:postgresql:// URL (env ATTUNE_STORE_URL); default SQLite in --data.")
+  String store;
 
   @Option(
       names = "--tenant",
@@ -47,7 +55,7 @@ final class EngineOptions {
             System.getenv(),
             null);
     return Attune.builder()
-        .dataDir(data)
+        .store(Stores.open(store, data))
         .tokenCounter(TokenCounters.forEncoding(cfg.tokenEncoding()))
         .decayPolicy(cfg.decay())
         .episodeRetention(cfg.episodeRetention())

@@ -3,8 +3,9 @@ package dev.attune.server.cli;
 import dev.attune.core.model.ApiKey;
 import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.TenantId;
+import dev.attune.server.Stores;
 import dev.attune.server.http.Keys;
-import dev.attune.store.sqlite.SqliteStore;
+import dev.attune.store.jdbc.JdbcStore;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Locale;
@@ -27,6 +28,17 @@ final class KeysCommand {
         defaultValue = "${env:ATTUNE_DATA:-./attune-data}",
         description = "Data directory (env ATTUNE_DATA; default ./attune-data).")
     Path data;
+
+    @Option(
+        names = "--store",
+        paramLabel = "URL",
+        defaultValue = "${env:ATTUNE_STORE_URL:-}",
+        description = "jdbc:postgresql:// URL (env ATTUNE_STORE_URL); default SQLite in --data.")
+    String store;
+
+    JdbcStore open() {
+      return Stores.open(store, data);
+    }
   }
 
   @Command(
@@ -64,7 +76,7 @@ final class KeysCommand {
                 throw new dev.attune.core.InvalidRequestException(
                     "role", "--role must be admin or service; got '" + role + "'");
           };
-      try (SqliteStore store = SqliteStore.open(data.data)) {
+      try (JdbcStore store = data.open()) {
         Keys.Minted m =
             new Keys(store, InstantSource.system())
                 .create(TenantId.of(tenant), r, label, null, null);
@@ -91,7 +103,7 @@ final class KeysCommand {
 
     @Override
     public Integer call() {
-      try (SqliteStore store = SqliteStore.open(data.data)) {
+      try (JdbcStore store = data.open()) {
         boolean revoked = new Keys(store, InstantSource.system()).revoke(null, id);
         if (!revoked) {
           throw new dev.attune.core.NotFoundException(
@@ -114,7 +126,7 @@ final class KeysCommand {
 
     @Override
     public Integer call() {
-      try (SqliteStore store = SqliteStore.open(data.data)) {
+      try (JdbcStore store = data.open()) {
         for (ApiKey k : store.keys(TenantId.of(tenant))) {
           spec.commandLine()
               .getOut()

@@ -5,10 +5,11 @@ import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.TenantId;
 import dev.attune.server.ServerConfig;
 import dev.attune.server.ServerEngine;
+import dev.attune.server.Stores;
 import dev.attune.server.http.HttpApi;
 import dev.attune.server.http.Keys;
 import dev.attune.server.http.ServerMetrics;
-import dev.attune.store.sqlite.SqliteStore;
+import dev.attune.store.jdbc.JdbcStore;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
@@ -53,6 +54,14 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description = "Data directory (default ./attune-data).")
   String data;
+
+  @Option(
+      names = "--store",
+      paramLabel = "URL",
+      description =
+          "jdbc:postgresql://host:port/database for several nodes (env ATTUNE_STORE_URL);"
+              + " default SQLite in --data.")
+  String store;
 
   @Option(
       names = "--token-encoding",
@@ -145,6 +154,7 @@ final class ServeCommand implements Callable<Integer> {
     put(flags, "host", host);
     put(flags, "port", port);
     put(flags, "data", data);
+    put(flags, "store", store);
     put(flags, "token_encoding", tokenEncoding);
     put(flags, "rate_limit", rateLimit);
     put(flags, "rate_burst", rateBurst);
@@ -163,7 +173,7 @@ final class ServeCommand implements Callable<Integer> {
     ServerConfig cfg = ServerConfig.resolve(flags, System.getenv(), config);
 
     var out = spec.commandLine().getOut();
-    SqliteStore store = SqliteStore.open(cfg.dataDir());
+    JdbcStore store = Stores.open(cfg.storeUrl(), cfg.dataDir());
     ServerMetrics metrics = new ServerMetrics();
     Attune attune = ServerEngine.build(cfg, store, metrics, null);
     attune.warmUp();
@@ -204,7 +214,7 @@ final class ServeCommand implements Callable<Integer> {
         "Attune is ready on http://%s:%d (data in %s, started in %d ms). Ctrl-C stops it.%n",
         cfg.host(),
         api.port(),
-        cfg.dataDir().toAbsolutePath(),
+        cfg.storeUrl() == null ? cfg.dataDir().toAbsolutePath() : store,
         (System.nanoTime() - start) / 1_000_000);
     out.flush();
     stopped.await();

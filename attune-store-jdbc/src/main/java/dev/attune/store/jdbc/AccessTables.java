@@ -106,10 +106,11 @@ final class AccessTables {
                   "INSERT INTO model_usage (tenant_id, day, operation, model, calls, failures,"
                       + " input_tokens, output_tokens, latency_ms) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)"
                       + " ON CONFLICT (tenant_id, day, operation, model) DO UPDATE SET"
-                      + " calls = calls + 1, failures = failures + excluded.failures,"
-                      + " input_tokens = input_tokens + excluded.input_tokens,"
-                      + " output_tokens = output_tokens + excluded.output_tokens,"
-                      + " latency_ms = latency_ms + excluded.latency_ms")) {
+                      + " calls = model_usage.calls + 1,"
+                      + " failures = model_usage.failures + excluded.failures,"
+                      + " input_tokens = model_usage.input_tokens + excluded.input_tokens,"
+                      + " output_tokens = model_usage.output_tokens + excluded.output_tokens,"
+                      + " latency_ms = model_usage.latency_ms + excluded.latency_ms")) {
             ps.setString(1, call.tenant().value());
             ps.setString(2, LocalDate.ofInstant(at, ZoneOffset.UTC).toString());
             ps.setString(3, call.operation());

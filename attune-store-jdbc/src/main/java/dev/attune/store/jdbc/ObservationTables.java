@@ -98,12 +98,17 @@ final class ObservationTables {
             try (PreparedStatement ps =
                 c.prepareStatement(
                     "UPDATE observations SET state = 'RUNNING', worker = ?, lease_until = ?,"
-                        + " attempts = attempts + 1 WHERE tenant_id = ? AND observation_id = ?")) {
+                        + " attempts = attempts + 1 WHERE tenant_id = ? AND observation_id = ?"
+                        // Still claimable: another process may have claimed it since the SELECT.
+                        + " AND (state = 'PENDING' OR (state = 'RUNNING' AND lease_until < ?))")) {
               ps.setString(1, worker);
               ps.setLong(2, Codec.micros(now.plus(lease)));
               ps.setString(3, id[0]);
               ps.setString(4, id[1]);
-              ps.executeUpdate();
+              ps.setLong(5, nowMicros);
+              if (ps.executeUpdate() == 0) {
+                continue;
+              }
             }
             TenantId tenant = new TenantId(id[0]);
             out.add(new Claimed(tenant, find(c, tenant, id[1]).orElseThrow()));

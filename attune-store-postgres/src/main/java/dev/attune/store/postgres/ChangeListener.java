@@ -1,0 +1,117 @@
+package dev.attune.store.postgres;
+
+import dev.attune.core.model.TenantId;
+import dev.attune.core.model.UserId;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * Tells this process which users another process changed: every write sends {@code NOTIFY
+ * attune_changes} in its transaction (delivered at commit), and this thread, on a connection of its
+ * own, passes each to the listeners (the engine drops that user's cached working set). After a lost
+ * connection it reconnects and tells the listeners to drop everything, since notices sent meanwhile
+ * are gone.
+ */
+final class ChangeListener implements AutoCloseable {
+  static final String CHANNEL = "attune_changes";
+  private static final System.Logger LOG = System.getLogger(ChangeListener.class.getName());
+
+  private final String url;
+  private final Properties credentials;
+  private final String node;
+  private final List<BiConsumer<TenantId, UserId>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> resets = new CopyOnWriteArrayList<>();
+  private final Thread thread;
+  private volatile boolean closed;
+
+  ChangeListener(String url, Properties credentials, String node) {
+    this.url = url;
+    this.credentials = credentials;
+    this.node = node;
+    this.thread = Thread.ofPlatform().daemon().name("attune-pg-changes").unstarted(this::run);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  void add(BiConsumer<TenantId, UserId> listener, Runnable reset) {
+    listeners.add(listener);
+    resets.add(reset);
+  }
+
+  /** The payload of a change made by {@code node}. */
+  static String payload(String node, TenantId tenant, UserId user) {
+    return node + " " + tenant.value() + " " + user.value();
+  }
+
+  private void run() {
+    boolean first = true;
+    while (!closed) {
+      try (Connection c = DriverManager.getConnection(url, credentials)) {
+        try (Statement st = c.createStatement()) {
+          st.execute("LISTEN " + CHANNEL);
+        }
+        if (!first) {
+          resets.forEach(Runnable::run);
+        }
+        first = false;
+        PGConnection pg = c.unwrap(PGConnection.class);
+        while (!closed) {
+          PGNotification[] notes = pg.getNotifications(250);
+          if (notes == null) {
+            continue;
+          }
+          for (PGNotification n : notes) {
+            deliver(n.getParameter());
+          }
+        }
+      } catch (SQLException e) {
+        if (!closed) {
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "lost the PostgreSQL change feed (" + e.getMessage() + "); reconnecting");
+          sleep();
+        }
+      }
+    }
+  }
+
+  private void deliver(String payload) {
+    String[] parts = payload.split(" ", 3);
+    if (parts.length != 3 || parts[0].equals(node)) {
+      return; // this process's own write: its cache is already current
+    }
+    TenantId tenant = TenantId.of(parts[1]);
+    UserId user = UserId.of(parts[2]);
+    for (BiConsumer<TenantId, UserId> l : listeners) {
+      try {
+        l.accept(tenant, user);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "a change listener failed: " + e.getMessage());
+      }
+    }
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    thread.interrupt();
+  }
+}

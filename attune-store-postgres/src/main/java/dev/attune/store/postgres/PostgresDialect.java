@@ -1,0 +1,53 @@
+package dev.attune.store.postgres;
+
+import dev.attune.core.StoreException;
+import dev.attune.core.model.TenantId;
+import dev.attune.store.jdbc.Db;
+import dev.attune.store.jdbc.Dialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * PostgreSQL: every statement in a transaction that first sets the tenant row-level security
+ * filters by; concurrent writers left to the database (with a per-user advisory lock).
+ */
+final class PostgresDialect implements Dialect {
+  // Serialization failures, deadlocks, lock timeouts, connection trouble: worth a retry.
+  private static final Set<String> RETRYABLE = Set.of("40001", "40P01", "55P03", "57P01");
+
+  @Override
+  public void begin(Connection c, @Nullable TenantId tenant) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT set_config('attune.tenant', ?, true), set_config('attune.all_tenants', ?,"
+                + " true)")) {
+      ps.setString(1, tenant == null ? "" : tenant.value());
+      ps.setString(2, tenant == null ? "on" : "off");
+      ps.execute();
+    }
+  }
+
+  @Override
+  public boolean readsInTransaction() {
+    return true; // the tenant setting lives for one transaction
+  }
+
+  @Override
+  public boolean serializesWrites() {
+    return false;
+  }
+
+  @Override
+  public StoreException failure(String what, SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    boolean retryable = RETRYABLE.contains(state) || state.startsWith("08");
+    String reason =
+        state.startsWith("08")
+            ? "the connection to PostgreSQL failed (" + Db.rootMessage(e) + "); nothing was written"
+            : Db.rootMessage(e);
+    return new StoreException(what + " failed: " + reason, retryable, e);
+  }
+}

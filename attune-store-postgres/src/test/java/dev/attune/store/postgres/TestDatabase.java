@@ -1,0 +1,84 @@
+package dev.attune.store.postgres;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One real PostgreSQL for the tests of this JVM (binaries from Maven, no Docker), with an
+ * unprivileged role {@code attune} and a fresh database per store.
+ */
+final class TestDatabase {
+  static final String ROLE = "attune";
+  static final String PASSWORD = "attune-test";
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+  private static final EmbeddedPostgres PG = start();
+
+  private TestDatabase() {}
+
+  private static EmbeddedPostgres start() {
+    try {
+      EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+      try (Connection c = pg.getPostgresDatabase().getConnection();
+          Statement st = c.createStatement()) {
+        st.execute("CREATE ROLE " + ROLE + " LOGIN PASSWORD '" + PASSWORD + "'");
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> close(pg)));
+      return pg;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void close(EmbeddedPostgres pg) {
+    try {
+      pg.close();
+    } catch (IOException ignored) {
+      // the JVM is ending
+    }
+  }
+
+  /** A new empty database owned by the unprivileged role; its name. */
+  static String newDatabase() {
+    String name = "attune_" + DATABASES.incrementAndGet();
+    try (Connection c = PG.getPostgresDatabase().getConnection();
+        Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE " + name + " OWNER " + ROLE);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return name;
+  }
+
+  /** The URL the store uses: the unprivileged role. */
+  static String url(String database) {
+    return "jdbc:postgresql://localhost:"
+        + PG.getPort()
+        + "/"
+        + database
+        + "?user="
+        + ROLE
+        + "&password="
+        + PASSWORD;
+  }
+
+  /** A store on a fresh database. */
+  static PostgresStore newStore() {
+    return PostgresStore.open(url(newDatabase()));
+  }
+
+  /** A superuser connection (row-level security does not bind it): to inspect everything. */
+  static Connection superuser(String database) throws SQLException {
+    return PG.getDatabase("postgres", database).getConnection();
+  }
+
+  static int port() {
+    return PG.getPort();
+  }
+}

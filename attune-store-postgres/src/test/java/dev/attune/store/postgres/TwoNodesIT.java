@@ -1,0 +1,125 @@
+package dev.attune.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.attune.core.Attune;
+import dev.attune.core.ContextRequest;
+import dev.attune.core.NewMemory;
+import dev.attune.core.model.Category;
+import dev.attune.core.model.Memory;
+import dev.attune.core.model.Message;
+import dev.attune.core.model.Observation;
+import dev.attune.core.model.Role;
+import dev.attune.core.model.TenantId;
+import dev.attune.core.model.UserId;
+import dev.attune.core.port.MemoryQuery;
+import dev.attune.core.testing.HashingEmbedder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two Attune nodes, each with its own pool and cache, on one PostgreSQL: they behave as one
+ * service. Changes through either are in the other's context within a second, an erasure leaves
+ * nothing served by the other, and queued observations are processed once, not once per node.
+ */
+class TwoNodesIT {
+  static final TenantId T = TenantId.of("acme");
+  static final UserId ANN = UserId.of("ann");
+
+  Attune a;
+  Attune b;
+
+  @BeforeEach
+  void start() {
+    String url = TestDatabase.url(TestDatabase.newDatabase());
+    a = Attune.builder().store(PostgresStore.open(url)).embedder(new HashingEmbedder()).build();
+    b = Attune.builder().store(PostgresStore.open(url)).embedder(new HashingEmbedder()).build();
+  }
+
+  @AfterEach
+  void stop() {
+    a.close();
+    b.close();
+  }
+
+  private static String context(Attune node) {
+    return node.context(
+            ContextRequest.builder(T, ANN).query("what does ann like").maxTokens(500).build())
+        .context();
+  }
+
+  /** How long until {@code condition} held, failing after 5 s. */
+  private static Duration until(BooleanSupplier condition) throws InterruptedException {
+    long start = System.nanoTime();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - start > Duration.ofSeconds(5).toNanos()) {
+        throw new AssertionError("not seen within 5 s");
+      }
+      Thread.sleep(5);
+    }
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  @Test
+  void writesAndErasuresThroughOneNodeReachTheOtherWithinASecond() throws Exception {
+    a.addMemory(T, ANN, NewMemory.of("Ann likes jazz.", Category.PREFERENCE), "test");
+    assertThat(context(b)).contains("jazz"); // b now holds Ann's working set in its cache
+
+    Memory tea =
+        a.addMemory(T, ANN, NewMemory.of("Ann likes green tea.", Category.PREFERENCE), "t");
+    Duration added = until(() -> context(b).contains("green tea"));
+
+    a.deleteMemory(T, ANN, tea.id(), "test");
+    Duration deleted = until(() -> !context(b).contains("green tea"));
+
+    b.addMemory(T, ANN, NewMemory.of("Ann likes hiking.", Category.PREFERENCE), "test");
+    Duration otherWay = until(() -> context(a).contains("hiking"));
+
+    assertThat(context(a)).contains("jazz");
+    a.forget(T, ANN);
+    Duration erased = until(() -> !context(b).contains("jazz") && !context(b).contains("hiking"));
+    assertThat(b.memories(T, ANN, MemoryQuery.all())).isEmpty();
+
+    System.out.printf(
+        "seen by the other node after: add %d ms, delete %d ms, add (b->a) %d ms, erase %d ms%n",
+        added.toMillis(), deleted.toMillis(), otherWay.toMillis(), erased.toMillis());
+    assertThat(List.of(added, deleted, otherWay, erased))
+        .allMatch(d -> d.compareTo(Duration.ofSeconds(1)) < 0);
+  }
+
+  @Test
+  void queuedObservationsAreProcessedOnceAcrossNodes() throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int u = 0; u < 6; u++) {
+      UserId user = UserId.of("user-" + u);
+      for (int i = 0; i < 4; i++) {
+        Attune via = (u + i) % 2 == 0 ? a : b;
+        ids.add(
+            via.submit(
+                T,
+                user,
+                null,
+                "s1",
+                List.of(
+                    new Message(
+                        Role.USER, "I love hobby number " + u + "x" + i + ".", null, null, null)),
+                "test"));
+      }
+    }
+    for (String id : ids) {
+      Observation done = a.awaitObservation(T, id, Duration.ofSeconds(30)).orElseThrow();
+      assertThat(done.state()).isEqualTo(Observation.State.DONE);
+      assertThat(done.attempts()).as("processed once").isEqualTo(1);
+    }
+    for (int u = 0; u < 6; u++) {
+      List<Memory> learned = a.memories(T, UserId.of("user-" + u), MemoryQuery.all());
+      assertThat(learned).hasSize(4); // one per message: no message learned twice
+      assertThat(learned.stream().map(Memory::text).distinct()).hasSize(4);
+    }
+  }
+}
