@@ -8,6 +8,9 @@ import dev.attune.core.model.Message;
 import dev.attune.core.model.Role;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
+import dev.attune.store.jdbc.JdbcStore;
+import dev.attune.store.postgres.PostgresStore;
+import dev.attune.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -26,8 +29,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ./attune bench context}: context latency (warm and cold working sets, with and without a
- * query, a typical and a heavy user) and observe throughput, on the embedded SQLite store with the
- * local embedding model.
+ * query, a typical and a heavy user) and observe throughput with the local embedding model, on
+ * SQLite, PostgreSQL or both in one run ({@code --store sqlite,postgres}).
  *
  * <p>Stored memories carry random unit vectors tagged with the real model's id: scoring cost does
  * not depend on the values, and embedding 200,000 facts would take minutes. Every query is new text
@@ -36,7 +39,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "context",
     mixinStandardHelpOptions = true,
-    description = "Context latency percentiles and observe throughput on the embedded store.")
+    description =
+        "Context latency percentiles and observe throughput, on SQLite and/or PostgreSQL.")
 final class ContextBench implements Callable<Integer> {
   private static final TenantId TENANT = TenantId.of("bench");
   private static final UserId HEAVY = UserId.of("heavy-user");
@@ -96,146 +100,273 @@ final class ContextBench implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Random seed (default 42).")
   long seed;
 
+  @Option(
+      names = "--store",
+      split = ",",
+      defaultValue = "sqlite",
+      paramLabel = "STORE",
+      description =
+          "Stores to measure in this run, comma-separated: sqlite (default), postgres (a throwaway"
+              + " PostgreSQL from Maven) or a jdbc:postgresql:// URL.")
+  List<String> stores;
+
+  /** One store's figures. */
+  record Run(
+      String store,
+      Percentiles typicalQuery,
+      Percentiles heavyQuery,
+      Percentiles noQuery,
+      Percentiles heavyNoQuery,
+      Percentiles cold,
+      Percentiles embedOnly,
+      Observed observed) {}
+
   @Override
   public Integer call() throws IOException {
     PrintWriter w = spec.commandLine().getOut();
+    for (String s : stores) {
+      if (!s.equals("sqlite") && !s.equals("postgres") && !s.startsWith("jdbc:postgresql://")) {
+        throw new IllegalArgumentException(
+            "--store takes sqlite, postgres or a jdbc:postgresql:// URL; got '" + s + "'");
+      }
+    }
     Path dir = data != null ? data : Files.createTempDirectory("attune-bench");
-    SyntheticData synth = new SyntheticData(seed);
     Instant start = Instant.parse("2025-01-01T00:00:00Z");
     w.printf(
-        "attune bench context: %d users x %d memories + 1 heavy user x %d; %d requests per case%n",
-        users, memories, heavy, requests);
+        "attune bench context: %d users x %d memories + 1 heavy user x %d; %d requests per case;"
+            + " stores %s%n",
+        users, memories, heavy, requests, stores);
     w.printf(
-        "java %s, %d cores, max heap %d MiB, data in %s%n",
+        "java %s, %d cores, max heap %d MiB%n",
         Runtime.version(),
         Runtime.getRuntime().availableProcessors(),
-        Runtime.getRuntime().maxMemory() >> 20,
-        dir);
+        Runtime.getRuntime().maxMemory() >> 20);
     w.flush();
 
-    seed(dir, synth, start);
-
-    Map<String, Object> results = new LinkedHashMap<>();
-    try (Attune attune =
-        Attune.builder()
-            .dataDir(dir)
-            .workingSetCacheBytes(6L << 30)
-            .clock(() -> start.plus(Duration.ofDays(30)))
-            .episodeRetention(Duration.ZERO)
-            .build()) {
-      // Warm: every working set loaded, the JIT past its first compilations.
-      long loadStart = System.nanoTime();
-      for (int u = 0; u < users; u++) {
-        attune.context(ContextRequest.builder(TENANT, typical(u)).build());
+    List<Run> runs;
+    List<Engine> engines = new ArrayList<>();
+    BenchPostgres embedded = null;
+    try {
+      for (String name : stores) {
+        JdbcStore store;
+        String label;
+        if (name.equals("sqlite")) {
+          store = SqliteStore.open(dir);
+          label = "SQLite";
+        } else {
+          if (embedded == null && name.equals("postgres")) {
+            embedded = new BenchPostgres();
+          }
+          store = PostgresStore.open(name.equals("postgres") ? embedded.url() : name);
+          label = "PostgreSQL";
+        }
+        engines.add(open(label, store, start, w));
       }
-      attune.context(ContextRequest.builder(TENANT, HEAVY).build());
-      w.printf(
-          "loaded %d working sets in %.1f s%n", users + 1, (System.nanoTime() - loadStart) / 1e9);
-      for (int i = 0; i < warmup; i++) {
-        timeContext(attune, typical(synth.random().nextInt(users)), synth.query());
-        timeContext(attune, typical(synth.random().nextInt(users)), null);
-      }
-
-      Percentiles typicalQuery =
-          measure(
-              requests,
-              () -> timeContext(attune, typical(synth.random().nextInt(users)), synth.query()));
-      Percentiles heavyQuery =
-          measure(Math.max(200, requests / 3), () -> timeContext(attune, HEAVY, synth.query()));
-      Percentiles noQuery =
-          measure(
-              requests, () -> timeContext(attune, typical(synth.random().nextInt(users)), null));
-      Percentiles heavyNoQuery =
-          measure(Math.max(200, requests / 3), () -> timeContext(attune, HEAVY, null));
-      Percentiles embedOnly =
-          measure(
-              requests,
-              () -> {
-                String q = synth.query();
-                long t0 = System.nanoTime();
-                attune.context(
-                    ContextRequest.builder(TENANT, UserId.of("nobody"))
-                        .query(q)
-                        .maxTokens(maxTokens)
-                        .build());
-                return System.nanoTime() - t0;
-              });
-      // Cold: the working set is loaded from SQLite inside the timed call.
-      Percentiles cold =
-          measure(
-              Math.min(users, 500),
-              () -> {
-                attune.clearCaches();
-                return timeContext(attune, typical(synth.random().nextInt(users)), synth.query());
-              });
-
-      Observed observed = observe(attune, synth, start);
-
-      w.println();
-      w.println(Percentiles.header());
-      w.println(typicalQuery.row("typical user, with query (warm)"));
-      w.println(heavyQuery.row("heavy user (" + heavy + "), with query"));
-      w.println(noQuery.row("typical user, no query (warm)"));
-      w.println(heavyNoQuery.row("heavy user, no query"));
-      w.println(cold.row("typical user, with query (cold)"));
-      w.println(embedOnly.row("unknown user, with query (embed)"));
-      w.println(observed.perCall().row("observe, 10 messages per call"));
-      w.println();
-      w.printf(
-          "observe throughput: %.0f messages/s (%d messages, %d per call, heuristic extractor)%n",
-          observed.messagesPerSecond(), observed.messages(), 10);
-      w.println();
-      w.println("targets (issue 2):");
-      check(
-          w,
-          "typical with query p95 <= 5 ms",
-          typicalQuery.p95Ms() <= 5,
-          typicalQuery.p95Ms() + " ms");
-      check(
-          w, "heavy with query p95 <= 15 ms", heavyQuery.p95Ms() <= 15, heavyQuery.p95Ms() + " ms");
-      check(w, "no query p95 <= 1 ms", noQuery.p95Ms() <= 1, noQuery.p95Ms() + " ms");
-      check(
-          w,
-          "observe >= 300 messages/s",
-          observed.messagesPerSecond() >= 300,
-          String.format("%.0f messages/s", observed.messagesPerSecond()));
-
-      results.put(
-          "config",
-          Map.of(
-              "users",
-              users,
-              "memories_per_user",
-              memories,
-              "heavy_memories",
-              heavy,
-              "requests",
-              requests,
-              "max_tokens",
-              maxTokens,
-              "seed",
-              seed,
-              "java",
-              Runtime.version().toString(),
-              "cores",
-              Runtime.getRuntime().availableProcessors()));
-      results.put("typical_with_query", typicalQuery);
-      results.put("heavy_with_query", heavyQuery);
-      results.put("typical_no_query", noQuery);
-      results.put("heavy_no_query", heavyNoQuery);
-      results.put("typical_with_query_cold", cold);
-      results.put("unknown_user_with_query", embedOnly);
-      results.put("observe_per_call", observed.perCall());
-      results.put("observe_messages_per_second", Math.round(observed.messagesPerSecond()));
+      runs = measureAll(engines, new SyntheticData(seed + 1), start);
     } finally {
+      engines.forEach(e -> e.attune().close());
+      if (embedded != null) {
+        embedded.close();
+      }
       if (data == null) {
         deleteTree(dir);
       }
+    }
+
+    Map<String, Object> results = new LinkedHashMap<>();
+    results.put(
+        "config",
+        Map.of(
+            "users",
+            users,
+            "memories_per_user",
+            memories,
+            "heavy_memories",
+            heavy,
+            "requests",
+            requests,
+            "max_tokens",
+            maxTokens,
+            "seed",
+            seed,
+            "java",
+            Runtime.version().toString(),
+            "cores",
+            Runtime.getRuntime().availableProcessors()));
+    for (Run r : runs) {
+      w.println();
+      w.println(r.store() + ":");
+      w.println(Percentiles.header());
+      w.println(r.typicalQuery().row("typical user, with query (warm)"));
+      w.println(r.heavyQuery().row("heavy user (" + heavy + "), with query"));
+      w.println(r.noQuery().row("typical user, no query (warm)"));
+      w.println(r.heavyNoQuery().row("heavy user, no query"));
+      w.println(r.cold().row("typical user, with query (cold)"));
+      w.println(r.embedOnly().row("unknown user, with query (embed)"));
+      w.println(r.observed().perCall().row("observe, 10 messages per call"));
+      w.printf(
+          "observe throughput: %.0f messages/s (%d messages, %d per call, heuristic extractor)%n",
+          r.observed().messagesPerSecond(), r.observed().messages(), 10);
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("typical_with_query", r.typicalQuery());
+      m.put("heavy_with_query", r.heavyQuery());
+      m.put("typical_no_query", r.noQuery());
+      m.put("heavy_no_query", r.heavyNoQuery());
+      m.put("typical_with_query_cold", r.cold());
+      m.put("unknown_user_with_query", r.embedOnly());
+      m.put("observe_per_call", r.observed().perCall());
+      m.put("observe_messages_per_second", Math.round(r.observed().messagesPerSecond()));
+      results.put(r.store().toLowerCase(java.util.Locale.ROOT), m);
+    }
+    w.println();
+    Run first = runs.get(0);
+    if (first.store().equals("SQLite")) {
+      w.println("targets (issue 2, SQLite):");
+      check(
+          w,
+          "typical with query p95 <= 5 ms",
+          first.typicalQuery().p95Ms() <= 5,
+          first.typicalQuery().p95Ms() + " ms");
+      check(
+          w,
+          "heavy with query p95 <= 15 ms",
+          first.heavyQuery().p95Ms() <= 15,
+          first.heavyQuery().p95Ms() + " ms");
+      check(
+          w, "no query p95 <= 1 ms", first.noQuery().p95Ms() <= 1, first.noQuery().p95Ms() + " ms");
+      check(
+          w,
+          "observe >= 300 messages/s",
+          first.observed().messagesPerSecond() >= 300,
+          String.format("%.0f messages/s", first.observed().messagesPerSecond()));
+    }
+    Run sqlite = runs.stream().filter(r -> r.store().equals("SQLite")).findFirst().orElse(null);
+    Run postgres =
+        runs.stream().filter(r -> r.store().equals("PostgreSQL")).findFirst().orElse(null);
+    if (sqlite != null && postgres != null) {
+      double ratio = postgres.typicalQuery().p95Ms() / sqlite.typicalQuery().p95Ms();
+      w.println("targets (issue 6, PostgreSQL beside SQLite in this run):");
+      check(
+          w,
+          "warm p95 within 1.2x of SQLite's",
+          ratio <= 1.2,
+          String.format(
+              "%.2f ms vs %.2f ms, %.2fx",
+              postgres.typicalQuery().p95Ms(), sqlite.typicalQuery().p95Ms(), ratio));
+      check(
+          w,
+          "cold p95 <= 20 ms for a user with " + memories + " memories",
+          postgres.cold().p95Ms() <= 20,
+          String.format(
+              "%.2f ms (SQLite %.2f ms)", postgres.cold().p95Ms(), sqlite.cold().p95Ms()));
+      results.put("postgres_vs_sqlite_warm_p95_ratio", Math.round(ratio * 100) / 100.0);
     }
     Files.createDirectories(out);
     Files.writeString(out.resolve("context.json"), Json.writePretty(results));
     w.println("wrote " + out.resolve("context.json"));
     return 0;
+  }
+
+  /** A store with its engine, seeded and with every working set loaded. */
+  record Engine(String label, Attune attune) {}
+
+  private Engine open(String label, JdbcStore store, Instant start, PrintWriter w) {
+    w.println("== " + label + ": " + store);
+    w.flush();
+    // The same seed: every store gets the same data.
+    Seeder.seed(
+        store,
+        store.toString(),
+        TENANT,
+        users,
+        memories,
+        HEAVY,
+        heavy,
+        new SyntheticData(seed),
+        start,
+        w);
+    Attune attune =
+        Attune.builder()
+            .store(store)
+            .workingSetCacheBytes(6L << 30)
+            .clock(() -> start.plus(Duration.ofDays(30)))
+            .episodeRetention(Duration.ZERO)
+            .build();
+    long loadStart = System.nanoTime();
+    for (int u = 0; u < users; u++) {
+      attune.context(ContextRequest.builder(TENANT, typical(u)).build());
+    }
+    attune.context(ContextRequest.builder(TENANT, HEAVY).build());
+    w.printf(
+        "loaded %d working sets in %.1f s%n", users + 1, (System.nanoTime() - loadStart) / 1e9);
+    return new Engine(label, attune);
+  }
+
+  /**
+   * Every case on every engine, interleaved request by request (same user, same query on each), so
+   * the JIT, the machine's noise and the order of the stores weigh on all of them alike.
+   */
+  private List<Run> measureAll(List<Engine> engines, SyntheticData synth, Instant start) {
+    int k = engines.size();
+    for (int i = 0; i < warmup; i++) {
+      UserId user = typical(synth.random().nextInt(users));
+      String query = synth.query();
+      for (Engine e : engines) {
+        timeContext(e.attune(), user, query);
+        timeContext(e.attune(), user, null);
+      }
+    }
+    long[][] typicalQuery = new long[k][requests];
+    long[][] noQuery = new long[k][requests];
+    long[][] embedOnly = new long[k][requests];
+    for (int i = 0; i < requests; i++) {
+      UserId user = typical(synth.random().nextInt(users));
+      UserId other = typical(synth.random().nextInt(users));
+      String query = synth.query();
+      String unknownQuery = synth.query();
+      for (int e = 0; e < k; e++) {
+        Attune attune = engines.get(e).attune();
+        typicalQuery[e][i] = timeContext(attune, user, query);
+        noQuery[e][i] = timeContext(attune, other, null);
+        embedOnly[e][i] = timeContext(attune, UserId.of("nobody"), unknownQuery);
+      }
+    }
+    int heavyN = Math.max(200, requests / 3);
+    long[][] heavyQuery = new long[k][heavyN];
+    long[][] heavyNoQuery = new long[k][heavyN];
+    for (int i = 0; i < heavyN; i++) {
+      String query = synth.query();
+      for (int e = 0; e < k; e++) {
+        heavyQuery[e][i] = timeContext(engines.get(e).attune(), HEAVY, query);
+        heavyNoQuery[e][i] = timeContext(engines.get(e).attune(), HEAVY, null);
+      }
+    }
+    // Cold: the working set is loaded from the store inside the timed call.
+    int coldN = Math.min(users, 500);
+    long[][] cold = new long[k][coldN];
+    for (int i = 0; i < coldN; i++) {
+      UserId user = typical(synth.random().nextInt(users));
+      String query = synth.query();
+      for (int e = 0; e < k; e++) {
+        engines.get(e).attune().clearCaches();
+        cold[e][i] = timeContext(engines.get(e).attune(), user, query);
+      }
+    }
+    List<Run> out = new ArrayList<>();
+    for (int e = 0; e < k; e++) {
+      Observed observed = observe(engines.get(e).attune(), new SyntheticData(seed + 2), start);
+      out.add(
+          new Run(
+              engines.get(e).label(),
+              Percentiles.of(typicalQuery[e]),
+              Percentiles.of(heavyQuery[e]),
+              Percentiles.of(noQuery[e]),
+              Percentiles.of(heavyNoQuery[e]),
+              Percentiles.of(cold[e]),
+              Percentiles.of(embedOnly[e]),
+              observed));
+    }
+    return out;
   }
 
   private static void check(PrintWriter w, String target, boolean met, String actual) {
@@ -254,25 +385,8 @@ final class ContextBench implements Callable<Integer> {
     return elapsed;
   }
 
-  private interface Timed {
-    long run();
-  }
-
-  private static Percentiles measure(int n, Timed timed) {
-    long[] nanos = new long[n];
-    for (int i = 0; i < n; i++) {
-      nanos[i] = timed.run();
-    }
-    return Percentiles.of(nanos);
-  }
-
   private static UserId typical(int i) {
     return Seeder.typical(i);
-  }
-
-  private void seed(Path dir, SyntheticData synth, Instant start) {
-    Seeder.seed(
-        dir, TENANT, users, memories, HEAVY, heavy, synth, start, spec.commandLine().getOut());
   }
 
   record Observed(int messages, double messagesPerSecond, Percentiles perCall) {}

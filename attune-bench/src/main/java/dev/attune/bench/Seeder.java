@@ -10,6 +10,7 @@ import dev.attune.core.model.SourceRef;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.port.MemoryQuery;
+import dev.attune.core.port.MemoryStore;
 import dev.attune.core.port.UserWrite;
 import dev.attune.models.LocalEmbedder;
 import dev.attune.store.sqlite.SqliteStore;
@@ -49,35 +50,49 @@ final class Seeder {
       Instant start,
       PrintWriter out) {
     try (SqliteStore store = SqliteStore.open(dir)) {
-      UserId probe = heavyUser != null ? heavyUser : typical(users - 1);
-      if (!store
-          .memories(
-              tenant, probe, new MemoryQuery(EnumSet.allOf(MemoryStatus.class), Set.of(), 0, 1))
-          .isEmpty()) {
-        out.println("reusing the data already in " + dir);
-        return;
+      seed(store, dir.toString(), tenant, users, memories, heavyUser, heavy, synth, start, out);
+    }
+  }
+
+  /** Fills {@code store} unless it already holds the data (then says it reuses it). */
+  static void seed(
+      MemoryStore store,
+      String where,
+      TenantId tenant,
+      int users,
+      int memories,
+      @Nullable UserId heavyUser,
+      int heavy,
+      SyntheticData synth,
+      Instant start,
+      PrintWriter out) {
+    UserId probe = heavyUser != null ? heavyUser : typical(users - 1);
+    if (!store
+        .memories(tenant, probe, new MemoryQuery(EnumSet.allOf(MemoryStatus.class), Set.of(), 0, 1))
+        .isEmpty()) {
+      out.println("reusing the data already in " + where);
+      return;
+    }
+    try (ProgressBar bar =
+        new ProgressBarBuilder()
+            .setTaskName("seeding")
+            .setStyle(ProgressBarStyle.ASCII)
+            .setInitialMax(users + (heavyUser != null ? 1 : 0))
+            .setUpdateIntervalMillis(500)
+            .build()) {
+      for (int u = 0; u < users; u++) {
+        store.write(
+            tenant,
+            typical(u),
+            UserWrite.memories(start, facts(typical(u), memories, synth, start), List.of()));
+        bar.step();
       }
-      try (ProgressBar bar =
-          new ProgressBarBuilder()
-              .setTaskName("seeding")
-              .setStyle(ProgressBarStyle.ASCII)
-              .setInitialMax(users + (heavyUser != null ? 1 : 0))
-              .setUpdateIntervalMillis(500)
-              .build()) {
-        for (int u = 0; u < users; u++) {
-          store.write(
-              tenant,
-              typical(u),
-              UserWrite.memories(start, facts(typical(u), memories, synth, start), List.of()));
-          bar.step();
-        }
-        if (heavyUser != null) {
-          store.write(
-              tenant,
-              heavyUser,
-              UserWrite.memories(start, facts(heavyUser, heavy, synth, start), List.of()));
-          bar.step();
-        }
+      if (heavyUser != null) {
+        store.write(
+            tenant,
+            heavyUser,
+            UserWrite.memories(start, facts(heavyUser, heavy, synth, start), List.of()));
+        bar.step();
       }
     }
   }

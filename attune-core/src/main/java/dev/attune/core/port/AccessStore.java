@@ -49,4 +49,7 @@ public interface AccessStore {
    * The tenant's usage from {@code from} to {@code to} (days, inclusive), by day, operation, model.
    */
   List<UsageRow> usage(TenantId tenant, java.time.LocalDate from, java.time.LocalDate to);
+
+  /** Sets one usage row as it is (moving a tenant between stores); replaces the row it keys. */
+  void putUsage(TenantId tenant, UsageRow row);
 }

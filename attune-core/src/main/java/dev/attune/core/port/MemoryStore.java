@@ -111,6 +111,9 @@ public interface MemoryStore extends AutoCloseable {
 
   Optional<OrgProfile> findOrg(TenantId tenant, OrgId org);
 
+  /** The tenant's orgs that have a profile, in id order. */
+  List<OrgId> orgs(TenantId tenant);
+
   /** Inserts or replaces the org's profile. */
   void putOrg(TenantId tenant, OrgId org, OrgProfile profile);
 

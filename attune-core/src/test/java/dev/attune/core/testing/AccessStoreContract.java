@@ -82,6 +82,11 @@ public abstract class AccessStoreContract<S extends AccessStore & MemoryStore> {
     assertThat(store.usage(T2, day, day.plusDays(1)))
         .containsExactly(new UsageRow(day, "extract", "openai:gpt-test", 1, 0, 100, 20, 250));
     assertThat(store.usage(TenantId.of("t-three"), day, day.plusDays(1))).isEmpty();
+
+    // Moving a tenant sets rows as they are.
+    UsageRow moved = new UsageRow(day, "judge", "openai:gpt-test", 9, 2, 900, 90, 1234);
+    store.putUsage(T1, moved);
+    assertThat(store.usage(T1, day, day)).contains(moved).hasSize(2);
   }
 
   @Test

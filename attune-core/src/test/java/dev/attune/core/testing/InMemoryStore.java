@@ -396,17 +396,21 @@ public class InMemoryStore implements MemoryStore, AccessStore, ObservationLog {
 
   private final Map<TenantId, Map<List<String>, UsageRow>> usage = new HashMap<>();
 
+  /** The tenant's usage rows by day, operation and model. */
+  private Map<List<String>, UsageRow> usageOf(TenantId tenant) {
+    return usage.computeIfAbsent(
+        tenant,
+        t ->
+            new java.util.TreeMap<>(
+                Comparator.<List<String>, String>comparing(k -> k.get(0))
+                    .thenComparing(k -> k.get(1))
+                    .thenComparing(k -> k.get(2))));
+  }
+
   @Override
   public synchronized void recordUsage(UsageMeter.ModelCall call, Instant at) {
     java.time.LocalDate day = java.time.LocalDate.ofInstant(at, java.time.ZoneOffset.UTC);
-    usage
-        .computeIfAbsent(
-            call.tenant(),
-            t ->
-                new java.util.TreeMap<>(
-                    Comparator.<List<String>, String>comparing(k -> k.get(0))
-                        .thenComparing(k -> k.get(1))
-                        .thenComparing(k -> k.get(2))))
+    usageOf(call.tenant())
         .merge(
             List.of(day.toString(), call.operation(), call.model()),
             new UsageRow(
@@ -428,6 +432,11 @@ public class InMemoryStore implements MemoryStore, AccessStore, ObservationLog {
                     a.inputTokens() + b.inputTokens(),
                     a.outputTokens() + b.outputTokens(),
                     a.latencyMillis() + b.latencyMillis()));
+  }
+
+  @Override
+  public synchronized void putUsage(TenantId tenant, UsageRow row) {
+    usageOf(tenant).put(List.of(row.day().toString(), row.operation(), row.model()), row);
   }
 
   @Override
@@ -554,6 +563,15 @@ public class InMemoryStore implements MemoryStore, AccessStore, ObservationLog {
   @Override
   public synchronized Optional<OrgProfile> findOrg(TenantId tenant, OrgId org) {
     return Optional.ofNullable(orgs.get(new OrgKey(tenant, org)));
+  }
+
+  @Override
+  public synchronized List<OrgId> orgs(TenantId tenant) {
+    return orgs.keySet().stream()
+        .filter(k -> k.tenant().equals(tenant))
+        .map(OrgKey::org)
+        .sorted(Comparator.comparing(OrgId::value))
+        .toList();
   }
 
   @Override

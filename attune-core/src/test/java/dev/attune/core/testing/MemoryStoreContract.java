@@ -444,8 +444,13 @@ public abstract class MemoryStoreContract {
             List.of("formal"));
     store.putOrg(T1, OrgId.of("acme"), acme);
 
+    store.putOrg(T1, OrgId.of("zeta"), acme);
+    store.putOrg(T2, OrgId.of("beta"), acme);
+
     assertThat(store.findOrg(T1, OrgId.of("acme"))).contains(acme);
     assertThat(store.findOrg(T2, OrgId.of("acme"))).isEmpty();
+    assertThat(store.orgs(T1)).containsExactly(OrgId.of("acme"), OrgId.of("zeta"));
+    assertThat(store.orgs(T2)).containsExactly(OrgId.of("beta"));
     assertThat(store.deleteOrg(T2, OrgId.of("acme"))).isFalse();
     assertThat(store.deleteOrg(T1, OrgId.of("acme"))).isTrue();
     assertThat(store.findOrg(T1, OrgId.of("acme"))).isEmpty();

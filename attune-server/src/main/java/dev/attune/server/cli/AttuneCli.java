@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
       MemoriesCommand.class,
       ForgetCommand.class,
       ReindexCommand.class,
+      ArchiveCommands.Export.class,
+      ArchiveCommands.Import.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -48,6 +50,14 @@ public final class AttuneCli {
           }
           if (e instanceof AttuneException | e instanceof IllegalStateException) {
             w.println("error: " + e.getMessage());
+            return 1;
+          }
+          if (e instanceof java.io.IOException io) {
+            w.println(
+                "error: "
+                    + (io instanceof java.nio.file.NoSuchFileException
+                        ? "no such file or directory: " + io.getMessage()
+                        : io.toString()));
             return 1;
           }
           throw e;

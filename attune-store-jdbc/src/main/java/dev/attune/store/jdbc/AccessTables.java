@@ -125,6 +125,34 @@ final class AccessTables {
         });
   }
 
+  void putUsage(TenantId tenant, UsageRow row) {
+    db.transaction(
+        tenant,
+        "save model usage",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO model_usage (tenant_id, day, operation, model, calls, failures,"
+                      + " input_tokens, output_tokens, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                      + " ON CONFLICT (tenant_id, day, operation, model) DO UPDATE SET"
+                      + " calls = excluded.calls, failures = excluded.failures,"
+                      + " input_tokens = excluded.input_tokens,"
+                      + " output_tokens = excluded.output_tokens, latency_ms = excluded.latency_ms")) {
+            ps.setString(1, tenant.value());
+            ps.setString(2, row.day().toString());
+            ps.setString(3, row.operation());
+            ps.setString(4, row.model());
+            ps.setLong(5, row.calls());
+            ps.setLong(6, row.failures());
+            ps.setLong(7, row.inputTokens());
+            ps.setLong(8, row.outputTokens());
+            ps.setLong(9, row.latencyMillis());
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
   List<UsageRow> usage(TenantId tenant, LocalDate from, LocalDate to) {
     return db.read(
         tenant,

@@ -819,6 +819,26 @@ public abstract class JdbcStore implements MemoryStore, AccessStore, Observation
   }
 
   @Override
+  public List<OrgId> orgs(TenantId tenant) {
+    return db.read(
+        tenant,
+        "list orgs",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT org_id FROM orgs WHERE tenant_id = ? ORDER BY org_id")) {
+            ps.setString(1, tenant.value());
+            List<OrgId> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(new OrgId(rs.getString(1)));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  @Override
   public void putOrg(TenantId tenant, OrgId org, OrgProfile profile) {
     db.transaction(
         tenant,
@@ -890,6 +910,11 @@ public abstract class JdbcStore implements MemoryStore, AccessStore, Observation
   @Override
   public void recordUsage(UsageMeter.ModelCall call, Instant at) {
     access.recordUsage(call, at);
+  }
+
+  @Override
+  public void putUsage(TenantId tenant, UsageRow row) {
+    access.putUsage(tenant, row);
   }
 
   @Override

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One real PostgreSQL for the tests of this JVM (binaries from Maven, no Docker), with an
  * unprivileged role {@code attune} and a fresh database per store.
  */
-final class TestDatabase {
+public final class TestDatabase {
   static final String ROLE = "attune";
   static final String PASSWORD = "attune-test";
   private static final AtomicInteger DATABASES = new AtomicInteger();
@@ -45,7 +45,7 @@ final class TestDatabase {
   }
 
   /** A new empty database owned by the unprivileged role; its name. */
-  static String newDatabase() {
+  public static String newDatabase() {
     String name = "attune_" + DATABASES.incrementAndGet();
     try (Connection c = PG.getPostgresDatabase().getConnection();
         Statement st = c.createStatement()) {
@@ -57,7 +57,7 @@ final class TestDatabase {
   }
 
   /** The URL the store uses: the unprivileged role. */
-  static String url(String database) {
+  public static String url(String database) {
     return "jdbc:postgresql://localhost:"
         + PG.getPort()
         + "/"
@@ -69,16 +69,16 @@ final class TestDatabase {
   }
 
   /** A store on a fresh database. */
-  static PostgresStore newStore() {
+  public static PostgresStore newStore() {
     return PostgresStore.open(url(newDatabase()));
   }
 
   /** A superuser connection (row-level security does not bind it): to inspect everything. */
-  static Connection superuser(String database) throws SQLException {
+  public static Connection superuser(String database) throws SQLException {
     return PG.getDatabase("postgres", database).getConnection();
   }
 
-  static int port() {
+  public static int port() {
     return PG.getPort();
   }
 }
