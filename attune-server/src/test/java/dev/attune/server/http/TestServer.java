@@ -10,7 +10,8 @@ import dev.attune.core.port.Embedder;
 import dev.attune.core.testing.HashingEmbedder;
 import dev.attune.server.ServerConfig;
 import dev.attune.server.ServerEngine;
-import dev.attune.store.sqlite.SqliteStore;
+import dev.attune.server.Stores;
+import dev.attune.store.jdbc.JdbcStore;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +26,7 @@ import java.util.Map;
 /** The real HTTP API on port 0 over a temporary SQLite store, and a small client for tests. */
 public final class TestServer implements AutoCloseable {
   public final Path dir;
-  public final SqliteStore store;
+  public final JdbcStore store;
   public final Attune attune;
   public final HttpApi api;
   public final ServerMetrics metrics = new ServerMetrics();
@@ -60,7 +61,8 @@ public final class TestServer implements AutoCloseable {
     flags.putIfAbsent("port", "0");
     flags.put("data", dir.toString());
     ServerConfig config = ServerConfig.resolve(flags, Map.of(), null);
-    this.store = SqliteStore.open(dir);
+    // The store the settings name: SQLite in a temporary directory, or PostgreSQL at "store".
+    this.store = Stores.open(config.storeUrl(), dir);
     this.attune = ServerEngine.build(config, store, metrics, embedder);
     this.api = HttpApi.start(config, attune, store, metrics, InstantSource.system());
   }
