@@ -116,6 +116,13 @@ public final class Attune implements AutoCloseable {
   private final Compressor compressor;
   private final @Nullable ConsolidationJudge judge;
   private final ExtractionBuffer extractionBuffer;
+
+  /** How long this engine's claim on a user's extraction holds if it dies meanwhile. */
+  static final Duration EXTRACTION_LEASE = Duration.ofMinutes(10);
+
+  /** This engine among the processes sharing its store (claims of extraction work). */
+  private final String node = "node_" + UUID.randomUUID().toString().replace("-", "");
+
   private final @Nullable ExtractionFlusher flusher;
   private final Summarizer summarizer;
   private final PrivacyGuard privacy;
@@ -499,6 +506,19 @@ public final class Attune implements AutoCloseable {
     if (batch.isEmpty()) {
       return new ObserveResult(0, 0, List.of(), List.of(), List.of(), 0);
     }
+    // Another process sharing the store may be extracting this user: one model call per batch.
+    if (!store.claimExtraction(tenant, user, node, now, now.plus(EXTRACTION_LEASE))) {
+      return new ObserveResult(0, 0, List.of(), List.of(), List.of(), batch.size());
+    }
+    try {
+      return extractClaimed(tenant, user, batch, now);
+    } finally {
+      store.releaseExtraction(tenant, user, node);
+    }
+  }
+
+  private ObserveResult extractClaimed(
+      TenantId tenant, UserId user, List<Episode> batch, Instant now) {
     Set<String> ids = new java.util.LinkedHashSet<>();
     batch.forEach(e -> ids.add(e.messageId()));
     UserRecord existing = store.findUser(tenant, user).orElse(null);

@@ -70,6 +70,18 @@ public interface MemoryStore extends AutoCloseable {
       java.util.function.IntFunction<Instant> retryAt);
 
   /**
+   * Takes the extraction of the user's buffered messages for {@code worker} until {@code
+   * leaseUntil}, unless another worker holds a claim that has not run out at {@code now}: so
+   * processes sharing the store extract each batch once (one model call, not one per node). Returns
+   * whether the claim was taken; a worker may renew its own.
+   */
+  boolean claimExtraction(
+      TenantId tenant, UserId user, String worker, Instant now, Instant leaseUntil);
+
+  /** Gives up {@code worker}'s claim on the user's extraction, if it holds it. */
+  void releaseExtraction(TenantId tenant, UserId user, String worker);
+
+  /**
    * How many messages of the tenant await extraction, and how many of them failed at least once.
    */
   record ExtractionBacklog(long awaiting, long failedAtLeastOnce) {}

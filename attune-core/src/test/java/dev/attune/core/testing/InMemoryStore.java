@@ -434,6 +434,31 @@ public class InMemoryStore implements MemoryStore, AccessStore, ObservationLog {
                     a.latencyMillis() + b.latencyMillis()));
   }
 
+  private record Claim(String worker, Instant until) {}
+
+  private final Map<List<String>, Claim> extractionClaims = new HashMap<>();
+
+  @Override
+  public synchronized boolean claimExtraction(
+      TenantId tenant, UserId user, String worker, Instant now, Instant leaseUntil) {
+    List<String> key = List.of(tenant.value(), user.value());
+    Claim held = extractionClaims.get(key);
+    if (held != null && !held.worker().equals(worker) && held.until().isAfter(now)) {
+      return false;
+    }
+    extractionClaims.put(key, new Claim(worker, leaseUntil));
+    return true;
+  }
+
+  @Override
+  public synchronized void releaseExtraction(TenantId tenant, UserId user, String worker) {
+    List<String> key = List.of(tenant.value(), user.value());
+    Claim held = extractionClaims.get(key);
+    if (held != null && held.worker().equals(worker)) {
+      extractionClaims.remove(key);
+    }
+  }
+
   @Override
   public synchronized void putUsage(TenantId tenant, UsageRow row) {
     usageOf(tenant).put(List.of(row.day().toString(), row.operation(), row.model()), row);

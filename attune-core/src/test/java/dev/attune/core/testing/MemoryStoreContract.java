@@ -318,6 +318,34 @@ public abstract class MemoryStoreContract {
   // ---- the extraction buffer ----
 
   @Test
+  void extractionIsClaimedByOneWorkerAtATime() {
+    store.write(T1, ALICE, UserWrite.memories(T0, List.of(), List.of()));
+    store.write(T2, ALICE, UserWrite.memories(T0, List.of(), List.of()));
+    java.time.Instant lease = T0.plusSeconds(600);
+
+    assertThat(store.claimExtraction(T1, ALICE, "node-a", T0, lease)).isTrue();
+    assertThat(store.claimExtraction(T1, ALICE, "node-b", T0.plusSeconds(1), lease)).isFalse();
+    assertThat(store.claimExtraction(T1, ALICE, "node-a", T0.plusSeconds(2), lease)).isTrue();
+    // Another tenant's user of the same id is another claim.
+    assertThat(store.claimExtraction(T2, ALICE, "node-b", T0, lease)).isTrue();
+    // A claim that ran out can be taken over; a released one at once.
+    assertThat(
+            store.claimExtraction(
+                T1, ALICE, "node-b", lease.plusSeconds(1), lease.plusSeconds(600)))
+        .isTrue();
+    store.releaseExtraction(T1, ALICE, "node-a"); // not its claim any more: no effect
+    assertThat(
+            store.claimExtraction(
+                T1, ALICE, "node-c", lease.plusSeconds(2), lease.plusSeconds(600)))
+        .isFalse();
+    store.releaseExtraction(T1, ALICE, "node-b");
+    assertThat(
+            store.claimExtraction(
+                T1, ALICE, "node-c", lease.plusSeconds(3), lease.plusSeconds(600)))
+        .isTrue();
+  }
+
+  @Test
   void messagesAwaitingExtractionAreListedDeferredAndCompletedOnce() {
     Episode e1 = episode(ALICE, "e1", "first", "s1", T0);
     Episode e2 = episode(ALICE, "e2", "second", "s1", T0.plusSeconds(1));

@@ -666,6 +666,48 @@ public abstract class JdbcStore implements MemoryStore, AccessStore, Observation
   }
 
   @Override
+  public boolean claimExtraction(
+      TenantId tenant, UserId user, String worker, Instant now, Instant leaseUntil) {
+    return db.transaction(
+        tenant,
+        "claim extraction",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE users SET extraction_worker = ?, extraction_lease_until = ?"
+                      + " WHERE tenant_id = ? AND user_id = ? AND (extraction_worker IS NULL"
+                      + " OR extraction_worker = ? OR extraction_lease_until < ?)")) {
+            ps.setString(1, worker);
+            ps.setLong(2, Codec.micros(leaseUntil));
+            ps.setString(3, tenant.value());
+            ps.setString(4, user.value());
+            ps.setString(5, worker);
+            ps.setLong(6, Codec.micros(now));
+            return ps.executeUpdate() == 1;
+          }
+        });
+  }
+
+  @Override
+  public void releaseExtraction(TenantId tenant, UserId user, String worker) {
+    db.transaction(
+        tenant,
+        "release extraction",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE users SET extraction_worker = NULL, extraction_lease_until = NULL"
+                      + " WHERE tenant_id = ? AND user_id = ? AND extraction_worker = ?")) {
+            ps.setString(1, tenant.value());
+            ps.setString(2, user.value());
+            ps.setString(3, worker);
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  @Override
   public ExtractionBacklog extractionBacklog(TenantId tenant) {
     return db.read(
         tenant,

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.attune.core.Attune;
 import dev.attune.core.ContextRequest;
+import dev.attune.core.ExtractionBuffer;
 import dev.attune.core.NewMemory;
+import dev.attune.core.learning.HeuristicExtractor;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.Message;
@@ -12,11 +14,15 @@ import dev.attune.core.model.Observation;
 import dev.attune.core.model.Role;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
+import dev.attune.core.port.Candidate;
+import dev.attune.core.port.ExtractionRequest;
+import dev.attune.core.port.Extractor;
 import dev.attune.core.port.MemoryQuery;
 import dev.attune.core.testing.HashingEmbedder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,6 +96,88 @@ class TwoNodesIT {
         added.toMillis(), deleted.toMillis(), otherWay.toMillis(), erased.toMillis());
     assertThat(List.of(added, deleted, otherWay, erased))
         .allMatch(d -> d.compareTo(Duration.ofSeconds(1)) < 0);
+  }
+
+  /** The offline rules as a slow, batched (model-like) extractor that counts its calls. */
+  static final class CountingExtractor implements Extractor {
+    final HeuristicExtractor rules = new HeuristicExtractor();
+    final AtomicInteger calls;
+
+    CountingExtractor(AtomicInteger calls) {
+      this.calls = calls;
+    }
+
+    @Override
+    public String id() {
+      return "counting";
+    }
+
+    @Override
+    public boolean batched() {
+      return true;
+    }
+
+    @Override
+    public List<Candidate> extract(ExtractionRequest request) {
+      calls.incrementAndGet();
+      try {
+        Thread.sleep(300); // a model call: long enough for the other node to try too
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return rules.extract(request);
+    }
+  }
+
+  @Test
+  void aBufferedBatchIsExtractedByOneNodeOnly() throws Exception {
+    String url = TestDatabase.url(TestDatabase.newDatabase());
+    AtomicInteger calls = new AtomicInteger();
+    // Flushed by hand below: batches never fill and users never go quiet on their own.
+    ExtractionBuffer manual =
+        new ExtractionBuffer(
+            1000, Duration.ofDays(1), Duration.ofMinutes(10), Duration.ofSeconds(30), 1);
+    try (Attune x =
+            Attune.builder()
+                .store(PostgresStore.open(url))
+                .embedder(new HashingEmbedder())
+                .extractor(new CountingExtractor(calls))
+                .extractionBuffer(manual)
+                .build();
+        Attune y =
+            Attune.builder()
+                .store(PostgresStore.open(url))
+                .embedder(new HashingEmbedder())
+                .extractor(new CountingExtractor(calls))
+                .extractionBuffer(manual)
+                .build()) {
+      x.observe(
+          T,
+          ANN,
+          null,
+          "s1",
+          List.of(new Message(Role.USER, "I live in Lisbon.", "m1", null, null)));
+      y.observe(
+          T, ANN, null, "s1", List.of(new Message(Role.USER, "I love surfing.", "m2", null, null)));
+
+      var both = java.util.concurrent.Executors.newFixedThreadPool(2);
+      var fx = both.submit(() -> x.flushExtraction(T, ANN));
+      var fy = both.submit(() -> y.flushExtraction(T, ANN));
+      fx.get();
+      fy.get();
+      both.shutdown();
+
+      assertThat(calls.get()).as("model calls for one batch").isEqualTo(1);
+      assertThat(x.memories(T, ANN, MemoryQuery.active()))
+          .extracting(Memory::text)
+          .containsExactlyInAnyOrder("User lives in Lisbon.", "User loves surfing.");
+      assertThat(y.extractionBacklog(T).awaiting()).isZero();
+      // The claim was given back: the next batch is extracted again, by whichever node asks.
+      y.observe(
+          T, ANN, null, "s1", List.of(new Message(Role.USER, "I am a nurse.", "m3", null, null)));
+      y.flushExtraction(T, ANN);
+      assertThat(calls.get()).isEqualTo(2);
+    }
   }
 
   @Test
