@@ -311,8 +311,9 @@ public record ServerConfig(
     } catch (InvalidRequestException e) {
       // Says where the offending value came from; never echoes the key.
       Value value = v.get(e.field());
+      boolean given = value != null && !value.source().equals("default");
       throw new InvalidRequestException(
-          e.field(), e.getMessage() + (value == null ? "" : " (from " + value.source() + ")"));
+          e.field(), e.getMessage() + (given ? " (from " + value.source() + ")" : ""));
     }
   }
 

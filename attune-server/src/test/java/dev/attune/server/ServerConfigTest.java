@@ -29,6 +29,50 @@ class ServerConfigTest {
   }
 
   @Test
+  void chatModelStoreAndExtractionSettings() {
+    ServerConfig defaults = ServerConfig.resolve(Map.of(), Map.of(), null);
+    assertThat(defaults.llm().enabled()).isFalse();
+    assertThat(defaults.storeUrl()).isNull();
+    assertThat(defaults.extraction().maxMessages()).isEqualTo(20);
+    assertThat(defaults.extraction().idle()).isEqualTo(Duration.ofSeconds(30));
+
+    ServerConfig c =
+        ServerConfig.resolve(
+            Map.of("extraction_batch_messages", "5"),
+            Map.of(
+                "ATTUNE_LLM_PROVIDER", "OpenAI",
+                "ATTUNE_LLM_BASE_URL", "http://localhost:11434/v1",
+                "ATTUNE_LLM_MODEL", "qwen2.5:7b",
+                "ATTUNE_LLM_API_KEY", "sk-secret-123",
+                "ATTUNE_STORE_URL", "jdbc:postgresql://db:5432/attune?user=a&password=pw-456"),
+            null);
+    assertThat(c.llm().id()).isEqualTo("openai:qwen2.5:7b");
+    assertThat(c.llm().effectiveBaseUrl()).isEqualTo("http://localhost:11434/v1");
+    assertThat(c.llm().toString()).doesNotContain("sk-secret-123");
+    assertThat(c.extraction().maxMessages()).isEqualTo(5);
+    assertThat(c.storeUrl()).startsWith("jdbc:postgresql://db:5432/attune");
+
+    assertThatThrownBy(
+            () -> ServerConfig.resolve(Map.of(), Map.of("ATTUNE_LLM_PROVIDER", "gemini"), null))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("llm_provider must be none, openai or anthropic")
+        .hasMessageContaining("environment variable ATTUNE_LLM_PROVIDER");
+    assertThatThrownBy(
+            () ->
+                ServerConfig.resolve(
+                    Map.of("llm_provider", "anthropic", "llm_model", "claude"), Map.of(), null))
+        .hasMessage("llm_api_key is required when llm_provider is anthropic");
+    assertThatThrownBy(
+            () ->
+                ServerConfig.resolve(Map.of("store", "mysql://u:pw-789@db/attune"), Map.of(), null))
+        .hasMessageContaining("store must be a jdbc:postgresql://")
+        .hasMessageNotContaining("pw-789");
+    assertThatThrownBy(
+            () -> ServerConfig.resolve(Map.of("extraction_idle_ms", "5"), Map.of(), null))
+        .hasMessageContaining("extraction_idle_ms");
+  }
+
+  @Test
   void decayAndRetentionSettings() {
     ServerConfig defaults = ServerConfig.resolve(Map.of(), Map.of(), null);
     assertThat(defaults.episodeRetention()).isEqualTo(Duration.ofDays(90));
