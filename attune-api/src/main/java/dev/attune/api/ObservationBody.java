@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param added memories created (done only)
  * @param reinforced memories stated again (done only)
  * @param superseded memories replaced (done only)
+ * @param awaitingExtraction messages stored and waiting for a chat model to extract them in a later
+ *     batch (done only; 0 with the offline extractor)
  * @param error why it failed (failed only)
  */
 public record ObservationBody(
@@ -25,4 +27,5 @@ public record ObservationBody(
     @Nullable List<MemoryBody> added,
     @Nullable List<MemoryBody> reinforced,
     @Nullable List<MemoryBody> superseded,
+    @Nullable Integer awaitingExtraction,
     @Nullable String error) {}

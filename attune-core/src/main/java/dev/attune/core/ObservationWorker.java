@@ -128,7 +128,8 @@ final class ObservationWorker implements AutoCloseable {
                   r.duplicates(),
                   r.added().stream().map(m -> m.id()).toList(),
                   r.reinforced().stream().map(m -> m.id()).toList(),
-                  r.superseded().stream().map(m -> m.id()).toList()),
+                  r.superseded().stream().map(m -> m.id()).toList(),
+                  r.awaitingExtraction()),
               null);
     } catch (RuntimeException e) {
       boolean transient_ = e instanceof StoreException s && s.retryable();

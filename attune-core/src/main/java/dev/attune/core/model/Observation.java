@@ -55,11 +55,22 @@ public record Observation(
       int duplicates,
       List<MemoryId> added,
       List<MemoryId> reinforced,
-      List<MemoryId> superseded) {
+      List<MemoryId> superseded,
+      int awaitingExtraction) {
     public Outcome {
       added = List.copyOf(added);
       reinforced = List.copyOf(reinforced);
       superseded = List.copyOf(superseded);
+    }
+
+    /** An outcome with nothing left for a chat model to extract. */
+    public Outcome(
+        int stored,
+        int duplicates,
+        List<MemoryId> added,
+        List<MemoryId> reinforced,
+        List<MemoryId> superseded) {
+      this(stored, duplicates, added, reinforced, superseded, 0);
     }
   }
 

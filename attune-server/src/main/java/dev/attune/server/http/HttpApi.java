@@ -468,6 +468,7 @@ public final class HttpApi implements AutoCloseable {
         out == null ? null : memories(tenant, o.user(), out.added()),
         out == null ? null : memories(tenant, o.user(), out.reinforced()),
         out == null ? null : memories(tenant, o.user(), out.superseded()),
+        out == null ? null : out.awaitingExtraction(),
         o.error());
   }
 

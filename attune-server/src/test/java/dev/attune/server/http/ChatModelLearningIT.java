@@ -77,6 +77,7 @@ class ChatModelLearningIT {
     assertThat(first.get("status").asText()).isEqualTo("done");
     assertThat(first.get("stored").asInt()).isEqualTo(1);
     assertThat(first.get("added")).isEmpty(); // extracted with its batch, later
+    assertThat(first.get("awaiting_extraction").asInt()).isEqualTo(1);
     server.post(
         "/v1/observe?wait=true",
         admin,

@@ -34,7 +34,8 @@ final class ObservationTables {
       int duplicates,
       List<String> added,
       List<String> reinforced,
-      List<String> superseded) {}
+      List<String> superseded,
+      int awaitingExtraction) {}
 
   void enqueue(TenantId tenant, Observation o) {
     db.transaction(
@@ -197,7 +198,12 @@ final class ObservationTables {
 
   private static OutcomeJson outcomeJson(Observation.Outcome o) {
     return new OutcomeJson(
-        o.stored(), o.duplicates(), ids(o.added()), ids(o.reinforced()), ids(o.superseded()));
+        o.stored(),
+        o.duplicates(),
+        ids(o.added()),
+        ids(o.reinforced()),
+        ids(o.superseded()),
+        o.awaitingExtraction());
   }
 
   private static List<String> ids(List<MemoryId> ids) {
@@ -210,7 +216,8 @@ final class ObservationTables {
         j.duplicates(),
         memoryIds(j.added()),
         memoryIds(j.reinforced()),
-        memoryIds(j.superseded()));
+        memoryIds(j.superseded()),
+        j.awaitingExtraction());
   }
 
   private static List<MemoryId> memoryIds(List<String> ids) {
