@@ -31,6 +31,9 @@ import org.jspecify.annotations.Nullable;
  * @param port TCP port (0 picks a free one)
  * @param dataDir data directory
  * @param storeUrl a {@code jdbc:postgresql://} URL for several nodes; null: SQLite in dataDir
+ * @param encryption whether users' text is encrypted at rest
+ * @param masterKeyFile where the master key is kept; null: {@code master.key} in dataDir (SQLite)
+ * @param masterKey the master key itself (base64), from {@code ATTUNE_MASTER_KEY}; never printed
  * @param tokenEncoding {@code cl100k_base} or {@code o200k_base}
  * @param rateLimit requests per second per key (0 turns rate limiting off)
  * @param rateBurst requests a key may make at once before the rate applies
@@ -49,6 +52,9 @@ public record ServerConfig(
     int port,
     Path dataDir,
     @Nullable String storeUrl,
+    boolean encryption,
+    @Nullable Path masterKeyFile,
+    @Nullable String masterKey,
     String tokenEncoding,
     int rateLimit,
     int rateBurst,
@@ -78,6 +84,25 @@ public record ServerConfig(
               "",
               "jdbc:postgresql://host:port/database to share one PostgreSQL between nodes;"
                   + " empty: SQLite in the data directory"),
+          new Setting(
+              "encryption",
+              "ATTUNE_ENCRYPTION",
+              "--encryption",
+              "on",
+              "on: users' text is encrypted at rest (AES-256-GCM, a key per user); off: plaintext"),
+          new Setting(
+              "master_key_file",
+              "ATTUNE_MASTER_KEY_FILE",
+              "--master-key-file",
+              "",
+              "file holding the master key (base64); empty: master.key in the data directory,"
+                  + " created on first start (SQLite only)"),
+          new Setting(
+              "master_key",
+              "ATTUNE_MASTER_KEY",
+              "",
+              "",
+              "the master key itself, base64 (environment or file only, never a flag)"),
           new Setting(
               "token_encoding",
               "ATTUNE_TOKEN_ENCODING",
@@ -255,6 +280,11 @@ public record ServerConfig(
         integer(v, "port", 0, 65_535),
         Path.of(data),
         store(v),
+        onOff(v, "encryption"),
+        v.get("master_key_file").text().isBlank()
+            ? null
+            : Path.of(v.get("master_key_file").text().strip()),
+        v.get("master_key").text().isBlank() ? null : v.get("master_key").text().strip(),
         encoding,
         rate,
         integer(v, "rate_burst", 1, 10_000_000),
@@ -272,6 +302,15 @@ public record ServerConfig(
             ExtractionBuffer.defaults().poll(),
             ExtractionBuffer.defaults().retryBase(),
             ExtractionBuffer.defaults().concurrency()));
+  }
+
+  private static boolean onOff(Map<String, Value> v, String key) {
+    String s = v.get(key).text().strip().toLowerCase(Locale.ROOT);
+    return switch (s) {
+      case "on", "true", "yes" -> true;
+      case "off", "false", "no" -> false;
+      default -> throw invalid(key, v.get(key), "on or off");
+    };
   }
 
   private static @Nullable String store(Map<String, Value> v) {

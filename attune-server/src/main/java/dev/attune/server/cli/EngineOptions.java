@@ -51,11 +51,12 @@ final class EngineOptions {
   Attune open() {
     ServerConfig cfg =
         ServerConfig.resolve(
-            Map.of("data", data.toString(), "token_encoding", tokenEncoding),
+            Map.of("data", data.toString(), "token_encoding", tokenEncoding, "store", store),
             System.getenv(),
             null);
     return Attune.builder()
-        .store(Stores.open(store, data))
+        .store(
+            Stores.open(cfg, Stores.Keys.USE_IF_FOUND, new java.io.PrintWriter(System.err, true)))
         .tokenCounter(TokenCounters.forEncoding(cfg.tokenEncoding()))
         .decayPolicy(cfg.decay())
         .episodeRetention(cfg.episodeRetention())

@@ -3,12 +3,17 @@ package dev.attune.server.cli;
 import dev.attune.core.model.ApiKey;
 import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.TenantId;
+import dev.attune.server.ServerConfig;
 import dev.attune.server.Stores;
 import dev.attune.server.http.Keys;
 import dev.attune.store.jdbc.JdbcStore;
+import dev.attune.store.jdbc.MasterKey;
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +24,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "keys",
     description = "Manage API keys.",
-    subcommands = {KeysCommand.Create.class, KeysCommand.Revoke.class, KeysCommand.ListKeys.class})
+    subcommands = {
+      KeysCommand.Create.class,
+      KeysCommand.Revoke.class,
+      KeysCommand.ListKeys.class,
+      KeysCommand.RotateMaster.class
+    })
 final class KeysCommand {
   static final class DataOption {
     @Option(
@@ -36,8 +46,14 @@ final class KeysCommand {
         description = "jdbc:postgresql:// URL (env ATTUNE_STORE_URL); default SQLite in --data.")
     String store;
 
+    /** The store, with the master key the environment or the data directory gives. */
     JdbcStore open() {
-      return Stores.open(store, data);
+      return Stores.open(config(), Stores.Keys.USE_IF_FOUND, new PrintWriter(System.err, true));
+    }
+
+    ServerConfig config() {
+      return ServerConfig.resolve(
+          Map.of("data", data.toString(), "store", store), System.getenv(), null);
     }
   }
 
@@ -140,6 +156,62 @@ final class KeysCommand {
                       ? "  revoked " + k.revokedAt()
                       : k.expiresAt() != null ? "  expires " + k.expiresAt() : "");
         }
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "rotate-master",
+      description = {
+        "Wrap every user's data key with a new master key (the data is not re-encrypted).",
+        "The current key comes from ATTUNE_MASTER_KEY, --master-key-file or master.key in --data;"
+            + " the new one from --new-key-file (created there if the file does not exist).",
+        "Afterwards start Attune with the new key only; destroy the old one once no backup you"
+            + " keep needs it."
+      })
+  static final class RotateMaster implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @picocli.CommandLine.Mixin DataOption data;
+
+    @Option(
+        names = "--new-key-file",
+        required = true,
+        paramLabel = "FILE",
+        description = "The new master key (base64); created if missing.")
+    Path newKeyFile;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      ServerConfig cfg = data.config();
+      if (!cfg.encryption()) {
+        throw new dev.attune.core.InvalidRequestException(
+            "encryption", "encryption is off: there is no master key to rotate");
+      }
+      MasterKey next;
+      if (Files.exists(newKeyFile)) {
+        next = MasterKey.read(newKeyFile);
+      } else {
+        next = MasterKey.generate();
+        next.writeNew(newKeyFile);
+        out.println("Created the new master key " + next.id() + " in " + newKeyFile);
+      }
+      try (JdbcStore store = data.open()) {
+        if (!store.encrypted()) {
+          throw new dev.attune.core.InvalidRequestException(
+              "master_key", "no master key was found for this store: nothing to rotate");
+        }
+        int n = store.rotateMasterKey(next);
+        out.println(
+            "Rewrapped "
+                + n
+                + " data key(s) with "
+                + next.id()
+                + ". Start Attune with --master-key-file "
+                + newKeyFile
+                + " (or ATTUNE_MASTER_KEY) from now on.");
       }
       return 0;
     }

@@ -64,6 +64,20 @@ final class ServeCommand implements Callable<Integer> {
   String store;
 
   @Option(
+      names = "--encryption",
+      paramLabel = "on|off",
+      description = "Encrypt users' text at rest (default on; env ATTUNE_ENCRYPTION).")
+  String encryption;
+
+  @Option(
+      names = "--master-key-file",
+      paramLabel = "FILE",
+      description =
+          "The master key (default master.key in --data, created on first start; or set"
+              + " ATTUNE_MASTER_KEY).")
+  String masterKeyFile;
+
+  @Option(
       names = "--token-encoding",
       paramLabel = "NAME",
       description = "cl100k_base or o200k_base.")
@@ -155,6 +169,8 @@ final class ServeCommand implements Callable<Integer> {
     put(flags, "port", port);
     put(flags, "data", data);
     put(flags, "store", store);
+    put(flags, "encryption", encryption);
+    put(flags, "master_key_file", masterKeyFile);
     put(flags, "token_encoding", tokenEncoding);
     put(flags, "rate_limit", rateLimit);
     put(flags, "rate_burst", rateBurst);
@@ -173,7 +189,7 @@ final class ServeCommand implements Callable<Integer> {
     ServerConfig cfg = ServerConfig.resolve(flags, System.getenv(), config);
 
     var out = spec.commandLine().getOut();
-    JdbcStore store = Stores.open(cfg.storeUrl(), cfg.dataDir());
+    JdbcStore store = Stores.open(cfg, Stores.Keys.CREATE_FOR_NEW_STORE, out);
     ServerMetrics metrics = new ServerMetrics();
     Attune attune = ServerEngine.build(cfg, store, metrics, null);
     attune.warmUp();

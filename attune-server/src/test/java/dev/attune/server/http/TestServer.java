@@ -61,8 +61,13 @@ public final class TestServer implements AutoCloseable {
     flags.putIfAbsent("port", "0");
     flags.put("data", dir.toString());
     ServerConfig config = ServerConfig.resolve(flags, Map.of(), null);
-    // The store the settings name: SQLite in a temporary directory, or PostgreSQL at "store".
-    this.store = Stores.open(config.storeUrl(), dir);
+    // As serve opens it: SQLite in a temporary directory (or PostgreSQL at "store"), encrypted
+    // at rest unless the settings say encryption=off.
+    this.store =
+        Stores.open(
+            config,
+            Stores.Keys.CREATE_FOR_NEW_STORE,
+            new java.io.PrintWriter(java.io.Writer.nullWriter()));
     this.attune = ServerEngine.build(config, store, metrics, embedder);
     this.api = HttpApi.start(config, attune, store, metrics, InstantSource.system());
   }

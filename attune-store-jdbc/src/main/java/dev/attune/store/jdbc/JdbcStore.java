@@ -1,6 +1,7 @@
 package dev.attune.store.jdbc;
 
 import dev.attune.core.ConflictException;
+import dev.attune.core.StoreException;
 import dev.attune.core.model.ApiKey;
 import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.Category;
@@ -62,13 +63,68 @@ public abstract class JdbcStore implements MemoryStore, AccessStore, Observation
       "message_id, role, speaker, content, session_id, ts, embedding_model, embedding";
 
   protected final Db db;
+  protected final @Nullable Encryption encryption;
   private final AccessTables access;
   private final ObservationTables observations;
 
   protected JdbcStore(Db db) {
+    this(db, null);
+  }
+
+  /**
+   * @param encryption seals users' text at rest; null stores it as it is
+   */
+  protected JdbcStore(Db db, @Nullable Encryption encryption) {
     this.db = db;
+    this.encryption = encryption;
     this.access = new AccessTables(db);
-    this.observations = new ObservationTables(db);
+    this.observations = new ObservationTables(db, this);
+  }
+
+  /** True when users' text is sealed at rest. */
+  public boolean encrypted() {
+    return encryption != null;
+  }
+
+  /** A user's value as stored: sealed under their data key when encryption is on. */
+  @Nullable String seal(Connection c, TenantId tenant, UserId user, @Nullable String value)
+      throws SQLException {
+    return encryption == null ? value : encryption.seal(c, tenant, user, value);
+  }
+
+  /** A user's stored value, opened. */
+  @Nullable String open(Connection c, TenantId tenant, UserId user, @Nullable String stored)
+      throws SQLException {
+    if (encryption == null) {
+      if (stored != null && stored.startsWith(Encryption.PREFIX)) {
+        throw new StoreException(
+            "the store holds encrypted data but no master key is configured", false, null);
+      }
+      return stored;
+    }
+    return encryption.open(c, tenant, user, stored);
+  }
+
+  /**
+   * Before a write for the user: their data key exists (committed first, in its own transaction).
+   */
+  void prepareKey(TenantId tenant, UserId user) {
+    if (encryption != null) {
+      encryption.ensureKey(db, tenant, user);
+    }
+  }
+
+  /**
+   * Wraps every data key with {@code next} in place of the current master key (the data itself is
+   * not re-encrypted). Afterwards the store must be opened with {@code next}.
+   *
+   * @throws IllegalStateException when the store is not encrypted
+   */
+  public int rotateMasterKey(MasterKey next) {
+    if (encryption == null) {
+      throw new IllegalStateException("this store is not encrypted: there is no master key");
+    }
+    return encryption.rewrap(db, next);
   }
 
   /** After rows were deleted (retention, erasure): SQLite moves its WAL into the file here. */
@@ -109,7 +165,7 @@ public abstract class JdbcStore implements MemoryStore, AccessStore, Observation
                   new UserRecord(
                       user,
                       org == null ? null : new OrgId(org),
-                      Codec.userProfile(rs.getString(2)),
+                      Codec.userProfile(open(c, tenant, user, rs.getString(2))),
                       Codec.instant(rs.getLong(3)),
                       Codec.instant(rs.getLong(4))));
             }
@@ -214,7 +270,7 @@ public abstract class JdbcStore implements MemoryStore, AccessStore, Observation
             List<Memory> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                out.add(memory(user, rs));
+                out.add(memory(c, tenant, user, rs));
               }
             }
             return out;
@@ -256,13 +312,14 @@ public abstract class JdbcStore implements MemoryStore, AccessStore, Observation
             ps.setString(2, user.value());
             ps.setString(3, id.value());
             try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? Optional.of(memory(user, rs)) : Optional.empty();
+              return rs.next() ? Optional.of(memory(c, tenant, user, rs)) : Optional.empty();
             }
           }
         });
   }
 
-  private static Memory memory(UserId user, ResultSet rs) throws SQLException {
+  private Memory memory(Connection c, TenantId tenant, UserId user, ResultSet rs)
+      throws SQLException {
     Long validTo = Db.nullableLong(rs, 9);
     Long supersededAt = Db.nullableLong(rs, 12);
     String supersededBy = rs.getString(13);
@@ -271,7 +328,7 @@ public abstract class JdbcStore implements MemoryStore, AccessStore, Observation
     return new Memory(
         new MemoryId(rs.getString(1)),
         user,
-        rs.getString(2),
+        open(c, tenant, user, rs.getString(2)),
         Category.valueOf(rs.getString(3)),
         rs.getString(4),
         rs.getDouble(5),
@@ -317,7 +374,7 @@ public abstract class JdbcStore implements MemoryStore, AccessStore, Observation
             List<Episode> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                out.add(episode(rs, user));
+                out.add(episode(c, tenant, rs, user));
               }
             }
             return out;
@@ -326,7 +383,8 @@ public abstract class JdbcStore implements MemoryStore, AccessStore, Observation
   }
 
   /** An episode from a row of {@link #EPISODE_COLUMNS}. */
-  private static Episode episode(ResultSet rs, UserId user) throws SQLException {
+  private Episode episode(Connection c, TenantId tenant, ResultSet rs, UserId user)
+      throws SQLException {
     String model = rs.getString(7);
     float[] vector = Codec.vector(rs.getBytes(8));
     return new Episode(
@@ -334,7 +392,7 @@ public abstract class JdbcStore implements MemoryStore, AccessStore, Observation
         user,
         Role.valueOf(rs.getString(2)),
         rs.getString(3),
-        rs.getString(4),
+        open(c, tenant, user, rs.getString(4)),
         rs.getString(5),
         Codec.instant(rs.getLong(6)),
         model == null || vector == null ? null : new Embedding(model, vector));
@@ -402,8 +460,8 @@ public abstract class JdbcStore implements MemoryStore, AccessStore, Observation
                         Codec.instant(rs.getLong(1)),
                         ChangeKind.valueOf(rs.getString(2)),
                         rs.getString(3),
-                        rs.getString(4),
-                        rs.getString(5),
+                        open(c, tenant, user, rs.getString(4)),
+                        open(c, tenant, user, rs.getString(5)),
                         related == null ? null : new MemoryId(related),
                         Codec.strings(rs.getString(7))));
               }
@@ -417,6 +475,7 @@ public abstract class JdbcStore implements MemoryStore, AccessStore, Observation
 
   @Override
   public void write(TenantId tenant, UserId user, UserWrite write) {
+    prepareKey(tenant, user);
     db.transaction(
         tenant,
         "write",
@@ -433,7 +492,7 @@ public abstract class JdbcStore implements MemoryStore, AccessStore, Observation
               ps.setString(1, tenant.value());
               ps.setString(2, user.value());
               ps.setString(3, u.org() == null ? null : u.org().value());
-              ps.setString(4, Codec.json(u.profile()));
+              ps.setString(4, seal(c, tenant, user, Codec.json(u.profile())));
               ps.setLong(5, Codec.micros(u.createdAt()));
               ps.setLong(6, Codec.micros(u.updatedAt()));
               ps.executeUpdate();
@@ -481,8 +540,8 @@ public abstract class JdbcStore implements MemoryStore, AccessStore, Observation
     }
   }
 
-  private static void upsertEpisodes(
-      Connection c, TenantId tenant, UserId user, List<Episode> episodes) throws SQLException {
+  private void upsertEpisodes(Connection c, TenantId tenant, UserId user, List<Episode> episodes)
+      throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO episodes (tenant_id, user_id, "
@@ -500,7 +559,7 @@ public abstract class JdbcStore implements MemoryStore, AccessStore, Observation
         ps.setString(3, e.messageId());
         ps.setString(4, e.role().name());
         ps.setString(5, e.speaker());
-        ps.setString(6, e.content());
+        ps.setString(6, seal(c, tenant, user, e.content()));
         ps.setString(7, e.sessionId());
         ps.setLong(8, Codec.micros(e.timestamp()));
         ps.setString(9, e.embedding() == null ? null : e.embedding().model());
@@ -607,7 +666,7 @@ public abstract class JdbcStore implements MemoryStore, AccessStore, Observation
             List<Episode> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                out.add(episode(rs, user));
+                out.add(episode(c, tenant, rs, user));
               }
             }
             return out;
@@ -728,8 +787,8 @@ public abstract class JdbcStore implements MemoryStore, AccessStore, Observation
         });
   }
 
-  private static void upsertMemories(
-      Connection c, TenantId tenant, UserId user, List<Memory> memories) throws SQLException {
+  private void upsertMemories(Connection c, TenantId tenant, UserId user, List<Memory> memories)
+      throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO memories (tenant_id, user_id, "
@@ -751,7 +810,7 @@ public abstract class JdbcStore implements MemoryStore, AccessStore, Observation
         ps.setString(i++, tenant.value());
         ps.setString(i++, user.value());
         ps.setString(i++, m.id().value());
-        ps.setString(i++, m.text());
+        ps.setString(i++, seal(c, tenant, user, m.text()));
         ps.setString(i++, m.category().name());
         ps.setString(i++, m.slot());
         ps.setDouble(i++, m.confidence());
@@ -774,8 +833,8 @@ public abstract class JdbcStore implements MemoryStore, AccessStore, Observation
     }
   }
 
-  private static void appendHistory(
-      Connection c, TenantId tenant, UserId user, List<MemoryChange> changes) throws SQLException {
+  private void appendHistory(Connection c, TenantId tenant, UserId user, List<MemoryChange> changes)
+      throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO memory_history (tenant_id, user_id, memory_id, at, kind, actor,"
@@ -788,8 +847,8 @@ public abstract class JdbcStore implements MemoryStore, AccessStore, Observation
         ps.setLong(4, Codec.micros(ch.at()));
         ps.setString(5, ch.kind().name());
         ps.setString(6, ch.actor());
-        ps.setString(7, ch.before());
-        ps.setString(8, ch.after());
+        ps.setString(7, seal(c, tenant, user, ch.before()));
+        ps.setString(8, seal(c, tenant, user, ch.after()));
         ps.setString(9, ch.related() == null ? null : ch.related().value());
         ps.setString(10, Codec.json(ch.messageIds()));
         ps.addBatch();
@@ -814,6 +873,9 @@ public abstract class JdbcStore implements MemoryStore, AccessStore, Observation
             "forget user",
             c -> {
               lockUser(c, tenant, user);
+              if (encryption != null) {
+                encryption.destroyKey(c, tenant, user); // crypto-shredding
+              }
               int rows = 0;
               for (String table :
                   List.of("memory_history", "memories", "episodes", "observations", "users")) {

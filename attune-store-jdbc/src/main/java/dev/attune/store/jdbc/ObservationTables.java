@@ -23,9 +23,11 @@ final class ObservationTables {
           + " attempts, finished_at, outcome, error";
 
   private final Db db;
+  private final JdbcStore store;
 
-  ObservationTables(Db db) {
+  ObservationTables(Db db, JdbcStore store) {
     this.db = db;
+    this.store = store;
   }
 
   /** What the outcome column holds. */
@@ -38,6 +40,7 @@ final class ObservationTables {
       int awaitingExtraction) {}
 
   void enqueue(TenantId tenant, Observation o) {
+    store.prepareKey(tenant, o.user());
     db.transaction(
         tenant,
         "accept observation",
@@ -52,7 +55,7 @@ final class ObservationTables {
             ps.setString(3, o.user().value());
             ps.setString(4, o.org() == null ? null : o.org().value());
             ps.setString(5, o.sessionId());
-            ps.setString(6, Codec.json(o.messages()));
+            ps.setString(6, store.seal(c, tenant, o.user(), Codec.json(o.messages())));
             ps.setString(7, o.actor());
             ps.setLong(8, Codec.micros(o.receivedAt()));
             ps.setString(9, o.state().name());
@@ -162,8 +165,7 @@ final class ObservationTables {
     return db.read(tenant, "find observation", c -> find(c, tenant, id));
   }
 
-  private static Optional<Observation> find(Connection c, TenantId tenant, String id)
-      throws SQLException {
+  private Optional<Observation> find(Connection c, TenantId tenant, String id) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT "
@@ -184,7 +186,7 @@ final class ObservationTables {
                 new UserId(rs.getString(3)),
                 org == null ? null : new OrgId(org),
                 rs.getString(5),
-                Codec.messages(rs.getString(6)),
+                Codec.messages(store.open(c, tenant, new UserId(rs.getString(3)), rs.getString(6))),
                 rs.getString(7),
                 Codec.instant(rs.getLong(8)),
                 Observation.State.valueOf(rs.getString(9)),

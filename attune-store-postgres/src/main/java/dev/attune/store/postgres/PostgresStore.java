@@ -6,7 +6,9 @@ import dev.attune.core.StoreException;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.store.jdbc.Db;
+import dev.attune.store.jdbc.Encryption;
 import dev.attune.store.jdbc.JdbcStore;
+import dev.attune.store.jdbc.MasterKey;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -17,6 +19,7 @@ import java.util.UUID;
 import java.util.function.BiConsumer;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The store for several Attune nodes: PostgreSQL through a HikariCP pool, schema migrated by
@@ -34,10 +37,15 @@ public final class PostgresStore extends JdbcStore {
   private final String node = UUID.randomUUID().toString();
   private final ChangeListener changes;
 
-  private PostgresStore(Db db, String url, Properties credentials) {
-    super(db);
+  private PostgresStore(
+      Db db, String url, Properties credentials, @Nullable Encryption encryption) {
+    super(db, encryption);
     this.url = url;
     this.changes = new ChangeListener(url, credentials, node);
+    if (encryption != null) {
+      // A user erased through another node: their data key is gone, drop it here too.
+      changes.add(encryption::forget, encryption::forgetAll);
+    }
     changes.start();
   }
 
@@ -50,6 +58,15 @@ public final class PostgresStore extends JdbcStore {
    *     security
    */
   public static PostgresStore open(String url) {
+    return open(url, (MasterKey) null);
+  }
+
+  /**
+   * Opens the store with users' text encrypted at rest under {@code master} (null: plaintext).
+   *
+   * @see #open(String)
+   */
+  public static PostgresStore open(String url, @Nullable MasterKey master) {
     Properties credentials = new Properties();
     String user = System.getenv("PGUSER");
     String password = System.getenv("PGPASSWORD");
@@ -59,11 +76,11 @@ public final class PostgresStore extends JdbcStore {
     if (password != null && !url.contains("password=")) {
       credentials.setProperty("password", password);
     }
-    return open(url, credentials);
+    return open(url, credentials, master);
   }
 
   /** Opens the store with explicit credentials ({@code user}, {@code password}). */
-  public static PostgresStore open(String url, Properties credentials) {
+  public static PostgresStore open(String url, Properties credentials, @Nullable MasterKey master) {
     if (!url.startsWith("jdbc:postgresql:")) {
       throw new StoreException(
           "not a PostgreSQL URL: expected jdbc:postgresql://host:port/database", false, null);
@@ -108,7 +125,11 @@ public final class PostgresStore extends JdbcStore {
           false,
           e);
     }
-    return new PostgresStore(new Db(pool, new PostgresDialect()), url, credentials);
+    return new PostgresStore(
+        new Db(pool, new PostgresDialect()),
+        url,
+        credentials,
+        master == null ? null : new Encryption(master));
   }
 
   @Override

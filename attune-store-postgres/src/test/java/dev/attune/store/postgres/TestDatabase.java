@@ -16,13 +16,15 @@ public final class TestDatabase {
   static final String ROLE = "attune";
   static final String PASSWORD = "attune-test";
   private static final AtomicInteger DATABASES = new AtomicInteger();
+  private static java.nio.file.Path DATA_DIR;
   private static final EmbeddedPostgres PG = start();
 
   private TestDatabase() {}
 
   private static EmbeddedPostgres start() {
     try {
-      EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+      DATA_DIR = java.nio.file.Files.createTempDirectory("attune-pg-data");
+      EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(DATA_DIR).start();
       try (Connection c = pg.getPostgresDatabase().getConnection();
           Statement st = c.createStatement()) {
         st.execute("CREATE ROLE " + ROLE + " LOGIN PASSWORD '" + PASSWORD + "'");
@@ -76,6 +78,11 @@ public final class TestDatabase {
   /** A superuser connection (row-level security does not bind it): to inspect everything. */
   public static Connection superuser(String database) throws SQLException {
     return PG.getDatabase("postgres", database).getConnection();
+  }
+
+  /** The server's data directory: every file PostgreSQL writes (tables, WAL). */
+  public static java.nio.file.Path dataDirectory() {
+    return DATA_DIR;
   }
 
   public static int port() {

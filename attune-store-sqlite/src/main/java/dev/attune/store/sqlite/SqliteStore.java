@@ -4,7 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.attune.core.StoreException;
 import dev.attune.store.jdbc.Db;
+import dev.attune.store.jdbc.Encryption;
 import dev.attune.store.jdbc.JdbcStore;
+import dev.attune.store.jdbc.MasterKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +15,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -34,8 +38,8 @@ public final class SqliteStore extends JdbcStore {
 
   private final Path file;
 
-  private SqliteStore(Db db, Path file) {
-    super(db);
+  private SqliteStore(Db db, Path file, @Nullable Encryption encryption) {
+    super(db, encryption);
     this.file = file;
   }
 
@@ -52,6 +56,21 @@ public final class SqliteStore extends JdbcStore {
    *     Attune database
    */
   public static SqliteStore open(Path dataDir, int busyTimeoutMs) {
+    return open(dataDir, busyTimeoutMs, null);
+  }
+
+  /**
+   * Opens the store with users' text encrypted at rest under {@code master} (data keys in {@value
+   * #KEYS_FILE_NAME}, beside the database, so a copy of the database alone holds no key).
+   */
+  public static SqliteStore open(Path dataDir, MasterKey master) {
+    return open(dataDir, DEFAULT_BUSY_TIMEOUT_MS, master);
+  }
+
+  /** The file of the data keys (encrypted stores only). */
+  public static final String KEYS_FILE_NAME = "keys.db";
+
+  private static SqliteStore open(Path dataDir, int busyTimeoutMs, @Nullable MasterKey master) {
     if (busyTimeoutMs < 0) {
       throw new IllegalArgumentException("busyTimeoutMs must be >= 0, got " + busyTimeoutMs);
     }
@@ -78,7 +97,9 @@ public final class SqliteStore extends JdbcStore {
     config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     config.enforceForeignKeys(true);
     config.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
-    SQLiteDataSource sqlite = new SQLiteDataSource(config);
+    Path keysFile = dir.resolve(KEYS_FILE_NAME);
+    SQLiteDataSource sqlite =
+        master == null ? new SQLiteDataSource(config) : new WithKeysFile(config, keysFile);
     sqlite.setUrl("jdbc:sqlite:" + file);
     // Fail fast with SQLite's own reason (not a pool timeout) when the file cannot be used.
     try (Connection probe = sqlite.getConnection();
@@ -113,7 +134,47 @@ public final class SqliteStore extends JdbcStore {
           SqliteDialect.isBusy(cause),
           e);
     }
-    return new SqliteStore(new Db(pool, new SqliteDialect(file, busyTimeoutMs)), file);
+    if (master != null) {
+      try (Connection c = pool.getConnection();
+          Statement st = c.createStatement()) {
+        st.execute("PRAGMA keys.journal_mode = WAL");
+        st.execute(
+            "CREATE TABLE IF NOT EXISTS keys.data_keys (tenant_id TEXT NOT NULL, user_id TEXT NOT"
+                + " NULL, master_key_id TEXT NOT NULL, wrapped BLOB NOT NULL, created_at INTEGER"
+                + " NOT NULL, PRIMARY KEY (tenant_id, user_id)) WITHOUT ROWID");
+      } catch (SQLException e) {
+        pool.close();
+        throw new StoreException(
+            "cannot open the key file " + keysFile + ": " + Db.rootMessage(e), false, e);
+      }
+    }
+    return new SqliteStore(
+        new Db(pool, new SqliteDialect(file, busyTimeoutMs)),
+        file,
+        master == null ? null : new Encryption(master));
+  }
+
+  /** SQLite connections with the data keys' file attached as {@code keys}. */
+  private static final class WithKeysFile extends SQLiteDataSource {
+    private final Path keysFile;
+
+    WithKeysFile(SQLiteConfig config, Path keysFile) {
+      super(config);
+      this.keysFile = keysFile;
+    }
+
+    @Override
+    public SQLiteConnection getConnection(String user, String password) throws SQLException {
+      SQLiteConnection c = super.getConnection(user, password);
+      try (Statement st = c.createStatement()) {
+        st.execute("ATTACH DATABASE '" + keysFile.toString().replace("'", "''") + "' AS keys");
+        st.execute("PRAGMA keys.secure_delete = ON");
+      } catch (SQLException e) {
+        c.close();
+        throw e;
+      }
+      return c;
+    }
   }
 
   /** The database file. */
@@ -133,6 +194,9 @@ public final class SqliteStore extends JdbcStore {
           c -> {
             try (Statement st = c.createStatement()) {
               st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+              if (encrypted()) {
+                st.execute("PRAGMA keys.wal_checkpoint(TRUNCATE)");
+              }
             }
             return null;
           });
