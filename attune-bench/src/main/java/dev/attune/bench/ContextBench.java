@@ -9,6 +9,7 @@ import dev.attune.core.model.Role;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.store.jdbc.JdbcStore;
+import dev.attune.store.jdbc.MasterKey;
 import dev.attune.store.postgres.PostgresStore;
 import dev.attune.store.sqlite.SqliteStore;
 import java.io.IOException;
@@ -110,6 +111,11 @@ final class ContextBench implements Callable<Integer> {
               + " PostgreSQL from Maven) or a jdbc:postgresql:// URL.")
   List<String> stores;
 
+  @Option(
+      names = "--encrypt",
+      description = "Encrypt users' text at rest in every store, as serve does by default.")
+  boolean encrypt;
+
   /** One store's figures. */
   record Run(
       String store,
@@ -150,15 +156,16 @@ final class ContextBench implements Callable<Integer> {
       for (String name : stores) {
         JdbcStore store;
         String label;
+        MasterKey master = encrypt ? MasterKey.generate() : null;
         if (name.equals("sqlite")) {
-          store = SqliteStore.open(dir);
-          label = "SQLite";
+          store = master == null ? SqliteStore.open(dir) : SqliteStore.open(dir, master);
+          label = encrypt ? "SQLite (encrypted)" : "SQLite";
         } else {
           if (embedded == null && name.equals("postgres")) {
             embedded = new BenchPostgres();
           }
-          store = PostgresStore.open(name.equals("postgres") ? embedded.url() : name);
-          label = "PostgreSQL";
+          store = PostgresStore.open(name.equals("postgres") ? embedded.url() : name, master);
+          label = encrypt ? "PostgreSQL (encrypted)" : "PostgreSQL";
         }
         engines.add(open(label, store, start, w));
       }
@@ -220,7 +227,7 @@ final class ContextBench implements Callable<Integer> {
     }
     w.println();
     Run first = runs.get(0);
-    if (first.store().equals("SQLite")) {
+    if (first.store().startsWith("SQLite")) {
       w.println("targets (issue 2, SQLite):");
       check(
           w,
@@ -240,9 +247,9 @@ final class ContextBench implements Callable<Integer> {
           first.observed().messagesPerSecond() >= 300,
           String.format("%.0f messages/s", first.observed().messagesPerSecond()));
     }
-    Run sqlite = runs.stream().filter(r -> r.store().equals("SQLite")).findFirst().orElse(null);
+    Run sqlite = runs.stream().filter(r -> r.store().startsWith("SQLite")).findFirst().orElse(null);
     Run postgres =
-        runs.stream().filter(r -> r.store().equals("PostgreSQL")).findFirst().orElse(null);
+        runs.stream().filter(r -> r.store().startsWith("PostgreSQL")).findFirst().orElse(null);
     if (sqlite != null && postgres != null) {
       double ratio = postgres.typicalQuery().p95Ms() / sqlite.typicalQuery().p95Ms();
       w.println("targets (issue 6, PostgreSQL beside SQLite in this run):");

@@ -111,6 +111,16 @@ public final class MasterKey {
   static final class Sealing {
     private static final int NONCE = 12;
     private static final int TAG_BITS = 128;
+    // Cipher.getInstance costs more than sealing a sentence: one per thread, initialised per use.
+    private static final ThreadLocal<Cipher> CIPHER =
+        ThreadLocal.withInitial(
+            () -> {
+              try {
+                return Cipher.getInstance("AES/GCM/NoPadding");
+              } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("AES-GCM is missing from this JVM", e);
+              }
+            });
 
     private Sealing() {}
 
@@ -118,7 +128,7 @@ public final class MasterKey {
       try {
         byte[] nonce = new byte[NONCE];
         RANDOM.nextBytes(nonce);
-        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+        Cipher c = CIPHER.get();
         c.init(
             Cipher.ENCRYPT_MODE,
             new SecretKeySpec(key, "AES"),
@@ -139,7 +149,7 @@ public final class MasterKey {
      */
     static byte[] open(byte[] key, byte[] sealed, byte[] aad) {
       try {
-        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+        Cipher c = CIPHER.get();
         c.init(
             Cipher.DECRYPT_MODE,
             new SecretKeySpec(key, "AES"),
