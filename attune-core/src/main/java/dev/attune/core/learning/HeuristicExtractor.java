@@ -115,7 +115,7 @@ public final class HeuristicExtractor implements Extractor {
         if (c != null) {
           out.add(c);
           found++;
-          consumed = m.end();
+          consumed = clauseEnd(m);
         }
         break;
       }
@@ -126,6 +126,25 @@ public final class HeuristicExtractor implements Extractor {
         out.add(c);
       }
     }
+  }
+
+  /**
+   * Where the clause a rule used ends: its value is cut at "and", commas and the like, and what
+   * follows may be another statement ("I moved to Porto and I'm allergic to peanuts").
+   */
+  private static int clauseEnd(Matcher m) {
+    int start;
+    try {
+      start = m.start("v");
+    } catch (IllegalArgumentException noValue) {
+      return m.end();
+    }
+    String raw = start < 0 ? null : m.group("v");
+    String v = clause(raw);
+    if (raw == null || v == null) {
+      return m.end();
+    }
+    return start + (raw.length() - raw.stripLeading().length()) + v.length();
   }
 
   private static final Pattern STATEMENT =

@@ -72,6 +72,13 @@ class HeuristicExtractorTest {
   }
 
   @Test
+  void aSentenceWithTwoStatementsGivesTwoFacts() {
+    assertThat(extract(Role.USER, "Ann", "I moved to Porto and I am allergic to peanuts."))
+        .extracting(Candidate::text)
+        .containsExactly("Ann moved to Porto.", "Ann is allergic to peanuts.");
+  }
+
+  @Test
   void keepsStatementsThatStartWithATimeOrAreAboutTheUserTheOtherWayRound() {
     assertThat(
             extract(Role.USER, "Ann", "Last Friday I went to a council meeting for adoption.")
