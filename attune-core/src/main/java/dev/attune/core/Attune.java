@@ -24,6 +24,7 @@ import dev.attune.core.model.Observation;
 import dev.attune.core.model.OrgId;
 import dev.attune.core.model.OrgProfile;
 import dev.attune.core.model.Provenance;
+import dev.attune.core.model.Role;
 import dev.attune.core.model.SourceRef;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
@@ -1193,6 +1194,55 @@ public final class Attune implements AutoCloseable {
       embedder.embed("What does the user prefer for lunch on Fridays?");
     }
     tokens.count("warm up");
+    // The whole retrieval and assembly path once, on a made-up user that is never stored or
+    // cached: the first real request then finds its classes loaded and compiled, and is not
+    // answered degraded for want of it.
+    Instant now = now();
+    UserId user = UserId.of("warm-up");
+    List<String> facts =
+        List.of(
+            "User lives in Porto.",
+            "User is allergic to peanuts.",
+            "User prefers short answers.",
+            "User works as a nurse.");
+    List<float[]> vectors = embedder.embedAll(facts);
+    List<Memory> memories = new ArrayList<>();
+    List<Episode> episodes = new ArrayList<>();
+    for (int i = 0; i < facts.size(); i++) {
+      Embedding e = embedding(vectors.get(i));
+      memories.add(
+          Memory.create(
+                  MemoryId.random(),
+                  user,
+                  facts.get(i),
+                  Category.FACT,
+                  null,
+                  0.8,
+                  Provenance.explicit(),
+                  now,
+                  now)
+              .withEmbedding(e));
+      episodes.add(new Episode("warm-" + i, user, Role.USER, null, facts.get(i), "s", now, e));
+    }
+    WorkingSet ws =
+        WorkingSet.build(
+            new UserRecord(user, null, UserProfile.empty(), now, now),
+            memories,
+            episodes,
+            embedder.modelId(),
+            retriever.policy().lexicalContext());
+    for (int i = 0; i < 3; i++) {
+      ContextRequest r =
+          ContextRequest.builder(TenantId.of("warm-up"), user)
+              .query("Suggest a restaurant for tonight")
+              .maxTokens(300)
+              .build();
+      RetrievalQuery q =
+          new RetrievalQuery(
+              r.query(), embedder.embed(r.query()), embedder.modelId(), r.categories(), null, null);
+      List<Hit> hits = retriever.search(ws, q, now, r.limit());
+      assembler.assemble(ws, null, r, hits, assembler.effectiveBudget(r), false, now);
+    }
   }
 
   /** Drops every cached working set (they reload on next use). */
