@@ -176,7 +176,7 @@ final class ContextBench implements Callable<Integer> {
         embedded.close();
       }
       if (data == null) {
-        deleteTree(dir);
+        TempDirs.delete(dir);
       }
     }
 
@@ -419,13 +419,5 @@ final class ContextBench implements Callable<Integer> {
     }
     int messages = calls * perCall;
     return new Observed(messages, messages / (total / 1e9), Percentiles.of(nanos));
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -505,11 +505,11 @@ public final class Attune implements AutoCloseable {
     List<Episode> batch =
         store.episodesAwaitingExtraction(tenant, user, now, extractionBuffer.maxMessages());
     if (batch.isEmpty()) {
-      return new ObserveResult(0, 0, List.of(), List.of(), List.of(), 0);
+      return ObserveResult.unchanged(0);
     }
     // Another process sharing the store may be extracting this user: one model call per batch.
     if (!store.claimExtraction(tenant, user, node, now, now.plus(EXTRACTION_LEASE))) {
-      return new ObserveResult(0, 0, List.of(), List.of(), List.of(), batch.size());
+      return ObserveResult.unchanged(batch.size());
     }
     try {
       return extractClaimed(tenant, user, batch, now);
@@ -545,7 +545,7 @@ public final class Attune implements AutoCloseable {
               + wait.toSeconds()
               + " s: "
               + e.getMessage());
-      return new ObserveResult(0, 0, List.of(), List.of(), List.of(), ids.size());
+      return ObserveResult.unchanged(ids.size());
     }
     PrivacyGuard.Screened screened = privacy.screen(user, policy, raw, now);
     List<Candidate> candidates = screened.kept();
@@ -574,7 +574,7 @@ public final class Attune implements AutoCloseable {
                     .completingExtraction(ids));
           } catch (ConflictException e) {
             // Another process extracted these messages first: its result stands.
-            return new ObserveResult(0, 0, List.of(), List.of(), List.of(), 0);
+            return ObserveResult.unchanged(0);
           }
           invalidate(tenant, user);
           return learned.result(0, 0);
@@ -1448,11 +1448,7 @@ public final class Attune implements AutoCloseable {
      * @throws InvalidRequestException if negative
      */
     public Builder episodeRetention(Duration retention) {
-      if (retention.isNegative()) {
-        throw new InvalidRequestException(
-            "episode_retention", "episode_retention must not be negative; got " + retention);
-      }
-      this.episodeRetention = retention;
+      this.episodeRetention = nonNegative("episode_retention", retention);
       return this;
     }
 
@@ -1462,12 +1458,15 @@ public final class Attune implements AutoCloseable {
      * when {@link Attune#purgeExpiredEpisodes()} is called.
      */
     public Builder retentionSweepEvery(Duration every) {
-      if (every.isNegative()) {
-        throw new InvalidRequestException(
-            "retention_sweep", "retention_sweep must not be negative; got " + every);
-      }
-      this.retentionSweepEvery = every;
+      this.retentionSweepEvery = nonNegative("retention_sweep", every);
       return this;
+    }
+
+    private static Duration nonNegative(String field, Duration d) {
+      if (d.isNegative()) {
+        throw new InvalidRequestException(field, field + " must not be negative; got " + d);
+      }
+      return d;
     }
 
     /**

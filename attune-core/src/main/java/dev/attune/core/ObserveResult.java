@@ -30,6 +30,11 @@ public record ObserveResult(
     this(stored, duplicates, added, reinforced, superseded, 0);
   }
 
+  /** Nothing changed; {@code awaitingExtraction} messages still wait for the extractor. */
+  public static ObserveResult unchanged(int awaitingExtraction) {
+    return new ObserveResult(0, 0, List.of(), List.of(), List.of(), awaitingExtraction);
+  }
+
   public ObserveResult {
     added = List.copyOf(added);
     reinforced = List.copyOf(reinforced);

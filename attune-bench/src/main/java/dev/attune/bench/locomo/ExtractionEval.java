@@ -1,6 +1,7 @@
 package dev.attune.bench.locomo;
 
 import dev.attune.api.Json;
+import dev.attune.bench.TempDirs;
 import dev.attune.core.Attune;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryStatus;
@@ -33,6 +34,7 @@ import java.util.regex.Pattern;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.apache.lucene.util.VectorUtil;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -199,7 +201,7 @@ public final class ExtractionEval implements Callable<Integer> {
         overall.add(tally);
       }
     } finally {
-      LocomoEval.deleteTree(dir);
+      TempDirs.delete(dir);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
 
@@ -292,7 +294,7 @@ public final class ExtractionEval implements Callable<Integer> {
       String bestText = null;
       for (SourceRef s : m.provenance().sources()) {
         for (String o : observationsAt.getOrDefault(s.messageId(), List.of())) {
-          double cos = cosine(memoryVectors.get(i), vectorOf.get(o));
+          double cos = VectorUtil.cosine(memoryVectors.get(i), vectorOf.get(o));
           if (cos > best) {
             best = cos;
             bestText = o;
@@ -314,18 +316,6 @@ public final class ExtractionEval implements Callable<Integer> {
                 bestText == null ? "(no observation at its turns)" : bestText));
       }
     }
-  }
-
-  static double cosine(float[] a, float[] b) {
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += a[i] * b[i];
-      na += a[i] * a[i];
-      nb += b[i] * b[i];
-    }
-    return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
   }
 
   static String markdown(Map<String, Tally> byConversation, Tally overall) {

@@ -2,6 +2,7 @@ package dev.attune.bench.locomo;
 
 import dev.attune.api.Json;
 import dev.attune.bench.RecordOverrides;
+import dev.attune.bench.TempDirs;
 import dev.attune.core.Attune;
 import dev.attune.core.BlockType;
 import dev.attune.core.ContextItem;
@@ -300,7 +301,7 @@ public final class LocomoEval implements Callable<Integer> {
         }
       }
     } finally {
-      deleteTree(dir);
+      TempDirs.delete(dir);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     double fullMean = (double) fullTokens / convs.size();
@@ -394,14 +395,6 @@ public final class LocomoEval implements Callable<Integer> {
     List<String> ids = new ArrayList<>(score.keySet());
     ids.sort(Comparator.comparingDouble((String id) -> -score.get(id)).thenComparing(id -> id));
     return ids.subList(0, Math.min(RANK_DEPTH, ids.size()));
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 
   static String fmt(double v) {

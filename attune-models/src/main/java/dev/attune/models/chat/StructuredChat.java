@@ -141,7 +141,6 @@ public final class StructuredChat {
         pause(wait);
         continue;
       }
-      JsonNode reply;
       LenientJson.Parsed parsed = LenientJson.parse(replyText(response.aiMessage()));
       if (parsed.json() == null) {
         problem = parsed.problem();
@@ -151,8 +150,7 @@ public final class StructuredChat {
       boolean ok = problem == null;
       meter.record(call(tenant, operation, response.tokenUsage(), started, ok));
       if (ok) {
-        reply = parsed.json();
-        return reply;
+        return parsed.json();
       }
       LOG.log(
           System.Logger.Level.INFO,

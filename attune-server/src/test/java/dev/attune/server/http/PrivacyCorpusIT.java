@@ -7,9 +7,9 @@ import dev.attune.api.MessageBody;
 import dev.attune.api.ObserveBody;
 import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.TenantId;
+import dev.attune.core.testing.RawBytes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -136,18 +135,13 @@ class PrivacyCorpusIT {
 
   /** The values present in any file under {@code dir}, with the file count for each. */
   private static Map<String, Integer> scan(Path dir, Set<String> values) throws IOException {
-    List<byte[]> files = new ArrayList<>();
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.filter(Files::isRegularFile).toList()) {
-        files.add(Files.readAllBytes(p));
-      }
-    }
+    List<byte[]> files = RawBytes.files(dir);
     Map<String, Integer> found = new java.util.TreeMap<>();
     for (String v : values) {
       for (String form : forms(v)) {
         byte[] needle = form.getBytes(StandardCharsets.UTF_8);
         for (byte[] file : files) {
-          if (indexOf(file, needle) >= 0) {
+          if (RawBytes.indexOf(file, needle, 0) >= 0) {
             found.merge(v, 1, Integer::sum);
           }
         }
@@ -160,19 +154,6 @@ class PrivacyCorpusIT {
   private static List<String> forms(String value) {
     String digits = value.replaceAll("\\D", "");
     return digits.length() >= 9 && !digits.equals(value) ? List.of(value, digits) : List.of(value);
-  }
-
-  private static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i <= haystack.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 
   // ---- the corpus ----

@@ -14,15 +14,12 @@ import dev.attune.core.port.MemoryQuery;
 import dev.attune.core.port.MemoryStore;
 import dev.attune.core.port.UserWrite;
 import dev.attune.core.testing.MemoryStoreContract;
+import dev.attune.core.testing.RawBytes;
 import dev.attune.store.jdbc.MasterKey;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +39,7 @@ class PostgresEncryptionIT {
 
     @Override
     protected String rawContents(MemoryStore store) throws Exception {
-      return new PostgresStoreIT().rawContents(store);
+      return TestDatabase.allRows(PostgresStoreIT.database(store));
     }
   }
 
@@ -78,28 +75,7 @@ class PostgresEncryptionIT {
         Statement st = c.createStatement()) {
       st.execute("CHECKPOINT");
     }
-    byte[] needle = secret.getBytes(StandardCharsets.UTF_8);
-    int n = 0;
-    try (Stream<Path> files = Files.walk(TestDatabase.dataDirectory())) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        byte[] hay;
-        try {
-          hay = Files.readAllBytes(f);
-        } catch (java.io.IOException vanished) {
-          continue; // a temporary file the server removed meanwhile
-        }
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-          for (int j = 0; j < needle.length; j++) {
-            if (hay[i + j] != needle[j]) {
-              continue outer;
-            }
-          }
-          n++;
-        }
-      }
-    }
-    return n;
+    return RawBytes.occurrences(TestDatabase.dataDirectory(), secret);
   }
 
   @Test
@@ -111,7 +87,7 @@ class PostgresEncryptionIT {
       plant(store, secret);
       assertThat(store.memories(T, ANN, MemoryQuery.all()).get(0).text()).contains(secret);
       // What a dump would hold: every row of every table, read as a superuser.
-      String dump = new PostgresStoreIT().rawContents(store);
+      String dump = TestDatabase.allRows(PostgresStoreIT.database(store));
       assertThat(dump).doesNotContain(secret).contains("enc1:");
     }
     int found = onDisk(encrypted, secret);

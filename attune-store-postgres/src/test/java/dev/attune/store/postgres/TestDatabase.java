@@ -80,6 +80,36 @@ public final class TestDatabase {
     return PG.getDatabase("postgres", database).getConnection();
   }
 
+  /**
+   * Every row of every table of {@code database}, read as a superuser (row-level security hides
+   * none): what a dump would hold.
+   */
+  public static String allRows(String database) throws SQLException {
+    StringBuilder out = new StringBuilder();
+    try (Connection c = superuser(database);
+        Statement st = c.createStatement()) {
+      java.util.List<String> tables = new java.util.ArrayList<>();
+      try (java.sql.ResultSet rs =
+          st.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")) {
+        while (rs.next()) {
+          tables.add(rs.getString(1));
+        }
+      }
+      for (String table : tables) {
+        try (java.sql.ResultSet rs = st.executeQuery("SELECT * FROM \"" + table + "\"")) {
+          int columns = rs.getMetaData().getColumnCount();
+          while (rs.next()) {
+            for (int i = 1; i <= columns; i++) {
+              out.append(rs.getString(i)).append('|');
+            }
+            out.append('\n');
+          }
+        }
+      }
+    }
+    return out.toString();
+  }
+
   /** The server's data directory: every file PostgreSQL writes (tables, WAL). */
   public static java.nio.file.Path dataDirectory() {
     return DATA_DIR;

@@ -21,13 +21,12 @@ import dev.attune.core.model.UserRecord;
 import dev.attune.core.port.EpisodeQuery;
 import dev.attune.core.port.MemoryQuery;
 import dev.attune.core.port.UserWrite;
+import dev.attune.core.testing.RawBytes;
 import dev.attune.store.jdbc.MasterKey;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,23 +84,7 @@ class EncryptionAtRestIT {
 
   /** How often the secret's bytes occur in every file of the data directory. */
   private static int occurrences(Path data) throws Exception {
-    byte[] needle = SECRET.getBytes(StandardCharsets.UTF_8);
-    int n = 0;
-    try (Stream<Path> files = Files.walk(data)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        byte[] hay = Files.readAllBytes(f);
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-          for (int j = 0; j < needle.length; j++) {
-            if (hay[i + j] != needle[j]) {
-              continue outer;
-            }
-          }
-          n++;
-        }
-      }
-    }
-    return n;
+    return RawBytes.occurrences(data, SECRET);
   }
 
   @Test
