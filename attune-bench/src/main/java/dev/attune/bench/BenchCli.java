@@ -2,6 +2,7 @@ package dev.attune.bench;
 
 import dev.attune.bench.locomo.ExtractionEval;
 import dev.attune.bench.locomo.LocomoEval;
+import dev.attune.bench.prefeval.PrefEval;
 import dev.attune.core.AttuneException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -24,7 +25,7 @@ public final class BenchCli {
       name = "eval",
       mixinStandardHelpOptions = true,
       description = "Quality evaluations against public datasets.",
-      subcommands = {LocomoEval.class, ExtractionEval.class})
+      subcommands = {LocomoEval.class, PrefEval.class, ExtractionEval.class})
   static final class Eval {}
 
   public static void main(String[] args) {

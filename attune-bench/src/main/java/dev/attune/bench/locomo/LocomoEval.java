@@ -3,6 +3,8 @@ package dev.attune.bench.locomo;
 import dev.attune.api.Json;
 import dev.attune.bench.RecordOverrides;
 import dev.attune.bench.TempDirs;
+import dev.attune.bench.baseline.Ranked;
+import dev.attune.bench.baseline.RawTurns;
 import dev.attune.core.Attune;
 import dev.attune.core.BlockType;
 import dev.attune.core.ContextItem;
@@ -181,24 +183,28 @@ public final class LocomoEval implements Callable<Integer> {
           attune.observe(TENANT, user, null, "session_" + s.number(), messages);
         }
 
-        List<Locomo.Turn> turns = c.turns();
+        // Baselines index and pay for each turn as "speaker: text".
+        List<RawTurns.Turn> turns =
+            c.turns().stream()
+                .map(t -> new RawTurns.Turn(t.diaId(), t.speaker() + ": " + t.content()))
+                .toList();
         Map<String, Integer> turnTokens = new HashMap<>();
         List<String> texts = new ArrayList<>();
-        for (Locomo.Turn t : turns) {
-          int n = tokens.count(TurnBaselines.text(t));
-          turnTokens.put(t.diaId(), n);
+        for (RawTurns.Turn t : turns) {
+          int n = tokens.count(t.text());
+          turnTokens.put(t.id(), n);
           fullTokens += n;
-          texts.add(TurnBaselines.text(t));
+          texts.add(t.text());
         }
         Map<String, float[]> vectors = new HashMap<>();
         List<float[]> embedded = embedder.embedAll(texts);
         for (int i = 0; i < turns.size(); i++) {
-          vectors.put(turns.get(i).diaId(), embedded.get(i));
+          vectors.put(turns.get(i).id(), embedded.get(i));
         }
-        Map<String, TurnBaselines.Ranker> rankers = new LinkedHashMap<>();
-        rankers.put("bm25", TurnBaselines.bm25(turns));
-        rankers.put("dense", TurnBaselines.dense(turns, embedder, vectors));
-        rankers.put("recency", TurnBaselines.recency(turns));
+        Map<String, RawTurns.Ranker> rankers = new LinkedHashMap<>();
+        rankers.put("bm25", RawTurns.bm25(turns));
+        rankers.put("dense", RawTurns.dense(turns, embedder, vectors));
+        rankers.put("recency", RawTurns.recency(turns));
 
         bar.setExtraMessage(c.sampleId() + " asking");
         for (Locomo.Question q : c.questions()) {
@@ -254,7 +260,7 @@ public final class LocomoEval implements Callable<Integer> {
                   < 1) {
             explain--;
             Map<String, String> byId = new HashMap<>();
-            turns.forEach(t -> byId.put(t.diaId(), TurnBaselines.text(t)));
+            turns.forEach(t -> byId.put(t.id(), t.text()));
             w.printf("%n[%s] Q: %s%n", category, q.text());
             q.evidence().forEach(e -> w.printf("   evidence %s: %s%n", e, byId.get(e)));
             List<ContextItem> top =
@@ -276,7 +282,9 @@ public final class LocomoEval implements Callable<Integer> {
 
           Map<String, List<String>> rankings = new LinkedHashMap<>();
           rankers.forEach((name, r) -> rankings.put(name, r.rank(q.text(), RANK_DEPTH)));
-          rankings.put("hybrid_turns", rrf(rankings.get("bm25"), rankings.get("dense")));
+          rankings.put(
+              "hybrid_turns",
+              RawTurns.rrf(rankings.get("bm25"), rankings.get("dense"), RANK_DEPTH));
           for (Map.Entry<String, List<String>> e : rankings.entrySet()) {
             List<Ranked> ranked =
                 e.getValue().stream().map(id -> Ranked.turn(id, turnTokens.get(id))).toList();
@@ -381,20 +389,6 @@ public final class LocomoEval implements Callable<Integer> {
       allB[i] = Ranked.recall(evidence, budgeted.get(i), false);
     }
     s.add(category, scored, strictK, allK, strictB, allB, tokensUsed);
-  }
-
-  /** Reciprocal rank fusion (k = 60) of two rankings. */
-  static List<String> rrf(List<String> a, List<String> b) {
-    Map<String, Double> score = new HashMap<>();
-    for (int i = 0; i < a.size(); i++) {
-      score.merge(a.get(i), 1.0 / (61 + i), Double::sum);
-    }
-    for (int i = 0; i < b.size(); i++) {
-      score.merge(b.get(i), 1.0 / (61 + i), Double::sum);
-    }
-    List<String> ids = new ArrayList<>(score.keySet());
-    ids.sort(Comparator.comparingDouble((String id) -> -score.get(id)).thenComparing(id -> id));
-    return ids.subList(0, Math.min(RANK_DEPTH, ids.size()));
   }
 
   static String fmt(double v) {

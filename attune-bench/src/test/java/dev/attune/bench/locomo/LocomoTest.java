@@ -19,19 +19,4 @@ class LocomoTest {
     assertThat(Locomo.normalize(List.of("D"), TURNS)).isEmpty();
     assertThat(Locomo.normalize(List.of("D1:1", "D1:1"), TURNS)).containsExactly("D1:1");
   }
-
-  @Test
-  void recallCountsOnlyStrictItemsWhenAsked() {
-    List<Ranked> items =
-        List.of(
-            new Ranked(Set.of("D1:1"), 10), new Ranked(Set.of("D1:2", "D1:3", "D1:4", "D1:5"), 40));
-    assertThat(Ranked.recall(List.of("D1:1", "D1:2"), items, false)).isEqualTo(1.0);
-    assertThat(Ranked.recall(List.of("D1:1", "D1:2"), items, true)).isEqualTo(0.5);
-    assertThat(Ranked.recall(List.of("D9:9"), items, false)).isZero();
-  }
-
-  @Test
-  void reciprocalRankFusionRewardsAgreement() {
-    assertThat(LocomoEval.rrf(List.of("a", "b", "c"), List.of("c", "b", "d"))).startsWith("c", "b");
-  }
 }

@@ -172,6 +172,9 @@ public final class ContextAssembler {
       List<Cand> cands = blocks.getOrDefault(type, List.of());
       int header = headerTokens.get(type);
       for (Cand c : cands) {
+        if (c.deferred) {
+          continue;
+        }
         if (header + c.tokens <= remaining) {
           remaining -= header + c.tokens;
           chosen.computeIfAbsent(type, t -> new ArrayList<>()).add(c);
@@ -198,10 +201,25 @@ public final class ContextAssembler {
       // Stable: within a block, keep order equals score order; across blocks, score decides.
       group.sort(Comparator.comparingDouble((Cand c) -> -c.item.score()));
       for (Cand c : group) {
-        if (!c.chosen && c.tokens <= remaining) {
+        if (!c.chosen && !c.deferred && c.tokens <= remaining) {
           remaining -= c.tokens;
           c.chosen = true;
           chosen.get(c.type).add(c);
+          added.add(c);
+        }
+      }
+    }
+    // Pass 3: what is left goes to the deferred items (the session's turns), by priority.
+    for (BlockType type : order) {
+      for (Cand c : blocks.getOrDefault(type, List.of())) {
+        if (!c.deferred) {
+          continue;
+        }
+        int cost = c.tokens + (chosen.containsKey(type) ? 0 : headerTokens.get(type));
+        if (cost <= remaining) {
+          remaining -= cost;
+          c.chosen = true;
+          chosen.computeIfAbsent(type, t -> new ArrayList<>()).add(c);
           added.add(c);
         }
       }
@@ -541,7 +559,11 @@ public final class ContextAssembler {
         ContextItem item =
             new ContextItem(
                 e.messageId(), ItemKind.EPISODE, e.content(), null, 0, 0, List.of(SourceRef.of(e)));
-        out.add(new Cand(item, line, tokens.count(line), i));
+        Cand c = new Cand(item, line, tokens.count(line), i);
+        // The conversation in progress is usually in the prompt already; what only Attune can
+        // add, the memories and messages that answer the request, is fitted first.
+        c.deferred = true;
+        out.add(c);
       }
       // Keep order is newest first (trimming drops the oldest); render order is chronological.
       return out;
@@ -668,6 +690,8 @@ public final class ContextAssembler {
     final int tokens;
     final long renderKey;
     boolean chosen;
+    // Fitted only after every other block's items (rendered at its block's place all the same).
+    boolean deferred;
     @Nullable BlockType type;
 
     Cand(ContextItem item, String line, int tokens, long renderKey) {

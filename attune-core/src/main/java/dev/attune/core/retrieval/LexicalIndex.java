@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An in-memory inverted index with Okapi BM25 scoring over pre-analyzed documents. Immutable after
@@ -80,21 +81,45 @@ final class LexicalIndex {
     return docCount;
   }
 
-  /** Adds each document's BM25 score for the (distinct) query terms into {@code scores}. */
+  /**
+   * Writes each document's calibrated lexical relevance into {@code scores}: its BM25 score divided
+   * by what a document holding every distinct query term once, at average length, would score, and
+   * capped at 1. Unlike a score divided by the best hit's, it means the same from query to query: a
+   * document that matches only a common word of a long query stays low however good the rest are. A
+   * query term the index has never seen counts with the highest idf, so a query about something the
+   * user never mentioned matches little.
+   */
   void score(List<String> queryTerms, float[] scores) {
-    for (String term : new LinkedHashSet<>(queryTerms)) {
+    double maxIdf = Math.log(1 + (docCount + 0.5) / 0.5);
+    double whole = 0;
+    Set<String> distinct = new LinkedHashSet<>(queryTerms);
+    for (String term : distinct) {
+      Integer id = termIds.get(term);
+      whole += id == null ? maxIdf : idf(postingDocs[id].length);
+    }
+    if (whole <= 0) {
+      return;
+    }
+    for (String term : distinct) {
       Integer id = termIds.get(term);
       if (id == null) {
         continue;
       }
       int[] docs = postingDocs[id];
       int[] freqs = postingFreqs[id];
-      double idf = Math.log(1 + (docCount - docs.length + 0.5) / (docs.length + 0.5));
+      double idf = idf(docs.length);
       for (int i = 0; i < docs.length; i++) {
         int tf = freqs[i];
-        scores[docs[i]] += (float) (idf * tf * (K1 + 1) / (tf + lengthNorm[docs[i]]));
+        scores[docs[i]] += (float) (idf * tf * (K1 + 1) / (tf + lengthNorm[docs[i]]) / whole);
       }
     }
+    for (int d = 0; d < scores.length; d++) {
+      scores[d] = Math.min(1f, scores[d]);
+    }
+  }
+
+  private double idf(int docFreq) {
+    return Math.log(1 + (docCount - docFreq + 0.5) / (docFreq + 0.5));
   }
 
   /** Rough heap footprint, for the working-set cache's weigher. */

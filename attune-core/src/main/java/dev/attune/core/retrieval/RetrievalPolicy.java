@@ -22,6 +22,8 @@ import java.util.Objects;
  *     message's score (it is shown with them)
  * @param denseContext likewise for the embedding: how many preceding messages of the session are
  *     embedded with each message (applies when messages are observed or reindexed)
+ * @param minRelevance with linear fusion, documents whose fused relevance (before recency and
+ *     confidence) is below this are not retrieved at all (0..1)
  */
 public record RetrievalPolicy(
     Fusion fusion,
@@ -35,13 +37,14 @@ public record RetrievalPolicy(
     double memoryWeight,
     int lexicalContext,
     double neighbourSmoothing,
-    int denseContext) {
+    int denseContext,
+    double minRelevance) {
 
   /** How the two rankings become one. */
   public enum Fusion {
     /** Reciprocal rank fusion: sum of weight / (k + rank). */
     RRF,
-    /** Weighted sum of max-normalized BM25 and cosine. */
+    /** Weighted sum of calibrated BM25 (query coverage) and cosine. */
     LINEAR
   }
 
@@ -70,6 +73,9 @@ public record RetrievalPolicy(
       throw new IllegalArgumentException(
           "neighbourSmoothing must be within 0..1, got " + neighbourSmoothing);
     }
+    if (!(minRelevance >= 0 && minRelevance <= 1)) {
+      throw new IllegalArgumentException("minRelevance must be within 0..1, got " + minRelevance);
+    }
     if (recencyHalfLife.isNegative() || recencyHalfLife.isZero()) {
       throw new IllegalArgumentException("recencyHalfLife must be positive");
     }
@@ -77,6 +83,6 @@ public record RetrievalPolicy(
 
   public static RetrievalPolicy defaults() {
     return new RetrievalPolicy(
-        Fusion.LINEAR, 60, 0.5, 0.5, 200, 0.1, Duration.ofDays(180), 0.5, 1.0, 2, 0.2, 1);
+        Fusion.LINEAR, 60, 0.5, 0.5, 200, 0.1, Duration.ofDays(180), 0.5, 1.0, 2, 0.2, 1, 0.0);
   }
 }

@@ -36,9 +36,9 @@ public final class Retriever {
   }
 
   /**
-   * The best {@code limit} documents for the query, best first. Lexical scores are normalized per
-   * kind (memories, episodes): a message indexed with its context scores higher in raw BM25 than a
-   * one-line fact, which says nothing about which is more relevant.
+   * The best {@code limit} documents for the query whose relevance reaches the policy's floor, best
+   * first. Fewer (or none) when few are relevant: a short answer beats one padded with the best of
+   * the irrelevant.
    */
   public List<Hit> search(WorkingSet ws, RetrievalQuery query, Instant now, int limit) {
     int n = ws.docCount();
@@ -65,23 +65,13 @@ public final class Retriever {
         addRanks(dense, allowed, depth, policy.denseWeight(), fused);
       }
     } else {
-      float maxMemory = 0;
-      float maxEpisode = 0;
+      // Both signals are calibrated (lexical coverage of the query, cosine): no per-query
+      // normalization, so the best of a set of weak hits stays weak.
       for (int d = 0; d < n; d++) {
-        if (ws.isMemoryDoc(d)) {
-          maxMemory = Math.max(maxMemory, lexical[d]);
-        } else {
-          maxEpisode = Math.max(maxEpisode, lexical[d]);
+        if (allowed[d]) {
+          double cos = useDense ? Math.max(0, dense[d]) : 0;
+          fused[d] = policy.lexicalWeight() * lexical[d] + policy.denseWeight() * cos;
         }
-      }
-      for (int d = 0; d < n; d++) {
-        if (!allowed[d]) {
-          continue;
-        }
-        float max = ws.isMemoryDoc(d) ? maxMemory : maxEpisode;
-        double lex = max > 0 ? lexical[d] / max : 0;
-        double cos = useDense ? Math.max(0, dense[d]) : 0;
-        fused[d] = policy.lexicalWeight() * lex + policy.denseWeight() * cos;
       }
     }
 
@@ -89,8 +79,10 @@ public final class Retriever {
       fused = smoothed(ws, fused, allowed);
     }
     TopK best = new TopK(limit);
+    double floor = policy.fusion() == RetrievalPolicy.Fusion.RRF ? 0 : policy.minRelevance();
     for (int d = 0; d < n; d++) {
-      if (fused[d] > 0) {
+      // The floor applies to relevance, before recency and confidence weigh in.
+      if (fused[d] > 0 && fused[d] >= floor) {
         fused[d] *= weight(ws, d, now);
         best.offer(fused[d], d);
       }

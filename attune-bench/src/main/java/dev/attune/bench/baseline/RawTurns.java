@@ -1,4 +1,4 @@
-package dev.attune.bench.locomo;
+package dev.attune.bench.baseline;
 
 import dev.attune.core.port.Embedder;
 import dev.langchain4j.data.embedding.Embedding;
@@ -9,6 +9,8 @@ import dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,26 +34,35 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.ByteBuffersDirectory;
 
 /**
- * The raw-turn baselines, each over one conversation's turns as "speaker: text": BM25 (a Lucene
- * index with its English analyzer and default BM25 similarity), dense retrieval (LangChain4j's
- * InMemoryEmbeddingStore with the same local model Attune uses), and recency.
+ * The raw-turn baselines every evaluation compares Attune with, each over one user's turns: BM25 (a
+ * Lucene index with its English analyzer and default BM25 similarity), dense retrieval
+ * (LangChain4j's InMemoryEmbeddingStore with the same local model Attune uses), recency, and the
+ * reciprocal-rank fusion of BM25 and dense.
  */
-final class TurnBaselines {
-  private TurnBaselines() {}
+public final class RawTurns {
+  private RawTurns() {}
+
+  /**
+   * One raw turn.
+   *
+   * @param id its message id
+   * @param text what is indexed and what it costs in a budget (e.g. "speaker: text")
+   */
+  public record Turn(String id, String text) {}
 
   /** Ranks turn ids for a question. */
-  interface Ranker {
+  public interface Ranker {
     List<String> rank(String question, int k);
   }
 
-  static Ranker bm25(List<Locomo.Turn> turns) {
+  public static Ranker bm25(List<Turn> turns) {
     Analyzer analyzer = new EnglishAnalyzer();
     ByteBuffersDirectory dir = new ByteBuffersDirectory();
     try (IndexWriter writer = new IndexWriter(dir, new IndexWriterConfig(analyzer))) {
-      for (Locomo.Turn t : turns) {
+      for (Turn t : turns) {
         Document doc = new Document();
-        doc.add(new StoredField("id", t.diaId()));
-        doc.add(new TextField("text", text(t), Field.Store.NO));
+        doc.add(new StoredField("id", t.id()));
+        doc.add(new TextField("text", t.text(), Field.Store.NO));
         writer.addDocument(doc);
       }
       writer.commit();
@@ -89,13 +100,13 @@ final class TurnBaselines {
     return new ArrayList<>(terms);
   }
 
-  static Ranker dense(List<Locomo.Turn> turns, Embedder embedder, Map<String, float[]> vectors) {
+  public static Ranker dense(List<Turn> turns, Embedder embedder, Map<String, float[]> vectors) {
     InMemoryEmbeddingStore<TextSegment> store = new InMemoryEmbeddingStore<>();
     List<Embedding> embeddings = new ArrayList<>();
     List<TextSegment> segments = new ArrayList<>();
-    for (Locomo.Turn t : turns) {
-      embeddings.add(Embedding.from(vectors.get(t.diaId())));
-      segments.add(TextSegment.from(t.diaId()));
+    for (Turn t : turns) {
+      embeddings.add(Embedding.from(vectors.get(t.id())));
+      segments.add(TextSegment.from(t.id()));
     }
     store.addAll(embeddings, segments);
     return (question, k) -> {
@@ -116,16 +127,41 @@ final class TurnBaselines {
     };
   }
 
-  static Ranker recency(List<Locomo.Turn> turns) {
+  public static Ranker recency(List<Turn> turns) {
     List<String> newestFirst = new ArrayList<>();
     for (int i = turns.size() - 1; i >= 0; i--) {
-      newestFirst.add(turns.get(i).diaId());
+      newestFirst.add(turns.get(i).id());
     }
     return (question, k) -> newestFirst.subList(0, Math.min(k, newestFirst.size()));
   }
 
-  /** What a turn costs and how it is indexed: "speaker: text". */
-  static String text(Locomo.Turn t) {
-    return t.speaker() + ": " + t.content();
+  /** Reciprocal rank fusion (k = 60) of two rankings, at most {@code depth} ids. */
+  public static List<String> rrf(List<String> a, List<String> b, int depth) {
+    Map<String, Double> score = new HashMap<>();
+    for (int i = 0; i < a.size(); i++) {
+      score.merge(a.get(i), 1.0 / (61 + i), Double::sum);
+    }
+    for (int i = 0; i < b.size(); i++) {
+      score.merge(b.get(i), 1.0 / (61 + i), Double::sum);
+    }
+    List<String> ids = new ArrayList<>(score.keySet());
+    ids.sort(Comparator.comparingDouble((String id) -> -score.get(id)).thenComparing(id -> id));
+    return ids.subList(0, Math.min(depth, ids.size()));
+  }
+
+  /**
+   * The turns a budget holds when filled in rank order: each turn that still fits is taken, one
+   * that does not is passed over (a budget takes whole turns only).
+   */
+  public static List<Ranked> fill(List<Ranked> ranked, int budget) {
+    List<Ranked> taken = new ArrayList<>();
+    int sum = 0;
+    for (Ranked r : ranked) {
+      if (sum + r.tokens() <= budget) {
+        sum += r.tokens();
+        taken.add(r);
+      }
+    }
+    return taken;
   }
 }

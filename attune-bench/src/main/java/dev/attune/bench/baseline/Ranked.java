@@ -1,4 +1,4 @@
-package dev.attune.bench.locomo;
+package dev.attune.bench.baseline;
 
 import java.util.List;
 import java.util.Set;
@@ -9,20 +9,20 @@ import java.util.Set;
  * @param sources the turn ids it was built from
  * @param tokens what it costs in the budget
  */
-record Ranked(Set<String> sources, int tokens) {
+public record Ranked(Set<String> sources, int tokens) {
   /** Items of at most this many sources count under strict recall. */
-  static final int STRICT_MAX_SOURCES = 3;
+  public static final int STRICT_MAX_SOURCES = 3;
 
-  boolean strict() {
+  public boolean strict() {
     return sources.size() <= STRICT_MAX_SOURCES;
   }
 
-  static Ranked turn(String id, int tokens) {
+  public static Ranked turn(String id, int tokens) {
     return new Ranked(Set.of(id), tokens);
   }
 
   /** Share of {@code evidence} covered by the sources of {@code items}. */
-  static double recall(List<String> evidence, List<Ranked> items, boolean strictOnly) {
+  public static double recall(List<String> evidence, List<Ranked> items, boolean strictOnly) {
     if (evidence.isEmpty()) {
       return 0;
     }
