@@ -1,6 +1,6 @@
 package dev.attune.bench;
 
-import dev.attune.bench.locomo.ExtractionEval;
+import dev.attune.bench.extraction.ExtractionEval;
 import dev.attune.bench.locomo.LocomoEval;
 import dev.attune.bench.prefeval.PrefEval;
 import dev.attune.core.AttuneException;

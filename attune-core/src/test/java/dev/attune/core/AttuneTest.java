@@ -147,6 +147,78 @@ class AttuneTest {
   }
 
   @Test
+  void aSwitchSaidInPassingSupersedesWhatAnIntroductionSaid() {
+    attune.observe(
+        T,
+        ALICE,
+        null,
+        "s1",
+        List.of(user("m1", "Hi, I'm Dana. I'm a backend engineer and I mostly write Python.")));
+    assertThat(attune.memories(T, ALICE, MemoryQuery.active()))
+        .extracting(Memory::text)
+        .containsExactlyInAnyOrder(
+            "User's name is Dana.", "Dana is a backend engineer.", "Dana writes code in Python.");
+
+    clock.advance(Duration.ofDays(40));
+    ObserveResult r =
+        attune.observe(
+            T,
+            ALICE,
+            null,
+            "s2",
+            List.of(user("m2", "Quick update: I switched from Python to Go last month.")));
+
+    assertThat(r.superseded())
+        .extracting(Memory::text)
+        .containsExactly("Dana writes code in Python.");
+    ContextPack pack = context(ALICE, "Should code examples be in Python or in Go?", 1000);
+    assertThat(pack.items().filter(i -> i.kind() == ItemKind.FACT))
+        .extracting(ContextItem::text)
+        .contains("User switched from Python to Go last month.")
+        .doesNotContain("Dana writes code in Python.");
+  }
+
+  @Test
+  void updatesHoldForParaphrasesAndStatementsInsideLongerSentences() {
+    attune.observe(T, ALICE, null, "s1", List.of(user("m1", "I live in Porto, near the river.")));
+    clock.advance(Duration.ofDays(10));
+    attune.observe(
+        T,
+        ALICE,
+        null,
+        "s2",
+        List.of(user("m2", "These days I'm based in Lisbon, closer to my sister.")));
+    assertThat(attune.memories(T, ALICE, MemoryQuery.active()))
+        .extracting(Memory::text)
+        .containsExactly("User lives in Lisbon.");
+
+    attune.observe(
+        T,
+        ALICE,
+        null,
+        "s3",
+        List.of(
+            user("m3", "We packed all weekend because I moved to Berlin on Friday, exhausting.")));
+    assertThat(attune.memories(T, ALICE, MemoryQuery.active()))
+        .extracting(Memory::text)
+        .containsExactly("User moved to Berlin on Friday.");
+
+    attune.observe(T, ALICE, null, "s4", List.of(user("m4", "I'm vegetarian, by the way.")));
+    ObserveResult r =
+        attune.observe(
+            T,
+            ALICE,
+            null,
+            "s5",
+            List.of(user("m5", "No, I'm not vegetarian any more, I eat fish now.")));
+    assertThat(r.superseded()).extracting(Memory::text).containsExactly("User is vegetarian.");
+    assertThat(attune.memories(T, ALICE, MemoryQuery.active()))
+        .extracting(Memory::text)
+        .contains("User is no longer vegetarian.")
+        .doesNotContain("User is vegetarian.");
+  }
+
+  @Test
   void observingTheSameMessagesTwiceChangesNothing() {
     List<Message> messages = List.of(user("m1", "I live in Rome."), user("m2", "I love pasta."));
     attune.observe(T, ALICE, null, "s1", messages);

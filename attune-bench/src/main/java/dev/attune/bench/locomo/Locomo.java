@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /** The LoCoMo file (locomo10.json), read into records, with evidence ids normalized. */
-final class Locomo {
+public final class Locomo {
   private static final DateTimeFormatter SESSION_DATE =
       new DateTimeFormatterBuilder()
           .parseCaseInsensitive()
@@ -32,44 +32,45 @@ final class Locomo {
   private static final Pattern EVIDENCE = Pattern.compile("D:?(\\d+):0*(\\d+)");
 
   /** Category names from the dataset's description. */
-  static final Map<Integer, String> CATEGORIES =
+  public static final Map<Integer, String> CATEGORIES =
       Map.of(1, "multi-hop", 2, "temporal", 3, "open-domain", 4, "single-hop", 5, "adversarial");
 
-  record Turn(String diaId, String speaker, String text, @Nullable String caption) {
+  public record Turn(String diaId, String speaker, String text, @Nullable String caption) {
     /** The message content: the text, and an image's caption where the turn shared one. */
-    String content() {
+    public String content() {
       return caption == null ? text : text + " [shares an image: " + caption + "]";
     }
   }
 
-  record Session(int number, Instant start, List<Turn> turns) {}
+  public record Session(int number, Instant start, List<Turn> turns) {}
 
   /**
    * @param evidence normalized evidence ids that exist in the conversation
    * @param rawEvidence the evidence as written in the file
    */
-  record Question(String text, int category, List<String> evidence, List<String> rawEvidence) {}
+  public record Question(
+      String text, int category, List<String> evidence, List<String> rawEvidence) {}
 
   /**
    * A fact the dataset's authors generated about one speaker from the turns in {@code evidence}
    * (normalized, existing ids only).
    */
-  record Observation(String speaker, String text, List<String> evidence) {}
+  public record Observation(String speaker, String text, List<String> evidence) {}
 
-  record Conversation(
+  public record Conversation(
       String sampleId,
       String speakerA,
       String speakerB,
       List<Session> sessions,
       List<Question> questions,
       List<Observation> observations) {
-    Set<String> turnIds() {
+    public Set<String> turnIds() {
       Set<String> ids = new LinkedHashSet<>();
       sessions.forEach(s -> s.turns().forEach(t -> ids.add(t.diaId())));
       return ids;
     }
 
-    List<Turn> turns() {
+    public List<Turn> turns() {
       List<Turn> all = new ArrayList<>();
       sessions.forEach(s -> all.addAll(s.turns()));
       return all;
@@ -78,7 +79,7 @@ final class Locomo {
 
   private Locomo() {}
 
-  static List<Conversation> read(Path file) throws IOException {
+  public static List<Conversation> read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("dataset " + file + " does not exist or is not a file");
     }

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * A PrefEval-shaped dataset (a folder of {@code explicit_preference/<topic>.json} files and a file
  * of filler conversations) and the simulated users the protocol in its SOURCE.md builds from it.
  */
-final class PrefEvalData {
+public final class PrefEvalData {
   /** Filler conversations contribute their first this many messages. */
   static final int FILLER_MESSAGES = 6;
 
@@ -37,13 +37,16 @@ final class PrefEvalData {
   /** Between the starts of two sessions. */
   static final Duration BETWEEN_SESSIONS = Duration.ofMinutes(10);
 
-  record Item(String preference, String question) {}
+  public record Item(String preference, String question) {}
 
-  record Topic(String name, List<Item> items) {}
+  public record Topic(String name, List<Item> items) {}
 
-  record Msg(Role role, String content) {}
+  public record Msg(Role role, String content) {}
 
-  record Dataset(List<Topic> topics, List<List<Msg>> fillers) {}
+  /**
+   * @param fillers the filler conversations in the file's order (an index names one)
+   */
+  public record Dataset(List<Topic> topics, List<List<Msg>> fillers) {}
 
   /** One observed message of a simulated user. */
   record Turn(String id, Role role, String content, Instant at) {}
@@ -80,7 +83,7 @@ final class PrefEvalData {
    * @throws IllegalArgumentException naming the file when it is missing or not of the expected
    *     shape
    */
-  static Dataset read(Path dir, Path fillers) throws IOException {
+  public static Dataset read(Path dir, Path fillers) throws IOException {
     Path topicsDir = dir.resolve("explicit_preference");
     if (!Files.isDirectory(topicsDir)) {
       throw new IllegalArgumentException(
@@ -121,9 +124,11 @@ final class PrefEvalData {
       for (JsonNode m : c.path("conversation")) {
         msgs.add(new Msg(Role.parse("role", m.path("role").asText()), m.path("content").asText()));
       }
-      if (!msgs.isEmpty()) {
-        conversations.add(msgs);
+      if (msgs.isEmpty()) {
+        throw new IllegalArgumentException(
+            fillers + ": filler conversation " + conversations.size() + " has no messages");
       }
+      conversations.add(msgs);
     }
     if (conversations.isEmpty()) {
       throw new IllegalArgumentException(fillers + ": no filler conversations");
@@ -162,15 +167,7 @@ final class PrefEvalData {
         sessionStart = sessionStart.plus(BETWEEN_SESSIONS);
         for (int f = 0; f < FILLERS_PER_TOPIC; f++) {
           int pick = random.nextInt(data.fillers().size());
-          List<Msg> filler = data.fillers().get(pick);
-          List<Msg> cut = new ArrayList<>();
-          for (Msg m : filler.subList(0, Math.min(FILLER_MESSAGES, filler.size()))) {
-            String content =
-                m.content().length() > FILLER_CHARS
-                    ? m.content().substring(0, FILLER_CHARS)
-                    : m.content();
-            cut.add(new Msg(m.role(), content));
-          }
+          List<Msg> cut = asObserved(data.fillers().get(pick));
           String sessionId = "s-" + topic.name() + "-filler-" + f;
           String prefix = "fill-" + topic.name() + "-" + f + "-" + u + "-";
           sessions.add(session(sessionId, sessionStart, cut, i -> prefix + i));
@@ -180,6 +177,22 @@ final class PrefEvalData {
       out.add(new SimUser("user-" + u, sessions, probes));
     }
     return out;
+  }
+
+  /**
+   * A filler conversation as the protocol observes it: its first {@link #FILLER_MESSAGES} messages,
+   * each cut at {@link #FILLER_CHARS} characters.
+   */
+  public static List<Msg> asObserved(List<Msg> filler) {
+    List<Msg> cut = new ArrayList<>();
+    for (Msg m : filler.subList(0, Math.min(FILLER_MESSAGES, filler.size()))) {
+      String content =
+          m.content().length() > FILLER_CHARS
+              ? m.content().substring(0, FILLER_CHARS)
+              : m.content();
+      cut.add(new Msg(m.role(), content));
+    }
+    return cut;
   }
 
   private static Session session(

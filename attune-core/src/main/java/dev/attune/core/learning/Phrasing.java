@@ -107,8 +107,76 @@ final class Phrasing {
           "wore",
           "were");
 
+  // "I am" and "I was" first, so that they become "they are" and "they were", not "they am".
   private static final Pattern MY =
-      Pattern.compile("\\b([Mm]y|[Mm]ine|[Mm]yself|[Mm]e|[Oo]ur|[Oo]urs|I'm|I've|I'll|I'd|I)\\b");
+      Pattern.compile(
+          "\\b(I am|I was|[Mm]y|[Mm]ine|[Mm]yself|[Mm]e|[Oo]ur|[Oo]urs|I'm|I've|I'll|I'd|I)\\b");
+
+  /** Words that may stand between "I" and its verb without being the verb. */
+  private static final Set<String> ADVERBS =
+      Set.of(
+          "just",
+          "also",
+          "still",
+          "always",
+          "never",
+          "often",
+          "sometimes",
+          "now",
+          "even",
+          "already",
+          "once",
+          "much",
+          "only",
+          "rather",
+          "really",
+          "kinda",
+          "kind",
+          "sort",
+          "of",
+          "no",
+          "longer",
+          "do",
+          "did",
+          "mostly",
+          "usually",
+          "generally",
+          "mainly",
+          "totally",
+          "definitely",
+          "literally",
+          "actually",
+          "honestly",
+          "truly",
+          "absolutely",
+          "finally",
+          "recently",
+          "strongly",
+          "strictly",
+          "exclusively",
+          "simply",
+          "certainly",
+          "particularly",
+          "especially",
+          "personally",
+          "typically",
+          "normally",
+          "rarely",
+          "seldom",
+          "hardly",
+          "barely",
+          "almost",
+          "nearly",
+          "currently",
+          "newly",
+          "deeply",
+          "genuinely",
+          "seriously",
+          "so");
+
+  /** Verbs that end in -ly: not adverbs. */
+  private static final Set<String> LY_VERBS =
+      Set.of("apply", "rely", "reply", "fly", "supply", "multiply", "comply", "imply", "ally");
 
   private Phrasing() {}
 
@@ -153,25 +221,136 @@ final class Phrasing {
     return lower + "s";
   }
 
+  /**
+   * True for a word that may come between "I" and its verb: "I <b>strongly</b> prefer", "I
+   * <b>much</b> prefer", "I <b>no longer</b> eat".
+   */
+  static boolean isAdverb(String word) {
+    String w = word.toLowerCase(Locale.ROOT);
+    return ADVERBS.contains(w) || (w.length() > 4 && w.endsWith("ly") && !LY_VERBS.contains(w));
+  }
+
+  /**
+   * "I" and what follows it, in the third person: {@code rest} begins with the verb, perhaps after
+   * adverbs ("strongly prefer X" by Ann becomes "Ann strongly prefers X"); "do"/"did" as an
+   * auxiliary ("I do love", "I don't") are conjugated as the verb.
+   */
+  static String iStatement(String subject, String rest) {
+    String[] words = rest.strip().split("\\s+");
+    int v = 0;
+    while (v < words.length - 1 && isAdverb(words[v]) && !isAuxiliary(words[v], words[v + 1])) {
+      v++;
+    }
+    words[v] = conjugate(words[v]);
+    return subject + " " + coordinated(String.join(" ", words));
+  }
+
+  /** Verbs a user joins to their first with "and" or "but": "I prefer X and dislike Y". */
+  private static final Set<String> COORDINATED_VERBS =
+      Set.of(
+          "like",
+          "love",
+          "enjoy",
+          "prefer",
+          "dislike",
+          "hate",
+          "avoid",
+          "want",
+          "need",
+          "use",
+          "have",
+          "do",
+          "go",
+          "try",
+          "eat",
+          "drink",
+          "wear",
+          "watch",
+          "play",
+          "read",
+          "write",
+          "listen",
+          "find",
+          "feel",
+          "think",
+          "hope",
+          "plan",
+          "refuse",
+          "tend",
+          "struggle",
+          "work",
+          "live",
+          "own",
+          "keep",
+          "take",
+          "make",
+          "spend",
+          "follow",
+          "value",
+          "care",
+          "rely",
+          "cook",
+          "run",
+          "walk",
+          "drive",
+          "ride",
+          "travel",
+          "study",
+          "teach",
+          "learn",
+          "buy",
+          "visit");
+
+  private static final Pattern AND_VERB =
+      Pattern.compile("\\b(and|but|or)\\s+((?:\\p{L}+ly\\s+)?)(\\p{L}+)\\b");
+
+  /**
+   * The verbs of {@code text} that continue the user's statement after "and", "but" or "or",
+   * conjugated: "stories and dislike textbooks" becomes "stories and dislikes textbooks".
+   */
+  static String coordinated(String text) {
+    Matcher m = AND_VERB.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String verb = m.group(3);
+      String replacement =
+          COORDINATED_VERBS.contains(verb.toLowerCase(Locale.ROOT))
+              ? m.group(1) + " " + m.group(2) + conjugate(verb)
+              : m.group();
+      m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  // "do" before a verb is the verb to conjugate ("I do like" -> "does like").
+  private static boolean isAuxiliary(String word, String next) {
+    String w = word.toLowerCase(Locale.ROOT);
+    return (w.equals("do") || w.equals("did")) && !next.isEmpty();
+  }
+
   /** True for a past-tense verb ("went", "painted"). */
   static boolean isPast(String verb) {
     String lower = verb.toLowerCase(Locale.ROOT);
     return lower.endsWith("ed") || PAST_IRREGULAR.contains(lower);
   }
 
-  /** Replaces first-person words in {@code text} with the subject's ("my dog" -> "Ann's dog"). */
+  /**
+   * Replaces first-person words in {@code text}, which already begins with the subject, by the
+   * third person: "my dog" becomes "their dog", "I am" "they are" (the subject is named once, at
+   * the start; "Ann loves hiking with Ann's dog" reads as a machine wrote it).
+   */
   static String thirdPerson(String text, String subject) {
-    String possessive = possessive(subject);
     Matcher m = MY.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       String word = m.group(1);
       String replacement =
           switch (word.toLowerCase(Locale.ROOT)) {
-            case "my" -> possessive;
-            case "our" -> "their";
-            case "ours" -> "theirs";
-            case "mine" -> possessive.endsWith("'s") ? possessive : "theirs";
+            case "i am" -> "they are";
+            case "i was" -> "they were";
+            case "my", "our" -> "their";
+            case "ours", "mine" -> "theirs";
             case "myself" -> "themselves";
             case "me" -> "them";
             case "i'm" -> "they're";

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class HeuristicExtractorTest {
   private final HeuristicExtractor extractor = new HeuristicExtractor();
 
-  private List<Candidate> extract(Role role, String speaker, String text) {
+  private List<Candidate> extract(
+      Role role, @org.jspecify.annotations.Nullable String speaker, String text) {
     Episode e =
         new Episode(
             "m1",
@@ -47,8 +48,8 @@ class HeuristicExtractorTest {
           I live in Paris.                             | LOCATION            | Ann lives in Paris.
           I moved to Berlin last month.                | LOCATION            | Ann moved to Berlin last month.
           I speak German and French.                   | LANGUAGE            | Ann speaks German and French.
-          Please keep answers short and to the point.  | COMMUNICATION_STYLE | Ann prefers short and to the point.
-          I really love hiking with my dog.            | PREFERENCE          | Ann loves hiking with Ann's dog.
+          Please keep answers short and to the point.  | COMMUNICATION_STYLE | Ann prefers answers that are short and to the point.
+          I really love hiking with my dog.            | PREFERENCE          | Ann really loves hiking with their dog.
           My favorite food is ramen.                   | PREFERENCE          | Ann's favorite food is ramen.
           I don't like spicy food.                     | AVERSION            | Ann does not like spicy food.
           I hate long meetings.                        | AVERSION            | Ann dislikes long meetings.
@@ -151,5 +152,94 @@ class HeuristicExtractorTest {
     assertThat(found)
         .extracting(Candidate::category)
         .containsExactly(Category.LOCATION, Category.ROLE, Category.PREFERENCE);
+  }
+
+  @Test
+  void phrasesStatementsAsCorrectEnglishWithTheirCategory() {
+    assertThat(
+            extract(
+                Role.USER,
+                null,
+                "I strongly prefer learning through storytelling and dislike dry, factual textbooks."))
+        .extracting(Candidate::text, Candidate::category)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "User strongly prefers learning through storytelling and dislikes dry, factual"
+                    + " textbooks.",
+                Category.PREFERENCE));
+    assertThat(extract(Role.USER, null, "I exclusively drive electric vehicles these days."))
+        .extracting(Candidate::text)
+        .containsExactly("User exclusively drives electric vehicles these days.");
+    assertThat(extract(Role.USER, null, "I much prefer land-based activities."))
+        .extracting(Candidate::text)
+        .containsExactly("User much prefers land-based activities.");
+    assertThat(extract(Role.USER, null, "I don't like to crate train my dog."))
+        .extracting(Candidate::text)
+        .containsExactly("User does not like to crate train their dog.");
+    assertThat(extract(Role.USER, null, "I follow a strict vegan diet, even when I travel."))
+        .extracting(Candidate::category)
+        .containsExactly(Category.CONSTRAINT);
+  }
+
+  @Test
+  void keepsAPreferenceSaidInPassingInsideAQuestion() {
+    assertThat(
+            extract(
+                Role.USER,
+                null,
+                "We're redoing the kitchen next month; I can't stand open shelving, so closed"
+                    + " cabinets everywhere. Which worktop material lasts longest?"))
+        .extracting(Candidate::text)
+        .containsExactly("User does not like open shelving.");
+  }
+
+  @Test
+  void questionsRequestsPastedTextCodeAndTemplatesNeverBecomeMemories() {
+    assertThat(
+            extract(
+                Role.USER,
+                null,
+                "I have a question about programming a QScrollArea in Python 3.8 with PyQt5. I place"
+                    + " a layout in the QScrollArea, however, the layout has extra space at the"
+                    + " bottom. How can I make layouts limit their vertical size?"))
+        .isEmpty();
+    assertThat(extract(Role.USER, null, "I need an introduction about literary theory.")).isEmpty();
+    assertThat(extract(Role.USER, null, "Make this grammatically correct: I want to _____."))
+        .isEmpty();
+    assertThat(extract(Role.USER, null, "As a pet owner, I want to _____ so my cat is safe."))
+        .isEmpty();
+    String abstractText =
+        "There have recently been tremendous advances in language models, partly because they can"
+            + " perform tasks with strong performance via in-context learning. ".repeat(5)
+            + "We found that overriding prior knowledge is an emergent ability of model scale.";
+    assertThat(extract(Role.USER, null, abstractText)).isEmpty();
+    assertThat(
+            extract(
+                Role.USER,
+                null,
+                "def fibonacci(n):\n    memo = {0: 0, 1: 1}\n    return memo[n]\nI love recursion"
+                    + " in my code examples"))
+        .extracting(Candidate::text)
+        .containsExactly("User loves recursion in their code examples.");
+    assertThat(
+            extract(
+                Role.USER,
+                null,
+                "The book says \"I was born in Vienna and I love opera\" about its hero."))
+        .isEmpty();
+  }
+
+  @Test
+  void vagueStatementsAndUnresolvedPronounsAreNotKept() {
+    assertThat(extract(Role.USER, "Ann", "I'm so excited to see where it takes me!")).isEmpty();
+    assertThat(extract(Role.USER, "Ann", "I love it, thanks so much!")).isEmpty();
+    assertThat(extract(Role.USER, "Ann", "I'll give those websites a try.")).isEmpty();
+    assertThat(extract(Role.USER, "Ann", "We should cherish every moment with them.")).isEmpty();
+    assertThat(
+            extract(Role.USER, "Ann", "Now the hard work starts to turn my dream into a reality."))
+        .isEmpty();
+    assertThat(extract(Role.USER, "Ann", "I went to Paris yesterday!"))
+        .extracting(Candidate::text)
+        .containsExactly("Ann went to Paris yesterday.");
   }
 }

@@ -1,4 +1,4 @@
-package dev.attune.bench.locomo;
+package dev.attune.bench.extraction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,9 @@
-package dev.attune.bench.locomo;
+package dev.attune.bench.extraction;
 
 import dev.attune.api.Json;
 import dev.attune.bench.TempDirs;
+import dev.attune.bench.locomo.Locomo;
+import dev.attune.bench.prefeval.PrefEvalData;
 import dev.attune.core.Attune;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryStatus;
@@ -95,6 +97,19 @@ public final class ExtractionEval implements Callable<Integer> {
   int examples;
 
   @Option(
+      names = "--labels",
+      paramLabel = "FILE",
+      description =
+          "Also score precision and recall against a labelled set (eval/extraction-labels.json).")
+  Path labels;
+
+  @Option(
+      names = "--prefeval",
+      paramLabel = "DIR",
+      description = "The prefeval-dev folder, for the labelled turns taken from it.")
+  Path prefeval;
+
+  @Option(
       names = "--misses",
       paramLabel = "N",
       defaultValue = "0",
@@ -156,6 +171,8 @@ public final class ExtractionEval implements Callable<Integer> {
             .orElseThrow()
             .plus(Duration.ofDays(1));
     long started = System.nanoTime();
+    LabelledExtraction labelled = labels == null ? null : LabelledExtraction.read(labels, embedder);
+    int labelSession = labelled == null ? 0 : labelled.locomoSession();
     Map<String, Tally> byConversation = new LinkedHashMap<>();
     Tally overall = new Tally();
     List<String> shown = new ArrayList<>();
@@ -194,11 +211,24 @@ public final class ExtractionEval implements Callable<Integer> {
             }
             attune.observe(TENANT, user, null, "session_" + s.number(), messages);
           }
-          score(c, speaker, memoriesOf(attune, user), embedder, tally, shown, missed);
+          List<Memory> memories = memoriesOf(attune, user);
+          score(c, speaker, memories, embedder, tally, shown, missed);
+          if (labelled != null) {
+            Map<String, List<String>> turns = new LinkedHashMap<>();
+            Map<String, List<String>> labelledTurns = labelled.locomo(c.sampleId());
+            c.turns().stream()
+                .filter(t -> t.speaker().equals(speaker) && labelledTurns.containsKey(t.diaId()))
+                .forEach(t -> turns.put(t.diaId(), labelledTurns.get(t.diaId())));
+            labelled.score("LoCoMo session " + labelSession, turns, memories, speaker);
+          }
           bar.step();
         }
         byConversation.put(c.sampleId(), tally);
         overall.add(tally);
+      }
+      if (labelled != null) {
+        bar.setExtraMessage("prefeval-dev");
+        scorePrefEval(attune, labelled);
       }
     } finally {
       TempDirs.delete(dir);
@@ -215,8 +245,12 @@ public final class ExtractionEval implements Callable<Integer> {
     Map<String, Object> per = new LinkedHashMap<>();
     byConversation.forEach((id, t) -> per.put(id, t.json()));
     json.put("by_conversation", per);
-    json.put("seconds", Math.round(seconds));
     String md = markdown(byConversation, overall);
+    if (labelled != null) {
+      json.put("labelled", labelled.json());
+      md += "\nAgainst the labelled set (" + labels + "):\n\n" + labelled.markdown();
+    }
+    json.put("seconds", Math.round(seconds));
     Files.createDirectories(out);
     Files.writeString(out.resolve("results.json"), Json.writePretty(json));
     Files.writeString(out.resolve("results.md"), md);
@@ -228,10 +262,85 @@ public final class ExtractionEval implements Callable<Integer> {
     for (int i = 0; i < Math.min(misses, missed.size()); i++) {
       w.println(missed.get(i));
     }
+    if (labelled != null) {
+      if (examples > 0) {
+        w.println("junk (memories matching no labelled fact of their turns):");
+        labelled.junk().stream().limit(examples).forEach(w::println);
+      }
+      if (misses > 0) {
+        w.println("labelled facts no memory found:");
+        labelled.missed().stream().limit(misses).forEach(w::println);
+      }
+    }
     w.printf(
         "wrote %s and %s (%.0f s)%n",
         out.resolve("results.json"), out.resolve("results.md"), seconds);
     return 0;
+  }
+
+  /**
+   * The labelled prefeval-dev turns: each labelled preference observed by a user of its own (the
+   * protocol's "Thanks, noted." after it), and each filler conversation with labelled turns by a
+   * user of its own, its first messages as the protocol observes them.
+   */
+  private void scorePrefEval(Attune attune, LabelledExtraction labelled) throws IOException {
+    Map<String, List<String>> fillerLabels = labelled.fillers();
+    List<String> topics = labelled.preferenceTopics();
+    if (topics.isEmpty() && fillerLabels.isEmpty()) {
+      return;
+    }
+    if (prefeval == null) {
+      throw new IllegalArgumentException(
+          "--prefeval: the labels include prefeval-dev turns; pass the prefeval-dev folder");
+    }
+    PrefEvalData.Dataset data =
+        PrefEvalData.read(prefeval, prefeval.resolve("filtered_inter_turns.json"));
+    Map<String, PrefEvalData.Topic> byName = new HashMap<>();
+    data.topics().forEach(t -> byName.put(t.name(), t));
+    for (String topic : topics) {
+      PrefEvalData.Topic t = byName.get(topic);
+      if (t == null) {
+        throw new IllegalArgumentException("--labels: no topic '" + topic + "' in " + prefeval);
+      }
+      for (Map.Entry<String, List<String>> e : labelled.preferences(topic).entrySet()) {
+        String preference = t.items().get(Integer.parseInt(e.getKey())).preference();
+        UserId user = UserId.of("pref-" + topic + "-" + e.getKey());
+        attune.observe(
+            TENANT,
+            user,
+            null,
+            "s",
+            List.of(
+                new Message(Role.USER, preference, "pref", null, null),
+                new Message(Role.ASSISTANT, "Thanks, noted.", "ack", null, null)));
+        labelled.score(
+            "prefeval-dev preferences",
+            Map.of("pref", e.getValue()),
+            memoriesOf(attune, user),
+            null);
+      }
+    }
+    Map<Integer, Map<String, List<String>>> byConversation = new LinkedHashMap<>();
+    fillerLabels.forEach(
+        (ref, facts) ->
+            byConversation
+                .computeIfAbsent(
+                    Integer.parseInt(ref.substring(0, ref.indexOf(':'))),
+                    k -> new LinkedHashMap<>())
+                .put(ref, facts));
+    for (Map.Entry<Integer, Map<String, List<String>>> e : byConversation.entrySet()) {
+      int ci = e.getKey();
+      List<PrefEvalData.Msg> observed = PrefEvalData.asObserved(data.fillers().get(ci));
+      List<Message> messages = new ArrayList<>();
+      for (int mi = 0; mi < observed.size(); mi++) {
+        PrefEvalData.Msg m = observed.get(mi);
+        String content = m.content().isBlank() ? "(empty message)" : m.content();
+        messages.add(new Message(m.role(), content, ci + ":" + mi, null, null));
+      }
+      UserId user = UserId.of("filler-" + ci);
+      attune.observe(TENANT, user, null, "s", messages);
+      labelled.score("prefeval-dev fillers", e.getValue(), memoriesOf(attune, user), null);
+    }
   }
 
   /** What Attune learned about the user: every extracted memory, replaced ones included. */
