@@ -48,6 +48,7 @@ import dev.attune.core.port.TokenCounter;
 import dev.attune.core.port.UserWrite;
 import dev.attune.core.retrieval.DecayPolicy;
 import dev.attune.core.retrieval.Hit;
+import dev.attune.core.retrieval.Passages;
 import dev.attune.core.retrieval.RetrievalPolicy;
 import dev.attune.core.retrieval.RetrievalQuery;
 import dev.attune.core.retrieval.Retriever;
@@ -292,7 +293,12 @@ public final class Attune implements AutoCloseable {
     List<Episode> episodes =
         store.episodes(key.tenant(), key.user(), EpisodeQuery.latest(workingSetEpisodes));
     return WorkingSet.build(
-        user, memories, episodes, embedder.modelId(), retriever.policy().lexicalContext());
+        user,
+        memories,
+        episodes,
+        embedder.modelId(),
+        embedder.dimensions(),
+        retriever.policy().lexicalContext());
   }
 
   private void invalidate(TenantId tenant, UserId user) {
@@ -366,20 +372,24 @@ public final class Attune implements AutoCloseable {
             candidates = screened.kept();
             audit.addAll(screened.audit());
           }
+          List<List<String>> episodeTexts = embeddingTexts(timelineFor(tenant, user, fresh), fresh);
           List<String> texts = new ArrayList<>(fresh.size() + candidates.size());
-          texts.addAll(embeddingTexts(timelineFor(tenant, user, fresh), fresh));
+          episodeTexts.forEach(texts::addAll);
+          int episodeVectors = texts.size();
           candidates.forEach(c -> texts.add(c.text()));
           List<float[]> vectors = embedder.embedAll(texts);
+          List<@Nullable Embedding> episodeEmbeddings =
+              joined(episodeTexts, vectors.subList(0, episodeVectors));
           List<Episode> episodes = new ArrayList<>(fresh.size());
           Map<String, SourceRef> sources = new HashMap<>();
           for (int i = 0; i < fresh.size(); i++) {
-            Episode e = fresh.get(i).withEmbedding(embedding(vectors.get(i)));
+            Episode e = fresh.get(i).withEmbedding(episodeEmbeddings.get(i));
             episodes.add(e);
             sources.put(e.messageId(), SourceRef.of(e));
           }
           List<@Nullable Embedding> candidateVectors = new ArrayList<>(candidates.size());
           for (int i = 0; i < candidates.size(); i++) {
-            candidateVectors.add(embedding(vectors.get(fresh.size() + i)));
+            candidateVectors.add(embedding(vectors.get(episodeVectors + i)));
           }
           if (batched) {
             // Stored now, searchable at once; facts are extracted with the next batch.
@@ -591,12 +601,12 @@ public final class Attune implements AutoCloseable {
   }
 
   /**
-   * The text each message of {@code batch} is embedded from: the message after the {@code
+   * The texts each message of {@code batch} is embedded from: the message after the {@code
    * denseContext} messages before it in its session, so that an answer carries the question it
-   * answers. {@code timeline} holds, oldest first, every message that may precede one of the batch
-   * (the batch included).
+   * answers; or, for a long message, each of its {@link Passages} on its own. {@code timeline}
+   * holds, oldest first, every message that may precede one of the batch (the batch included).
    */
-  private List<String> embeddingTexts(List<Episode> timeline, List<Episode> batch) {
+  private List<List<String>> embeddingTexts(List<Episode> timeline, List<Episode> batch) {
     int context = retriever.policy().denseContext();
     Map<String, String> texts = new HashMap<>();
     Map<String, List<Episode>> sessions = new HashMap<>();
@@ -612,8 +622,36 @@ public final class Attune implements AutoCloseable {
       texts.put(e.messageId(), text.append(e.indexText()).toString());
       before.add(e);
     }
-    List<String> out = new ArrayList<>(batch.size());
-    batch.forEach(e -> out.add(texts.get(e.messageId())));
+    List<List<String>> out = new ArrayList<>(batch.size());
+    for (Episode e : batch) {
+      List<Passages.Span> passages = Passages.split(e.content());
+      if (passages.size() == 1) {
+        out.add(List.of(texts.get(e.messageId())));
+      } else {
+        String who = e.speaker() == null ? "" : e.speaker() + ": ";
+        out.add(passages.stream().map(p -> who + p.of(e.content())).toList());
+      }
+    }
+    return out;
+  }
+
+  /** Each message's vectors (one, or one per passage) as one embedding, in order. */
+  private List<@Nullable Embedding> joined(List<List<String>> texts, List<float[]> vectors) {
+    List<@Nullable Embedding> out = new ArrayList<>(texts.size());
+    int at = 0;
+    for (List<String> parts : texts) {
+      if (parts.size() == 1) {
+        out.add(embedding(vectors.get(at)));
+      } else {
+        float[] all = new float[parts.size() * embedder.dimensions()];
+        for (int i = 0; i < parts.size(); i++) {
+          System.arraycopy(
+              vectors.get(at + i), 0, all, i * embedder.dimensions(), embedder.dimensions());
+        }
+        out.add(embedding(all));
+      }
+      at += parts.size();
+    }
     return out;
   }
 
@@ -1168,16 +1206,18 @@ public final class Attune implements AutoCloseable {
           }
           List<String> texts = new ArrayList<>();
           memories.forEach(m -> texts.add(m.text()));
-          texts.addAll(embeddingTexts(timeline, episodes));
+          List<List<String>> episodeTexts = embeddingTexts(timeline, episodes);
+          episodeTexts.forEach(texts::addAll);
           List<float[]> vectors = embedder.embedAll(texts);
           List<Memory> reMemories = new ArrayList<>();
           for (int i = 0; i < memories.size(); i++) {
             reMemories.add(memories.get(i).withEmbedding(embedding(vectors.get(i))));
           }
+          List<@Nullable Embedding> episodeEmbeddings =
+              joined(episodeTexts, vectors.subList(memories.size(), vectors.size()));
           List<Episode> reEpisodes = new ArrayList<>();
           for (int i = 0; i < episodes.size(); i++) {
-            reEpisodes.add(
-                episodes.get(i).withEmbedding(embedding(vectors.get(memories.size() + i))));
+            reEpisodes.add(episodes.get(i).withEmbedding(episodeEmbeddings.get(i)));
           }
           store.write(tenant, user, new UserWrite(now(), null, reEpisodes, reMemories, List.of()));
           invalidate(tenant, user);
@@ -1230,6 +1270,7 @@ public final class Attune implements AutoCloseable {
             memories,
             episodes,
             embedder.modelId(),
+            embedder.dimensions(),
             retriever.policy().lexicalContext());
     for (int i = 0; i < 3; i++) {
       ContextRequest r =

@@ -219,6 +219,33 @@ class AttuneTest {
   }
 
   @Test
+  void aLongMessageContributesThePartThatMatchesNotItsOpening() {
+    StringBuilder answer = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      answer.append("Paragraph ").append(i).append(" is about gardening tools and soil. ");
+      answer.append("It goes on about compost, seeds and watering cans for a while. ");
+    }
+    answer.append("Sourdough needs a starter fed with flour and water every day. ");
+    for (int i = 0; i < 8; i++) {
+      answer.append("Later paragraph ").append(i).append(" returns to hedges and lawns. ");
+    }
+    attune.observe(
+        T,
+        ALICE,
+        null,
+        "s1",
+        List.of(
+            user("q1", "Tell me everything about my garden."),
+            new Message(Role.ASSISTANT, answer.toString(), "a1", null, null)));
+    clock.advance(Duration.ofDays(2));
+
+    ContextPack pack = context(ALICE, "how often to feed a sourdough starter", 300);
+    ContextItem history = pack.items().filter(i -> i.id().equals("a1")).findFirst().orElseThrow();
+    assertThat(history.text()).contains("Sourdough needs a starter").doesNotContain("Paragraph 0");
+    assertThat(pack.context()).contains("assistant: \"…").contains("Sourdough needs a starter");
+  }
+
+  @Test
   void observingTheSameMessagesTwiceChangesNothing() {
     List<Message> messages = List.of(user("m1", "I live in Rome."), user("m2", "I love pasta."));
     attune.observe(T, ALICE, null, "s1", messages);

@@ -18,6 +18,7 @@ import dev.attune.core.model.UserProfile;
 import dev.attune.core.port.TokenCounter;
 import dev.attune.core.retrieval.DecayPolicy;
 import dev.attune.core.retrieval.Hit;
+import dev.attune.core.retrieval.Passages;
 import dev.attune.core.retrieval.Retriever;
 import dev.attune.core.retrieval.WorkingSet;
 import java.time.Instant;
@@ -583,7 +584,7 @@ public final class ContextAssembler {
         if (out.size() >= policy.maxBlockItems()) {
           break;
         }
-        Cand c = episodeCand(hit.doc(), e, hit.score(), out.size());
+        Cand c = episodeCand(hit, e, out.size());
         c.item.sources().forEach(w -> covered.add(w.messageId()));
         out.add(c);
       }
@@ -611,15 +612,25 @@ public final class ContextAssembler {
       return window;
     }
 
-    /** A past message with its window, rendered once per working set. */
-    private Cand episodeCand(int doc, Episode hit, double score, int rank) {
-      WindowRender r = ws.memo(doc, d -> renderWindow(hit, window(hit)));
+    /**
+     * A past message with its window, rendered once per working set; a long message shows only the
+     * passage that matched.
+     */
+    private Cand episodeCand(Hit hit, Episode e, int rank) {
+      int at = ws.episodePosition(e.messageId());
+      List<Passages.Span> passages = ws.passages(at);
+      WindowRender r =
+          passages.size() > 1
+              ? renderWindow(e, window(e), passages, hit.passage())
+              : ws.memo(hit.doc(), d -> renderWindow(e, window(e), passages, 0));
       ContextItem item =
-          new ContextItem(hit.messageId(), ItemKind.EPISODE, r.text(), null, score, 0, r.sources());
+          new ContextItem(
+              e.messageId(), ItemKind.EPISODE, r.text(), null, hit.score(), 0, r.sources());
       return new Cand(item, r.line(), r.tokens(), rank);
     }
 
-    private WindowRender renderWindow(Episode hit, List<Episode> window) {
+    private WindowRender renderWindow(
+        Episode hit, List<Episode> window, List<Passages.Span> passages, int passage) {
       StringBuilder line =
           new StringBuilder("- [").append(DATE.format(window.get(0).timestamp())).append("] ");
       StringBuilder text = new StringBuilder();
@@ -630,9 +641,20 @@ public final class ContextAssembler {
           line.append(" / ");
           text.append('\n');
         }
-        // The neighbours are context for the retrieved message: they get fewer tokens.
-        line.append(utterance(e, e == hit ? policy.maxItemTokens() : policy.neighbourTokens()));
-        text.append(e.indexText());
+        if (e == hit && passages.size() > 1) {
+          // The part of a long message that matched, marked as a part.
+          Passages.Span span = passages.get(Math.min(passage, passages.size() - 1));
+          String part =
+              (span.start() > 0 ? "…" : "")
+                  + clip(span.of(e.content()), policy.maxItemTokens())
+                  + (span.end() < e.content().length() ? "…" : "");
+          line.append(speaker(e)).append(": ").append(Inert.quote(part));
+          text.append(e.speaker() == null ? part : e.speaker() + ": " + part);
+        } else {
+          // The neighbours are context for the retrieved message: they get fewer tokens.
+          line.append(utterance(e, e == hit ? policy.maxItemTokens() : policy.neighbourTokens()));
+          text.append(e.indexText());
+        }
         sources.add(SourceRef.of(e));
       }
       String rendered = line.append('\n').toString();
@@ -645,11 +667,12 @@ public final class ContextAssembler {
     }
 
     private String utterance(Episode e, int maxTokens) {
+      return speaker(e) + ": " + Inert.quote(clip(e.content(), maxTokens));
+    }
+
+    private String speaker(Episode e) {
       String who = e.speaker() != null ? Inert.name(e.speaker()) : e.role().wireName();
-      if (who.isEmpty()) {
-        who = e.role().wireName();
-      }
-      return who + ": " + Inert.quote(clip(e.content(), maxTokens));
+      return who.isEmpty() ? e.role().wireName() : who;
     }
   }
 

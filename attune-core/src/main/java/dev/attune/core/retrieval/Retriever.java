@@ -48,9 +48,10 @@ public final class Retriever {
     float[] lexical = new float[n];
     ws.lexical().score(analyzer.terms(query.text()), lexical);
     float[] dense = new float[n];
+    int[] passage = new int[n];
     boolean useDense = query.vector() != null;
     if (useDense) {
-      ws.dense().score(query.vector(), dense);
+      ws.dense().score(query.vector(), dense, passage);
     }
     boolean[] allowed = new boolean[n];
     for (int d = 0; d < n; d++) {
@@ -90,7 +91,10 @@ public final class Retriever {
     int[] docs = best.docsBestFirst();
     List<Hit> hits = new ArrayList<>(docs.length);
     for (int d : docs) {
-      hits.add(hit(ws, d, fused[d]));
+      hits.add(
+          ws.isMemoryDoc(d)
+              ? new Hit(d, fused[d], ws.memoryAt(d), null, 0)
+              : new Hit(d, fused[d], null, ws.episodeAt(d), passage[d]));
     }
     return hits;
   }
@@ -122,12 +126,6 @@ public final class Retriever {
       out[d] += policy.neighbourSmoothing() * extra;
     }
     return out;
-  }
-
-  private static Hit hit(WorkingSet ws, int d, double score) {
-    return ws.isMemoryDoc(d)
-        ? new Hit(d, score, ws.memoryAt(d), null)
-        : new Hit(d, score, null, ws.episodeAt(d));
   }
 
   private boolean admits(WorkingSet ws, int d, RetrievalQuery q, Instant now) {

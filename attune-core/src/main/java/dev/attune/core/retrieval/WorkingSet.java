@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class WorkingSet {
   private static final WorkingSet EMPTY =
-      new WorkingSet(null, List.of(), List.of(), null, 0, TextAnalyzer.english());
+      new WorkingSet(null, List.of(), List.of(), null, 0, 0, TextAnalyzer.english());
 
   private final @Nullable UserRecord user;
   private final List<Memory> memories;
@@ -40,20 +40,22 @@ public final class WorkingSet {
       List<Memory> memories,
       List<Episode> episodes,
       @Nullable String modelId,
+      int dims,
       int lexicalContext,
       TextAnalyzer analyzer) {
     this.user = user;
     this.modelId = modelId;
     List<List<String>> docs = new ArrayList<>(memories.size() + episodes.size());
     List<float @Nullable []> vectors = new ArrayList<>(docs.size());
-    int dims = 0;
+    // Without a given length, the shortest vector's: a memory's, or a short message's.
+    int shortest = Integer.MAX_VALUE;
     // Vectors move into the dense index; the records keep none, so each vector is held once.
     List<Memory> bareMemories = new ArrayList<>(memories.size());
     for (Memory m : memories) {
       docs.add(analyzer.terms(m.text()));
       float[] v = vectorOf(m.embedding());
       vectors.add(v);
-      dims = v != null ? v.length : dims;
+      shortest = v != null ? Math.min(shortest, v.length) : shortest;
       bareMemories.add(m.embedding() == null ? m : m.withEmbedding(null));
     }
     List<Episode> bareEpisodes = new ArrayList<>(episodes.size());
@@ -69,7 +71,7 @@ public final class WorkingSet {
       docs.add(terms);
       float[] v = vectorOf(e.embedding());
       vectors.add(v);
-      dims = v != null ? v.length : dims;
+      shortest = v != null ? Math.min(shortest, v.length) : shortest;
       bareEpisodes.add(e.embedding() == null ? e : e.withEmbedding(null));
     }
     this.memories = List.copyOf(bareMemories);
@@ -79,7 +81,8 @@ public final class WorkingSet {
       episodePositions.put(this.episodes.get(i).messageId(), i);
     }
     this.lexical = LexicalIndex.build(docs);
-    this.dense = VectorIndex.build(vectors, dims);
+    this.dense =
+        VectorIndex.build(vectors, dims > 0 ? dims : shortest == Integer.MAX_VALUE ? 0 : shortest);
     this.memo = new AtomicReferenceArray<>(docs.size());
     Integer[] order = new Integer[this.memories.size()];
     for (int i = 0; i < order.length; i++) {
@@ -108,21 +111,23 @@ public final class WorkingSet {
       List<Memory> memories,
       List<Episode> episodes,
       @Nullable String modelId) {
-    return build(user, memories, episodes, modelId, 0);
+    return new WorkingSet(user, memories, episodes, modelId, 0, 0, TextAnalyzer.english());
   }
 
   /**
-   * As {@link #build(UserRecord, List, List, String)}, indexing each message lexically together
-   * with the {@code lexicalContext} messages before it in its session.
+   * As {@link #build(UserRecord, List, List, String)}, for vectors of {@code dims} floats (a long
+   * message's vector holds one such per passage, see {@link Passages}), indexing each message
+   * lexically together with the {@code lexicalContext} messages before it in its session.
    */
   public static WorkingSet build(
       @Nullable UserRecord user,
       List<Memory> memories,
       List<Episode> episodes,
       @Nullable String modelId,
+      int dims,
       int lexicalContext) {
     return new WorkingSet(
-        user, memories, episodes, modelId, lexicalContext, TextAnalyzer.english());
+        user, memories, episodes, modelId, dims, lexicalContext, TextAnalyzer.english());
   }
 
   /** The working set of a user Attune has never heard of. */
@@ -179,6 +184,17 @@ public final class WorkingSet {
 
   VectorIndex dense() {
     return dense;
+  }
+
+  /**
+   * The passages of episode {@code i} of {@link #episodes()} that were embedded one by one (one
+   * span covering the message when it was embedded whole).
+   */
+  public List<Passages.Span> passages(int i) {
+    String content = episodes.get(i).content();
+    return dense.passages(episodeDoc(i)) > 1
+        ? Passages.split(content)
+        : List.of(new Passages.Span(0, content.length()));
   }
 
   /** The document number of memory {@code i} in {@link #memories()}. */
