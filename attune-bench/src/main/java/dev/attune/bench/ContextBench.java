@@ -4,6 +4,7 @@ import dev.attune.api.Json;
 import dev.attune.core.Attune;
 import dev.attune.core.ContextPack;
 import dev.attune.core.ContextRequest;
+import dev.attune.core.ObserveRequest;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.Role;
 import dev.attune.core.model.TenantId;
@@ -413,7 +414,8 @@ final class ContextBench implements Callable<Integer> {
                 role, synth.message(), "o" + c + "-" + i, start.plusSeconds(c * 60L + i), null));
       }
       long t0 = System.nanoTime();
-      attune.observe(TENANT, user, null, "obs-" + c, batch);
+      attune.observe(
+          ObserveRequest.builder(TENANT, user).sessionId("obs-" + c).messages(batch).build());
       nanos[c] = System.nanoTime() - t0;
       total += nanos[c];
     }

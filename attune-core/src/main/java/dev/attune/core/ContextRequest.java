@@ -1,6 +1,7 @@
 package dev.attune.core;
 
 import dev.attune.core.model.Category;
+import dev.attune.core.model.Ids;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.OrgId;
 import dev.attune.core.model.TenantId;
@@ -34,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * @param to only items placed at or before this
  * @param limit how many retrieved items (facts and past messages) to consider, 1..500; default 50
  * @param timeout how long retrieval may take before a degraded pack (profile and org only) is
- *     returned; null to wait
+ *     returned, up to {@link Limits#MAX_CONTEXT_TIMEOUT_MS}; null to wait
  */
 public record ContextRequest(
     TenantId tenant,
@@ -96,9 +97,18 @@ public record ContextRequest(
       throw new InvalidRequestException(
           "limit", "limit must be within 1.." + MAX_LIMIT + "; got " + limit);
     }
-    if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
-      throw new InvalidRequestException("timeout_ms", "timeout_ms must be positive");
+    if (timeout != null
+        && (timeout.isNegative()
+            || timeout.isZero()
+            || timeout.toMillis() > Limits.MAX_CONTEXT_TIMEOUT_MS)) {
+      throw new InvalidRequestException(
+          "timeout_ms",
+          "timeout_ms must be within 1.."
+              + Limits.MAX_CONTEXT_TIMEOUT_MS
+              + "; got "
+              + timeout.toMillis());
     }
+    Ids.checkOptional("session_id", sessionId);
   }
 
   public static Builder builder(TenantId tenant, UserId user) {

@@ -26,5 +26,11 @@ public final class Limits {
   /** Most entries in one profile or org list or map (preferences, attributes, compliance...). */
   public static final int MAX_PROFILE_ENTRIES = 200;
 
+  /** Most characters of a message's display name. */
+  public static final int MAX_NAME_CHARS = 128;
+
+  /** Longest a context request may wait for retrieval before answering degraded, milliseconds. */
+  public static final int MAX_CONTEXT_TIMEOUT_MS = 60_000;
+
   private Limits() {}
 }

@@ -17,6 +17,7 @@ import dev.attune.core.port.ExtractionRequest;
 import dev.attune.core.port.Extractor;
 import dev.attune.core.port.MemoryQuery;
 import dev.attune.core.port.MemoryStore;
+import dev.attune.core.port.Store;
 import dev.attune.core.port.UserWrite;
 import dev.attune.core.testing.HashingEmbedder;
 import dev.attune.core.testing.InMemoryStore;
@@ -75,7 +76,7 @@ class BufferedExtractionTest {
     }
   }
 
-  private Attune attune(MemoryStore s, ExtractionBuffer buffer, ConsolidationJudge judge) {
+  private Attune attune(Store s, ExtractionBuffer buffer, ConsolidationJudge judge) {
     return Attune.builder()
         .store(s)
         .embedder(new HashingEmbedder())
@@ -104,9 +105,21 @@ class BufferedExtractionTest {
   void messagesAreStoredAtOnceAndExtractedTogetherInOneCall() {
     try (Attune attune = attune(store, manual(), null)) {
       ObserveResult first =
-          attune.observe(T, ALICE, null, "s1", List.of(user("m1", "I love surfing.")));
-      attune.observe(T, ALICE, null, "s1", List.of(user("m2", "I live in Lisbon.")));
-      attune.observe(T, ALICE, null, "s1", List.of(user("m3", "I am a nurse.")));
+          attune.observe(
+              ObserveRequest.builder(T, ALICE)
+                  .sessionId("s1")
+                  .messages(List.of(user("m1", "I love surfing.")))
+                  .build());
+      attune.observe(
+          ObserveRequest.builder(T, ALICE)
+              .sessionId("s1")
+              .messages(List.of(user("m2", "I live in Lisbon.")))
+              .build());
+      attune.observe(
+          ObserveRequest.builder(T, ALICE)
+              .sessionId("s1")
+              .messages(List.of(user("m3", "I am a nurse.")))
+              .build());
       assertThat(first.stored()).isEqualTo(1);
       assertThat(first.awaitingExtraction()).isEqualTo(1);
       assertThat(extractor.batchSizes).isEmpty();
@@ -127,7 +140,11 @@ class BufferedExtractionTest {
       assertThat(attune.extractionBacklog(T).awaiting()).isZero();
       // Observing the same ids again changes nothing and buffers nothing.
       ObserveResult again =
-          attune.observe(T, ALICE, null, "s1", List.of(user("m1", "I love surfing.")));
+          attune.observe(
+              ObserveRequest.builder(T, ALICE)
+                  .sessionId("s1")
+                  .messages(List.of(user("m1", "I love surfing.")))
+                  .build());
       assertThat(again.duplicates()).isEqualTo(1);
       assertThat(attune.extractionBacklog(T).awaiting()).isZero();
     }
@@ -143,11 +160,15 @@ class BufferedExtractionTest {
       for (int i = 0; i < 4; i++) {
         four.add(user("m" + i, "I love hobby number " + i + "."));
       }
-      attune.observe(T, ALICE, null, "s1", four);
+      attune.observe(ObserveRequest.builder(T, ALICE).sessionId("s1").messages(four).build());
       await(() -> extractor.batchSizes.size() == 1);
       assertThat(extractor.batchSizes).containsExactly(4);
 
-      attune.observe(T, ALICE, null, "s1", List.of(user("m9", "I live in Lisbon.")));
+      attune.observe(
+          ObserveRequest.builder(T, ALICE)
+              .sessionId("s1")
+              .messages(List.of(user("m9", "I live in Lisbon.")))
+              .build());
       Thread.sleep(200);
       assertThat(extractor.batchSizes).hasSize(1); // one message, not quiet yet
       clock.advance(Duration.ofMinutes(6));
@@ -160,7 +181,11 @@ class BufferedExtractionTest {
   void aFailingBatchIsKeptCountedAndRetriedLaterNeverDropped() {
     extractor.failuresLeft.set(2);
     try (Attune attune = attune(store, manual(), null)) {
-      attune.observe(T, ALICE, null, "s1", List.of(user("m1", "I live in Lisbon.")));
+      attune.observe(
+          ObserveRequest.builder(T, ALICE)
+              .sessionId("s1")
+              .messages(List.of(user("m1", "I live in Lisbon.")))
+              .build());
 
       ObserveResult failed = attune.flushExtraction(T, ALICE);
       assertThat(failed.awaitingExtraction()).isEqualTo(1);
@@ -188,11 +213,10 @@ class BufferedExtractionTest {
     crashes.set(1);
     try (Attune attune = attune(store, manual(), null)) {
       attune.observe(
-          T,
-          ALICE,
-          null,
-          "s1",
-          List.of(user("m1", "I live in Lisbon."), user("m2", "I love surfing.")));
+          ObserveRequest.builder(T, ALICE)
+              .sessionId("s1")
+              .messages(List.of(user("m1", "I live in Lisbon."), user("m2", "I love surfing.")))
+              .build());
       try {
         attune.flushExtraction(T, ALICE);
       } catch (StoreException expected) {
@@ -231,10 +255,17 @@ class BufferedExtractionTest {
           }
         };
     try (Attune attune = attune(store, manual(), supersedeAll)) {
-      attune.observe(T, ALICE, null, "s1", List.of(user("m1", "I love green tea.")));
+      attune.observe(
+          ObserveRequest.builder(T, ALICE)
+              .sessionId("s1")
+              .messages(List.of(user("m1", "I love green tea.")))
+              .build());
       attune.flushExtraction(T, ALICE);
       attune.observe(
-          T, ALICE, null, "s1", List.of(user("m2", "I love green tea with fresh mint leaves.")));
+          ObserveRequest.builder(T, ALICE)
+              .sessionId("s1")
+              .messages(List.of(user("m2", "I love green tea with fresh mint leaves.")))
+              .build());
       attune.flushExtraction(T, ALICE);
 
       assertThat(asked).hasSize(1);

@@ -64,7 +64,7 @@ class CompressionTest {
       messages.add(new Message(Role.USER, "I love " + HOBBIES.get(i) + ".", "m" + i, null, null));
       clock.advance(Duration.ofMinutes(1));
     }
-    attune.observe(T, ALICE, null, "s1", messages);
+    attune.observe(ObserveRequest.builder(T, ALICE).sessionId("s1").messages(messages).build());
   }
 
   /** The active preference memories that are not the summary. */

@@ -135,7 +135,12 @@ class ContextBudgetProperties {
               new Message(
                   r.nextBoolean() ? Role.USER : Role.ASSISTANT, sentence(r, 60), null, null, null));
         }
-        attune.observe(t, u, r.nextBoolean() ? org : null, "s" + s, messages);
+        attune.observe(
+            ObserveRequest.builder(t, u)
+                .org(r.nextBoolean() ? org : null)
+                .sessionId("s" + s)
+                .messages(messages)
+                .build());
         clock.advance(Duration.ofMinutes(r.nextInt(90)));
       }
       for (int i = r.nextInt(15); i > 0; i--) {

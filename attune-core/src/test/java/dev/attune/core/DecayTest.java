@@ -44,7 +44,10 @@ class DecayTest {
   }
 
   private void say(String id, String text) {
-    attune.observe(T, ALICE, null, null, List.of(new Message(Role.USER, text, id, null, null)));
+    attune.observe(
+        ObserveRequest.builder(T, ALICE)
+            .messages(List.of(new Message(Role.USER, text, id, null, null)))
+            .build());
   }
 
   private List<String> injectedMemories(String query) {

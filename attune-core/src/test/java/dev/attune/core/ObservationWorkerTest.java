@@ -33,12 +33,11 @@ class ObservationWorkerTest {
     try (Attune attune = Attune.builder().store(store).embedder(new HashingEmbedder()).build()) {
       String id =
           attune.submit(
-              T,
-              ANN,
-              null,
-              "s1",
-              List.of(user("m1", "I live in Oslo."), user("m2", "I love skiing.")),
-              "api:k1");
+              ObserveRequest.builder(T, ANN)
+                  .sessionId("s1")
+                  .messages(List.of(user("m1", "I live in Oslo."), user("m2", "I love skiing.")))
+                  .actor("api:k1")
+                  .build());
       assertThat(id).startsWith("obs_");
 
       Observation done = attune.awaitObservation(T, id, WAIT).orElseThrow();
@@ -57,9 +56,19 @@ class ObservationWorkerTest {
   void aUsersObservationsAreProcessedInTheOrderAccepted() {
     try (Attune attune =
         Attune.builder().store(new InMemoryStore()).embedder(new HashingEmbedder()).build()) {
-      attune.submit(T, ANN, null, "s1", List.of(user("m1", "I live in Paris.")), "k");
+      attune.submit(
+          ObserveRequest.builder(T, ANN)
+              .sessionId("s1")
+              .messages(List.of(user("m1", "I live in Paris.")))
+              .actor("k")
+              .build());
       String second =
-          attune.submit(T, ANN, null, "s1", List.of(user("m2", "I moved to Rome.")), "k");
+          attune.submit(
+              ObserveRequest.builder(T, ANN)
+                  .sessionId("s1")
+                  .messages(List.of(user("m2", "I moved to Rome.")))
+                  .actor("k")
+                  .build());
       attune.awaitObservation(T, second, WAIT);
       assertThat(attune.memories(T, ANN, MemoryQuery.active()))
           .extracting(Memory::text)
@@ -71,7 +80,10 @@ class ObservationWorkerTest {
   void invalidMessagesAreRefusedBeforeAnythingIsAccepted() {
     InMemoryStore store = new InMemoryStore();
     try (Attune attune = Attune.builder().store(store).embedder(new HashingEmbedder()).build()) {
-      assertThatThrownBy(() -> attune.submit(T, ANN, null, null, List.of(), "k"))
+      assertThatThrownBy(
+              () ->
+                  attune.submit(
+                      ObserveRequest.builder(T, ANN).messages(List.of()).actor("k").build()))
           .isInstanceOf(InvalidRequestException.class)
           .hasMessage("messages must not be empty");
       assertThat(store.dump()).doesNotContain("ann");
@@ -99,7 +111,12 @@ class ObservationWorkerTest {
             .embedder(new HashingEmbedder())
             .extractor(broken)
             .build()) {
-      String id = attune.submit(T, ANN, null, null, List.of(user("m1", "I live in Oslo.")), "k");
+      String id =
+          attune.submit(
+              ObserveRequest.builder(T, ANN)
+                  .messages(List.of(user("m1", "I live in Oslo.")))
+                  .actor("k")
+                  .build());
       Observation failed = attune.awaitObservation(T, id, WAIT).orElseThrow();
       assertThat(failed.state()).isEqualTo(Observation.State.FAILED);
       assertThat(failed.error()).isEqualTo("the extraction model is down");

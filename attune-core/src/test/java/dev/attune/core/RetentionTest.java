@@ -36,7 +36,11 @@ class RetentionTest {
   }
 
   private void say(Attune attune, String id, String text) {
-    attune.observe(T, ALICE, null, "s1", List.of(new Message(Role.USER, text, id, null, null)));
+    attune.observe(
+        ObserveRequest.builder(T, ALICE)
+            .sessionId("s1")
+            .messages(List.of(new Message(Role.USER, text, id, null, null)))
+            .build());
   }
 
   private List<String> episodes() {

@@ -4,7 +4,6 @@ import dev.attune.core.port.Embedder;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -12,20 +11,23 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The default embedder: all-MiniLM-L6-v2, int8-quantized, 384 dimensions, run in process by
- * LangChain4j's ONNX integration. Works offline; the model ships inside its Maven jar. Vectors are
- * L2-normalized. Thread-safe; create one per process (loading takes about a second).
+ * The local embedder: by default all-MiniLM-L6-v2, int8-quantized, 384 dimensions, run in process
+ * by LangChain4j's ONNX integration (or another {@link LocalModel} whose jar is on the class path).
+ * Works offline; the model ships inside its Maven jar. Vectors are L2-normalized. Thread-safe;
+ * create one per process (loading takes about a second).
  */
 public final class LocalEmbedder implements Embedder {
   /** The id stored beside every vector this model makes. */
-  public static final String MODEL_ID = "all-minilm-l6-v2-q";
+  public static final String MODEL_ID = LocalModel.ALL_MINILM_L6_V2_Q.id();
 
   private static final int DIMENSIONS = 384;
 
   private final EmbeddingModel model;
+  private final LocalModel kind;
 
-  private LocalEmbedder(EmbeddingModel model) {
+  private LocalEmbedder(EmbeddingModel model, LocalModel kind) {
     this.model = model;
+    this.kind = kind;
   }
 
   /**
@@ -33,6 +35,16 @@ public final class LocalEmbedder implements Embedder {
    * core: measured here, 10 sentences take 11 ms on 2 threads against 17-23 ms on one.
    */
   public static LocalEmbedder create() {
+    return create(LocalModel.ALL_MINILM_L6_V2_Q);
+  }
+
+  /**
+   * Loads {@code model}.
+   *
+   * @throws IllegalStateException naming the Maven artifact to add when its jar is not on the class
+   *     path
+   */
+  public static LocalEmbedder create(LocalModel model) {
     int threads = Runtime.getRuntime().availableProcessors();
     AtomicInteger n = new AtomicInteger();
     Executor pool =
@@ -43,12 +55,22 @@ public final class LocalEmbedder implements Embedder {
               t.setDaemon(true);
               return t;
             });
-    return new LocalEmbedder(new AllMiniLmL6V2QuantizedEmbeddingModel(pool));
+    try {
+      Class<?> type = Class.forName(model.className());
+      EmbeddingModel loaded =
+          (EmbeddingModel) type.getConstructor(Executor.class).newInstance(pool);
+      return new LocalEmbedder(loaded, model);
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(
+          "embedding model " + model.id() + " is not on the class path: add " + model.artifact());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot load embedding model " + model.id() + ": " + e, e);
+    }
   }
 
   @Override
   public String modelId() {
-    return MODEL_ID;
+    return kind.id();
   }
 
   @Override
@@ -61,10 +83,19 @@ public final class LocalEmbedder implements Embedder {
     if (texts.isEmpty()) {
       return List.of();
     }
+    return embed(texts, kind.documentPrefix());
+  }
+
+  @Override
+  public float[] embedQuery(String query) {
+    return embed(List.of(query), kind.queryPrefix()).get(0);
+  }
+
+  private List<float[]> embed(List<String> texts, String prefix) {
     List<TextSegment> segments = new ArrayList<>(texts.size());
     for (String text : texts) {
       // The encoder rejects blank text; a lone full stop embeds as "nothing in particular".
-      segments.add(TextSegment.from(text.isBlank() ? "." : text));
+      segments.add(TextSegment.from(prefix + (text.isBlank() ? "." : text)));
     }
     List<Embedding> embeddings = model.embedAll(segments).content();
     List<float[]> out = new ArrayList<>(embeddings.size());

@@ -1,9 +1,9 @@
 package dev.attune.server;
 
 import dev.attune.core.Attune;
-import dev.attune.core.port.AccessStore;
+import dev.attune.core.AttuneBuilder;
 import dev.attune.core.port.Embedder;
-import dev.attune.core.port.MemoryStore;
+import dev.attune.core.port.Store;
 import dev.attune.core.tokens.TokenCounters;
 import dev.attune.models.chat.ChatModels;
 import dev.attune.server.http.ServerMetrics;
@@ -22,9 +22,9 @@ public final class ServerEngine {
    *
    * @param embedder the embedding model; null for the default local one
    */
-  public static <S extends MemoryStore & AccessStore> Attune build(
-      ServerConfig cfg, S store, ServerMetrics metrics, @Nullable Embedder embedder) {
-    Attune.Builder builder =
+  public static Attune build(
+      ServerConfig cfg, Store store, ServerMetrics metrics, @Nullable Embedder embedder) {
+    AttuneBuilder builder =
         Attune.builder()
             .store(store)
             .tokenCounter(TokenCounters.forEncoding(cfg.tokenEncoding()))

@@ -7,6 +7,7 @@ import dev.attune.core.Attune;
 import dev.attune.core.InvalidRequestException;
 import dev.attune.core.MemoryEdit;
 import dev.attune.core.NewMemory;
+import dev.attune.core.ObserveRequest;
 import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.KeyRole;
@@ -63,18 +64,26 @@ class TenantArchiveIT {
               "Acme Bank", "finance", Map.of("KYC", "know your customer"), List.of(), List.of()));
       attune.setOrg(T, ANN, OrgId.of("acme-bank"));
       attune.observe(
-          T,
-          ANN,
-          null,
-          "s1",
-          List.of(
-              user("m1", "I live in Paris.", AT), user("m2", "I love jazz.", AT.plusSeconds(5))));
+          ObserveRequest.builder(T, ANN)
+              .sessionId("s1")
+              .messages(
+                  List.of(
+                      user("m1", "I live in Paris.", AT),
+                      user("m2", "I love jazz.", AT.plusSeconds(5))))
+              .build());
       attune.observe(
-          T, ANN, null, "s2", List.of(user("m3", "I moved to Berlin.", AT.plusSeconds(3600))));
+          ObserveRequest.builder(T, ANN)
+              .sessionId("s2")
+              .messages(List.of(user("m3", "I moved to Berlin.", AT.plusSeconds(3600))))
+              .build());
       Memory tea =
           attune.addMemory(T, BOB, NewMemory.of("Bob likes tea.", Category.PREFERENCE), "t");
       attune.editMemory(T, BOB, tea.id(), new MemoryEdit("Bob likes green tea.", null, null), "t");
-      attune.observe(OTHER, ANN, null, "s1", List.of(user("x1", "I live in Rome.", AT)));
+      attune.observe(
+          ObserveRequest.builder(OTHER, ANN)
+              .sessionId("s1")
+              .messages(List.of(user("x1", "I live in Rome.", AT)))
+              .build());
     }
     try (SqliteStore store = SqliteStore.open(data)) {
       new Keys(store, InstantSource.fixed(AT)).create(T, KeyRole.ADMIN, "ops", null, null);

@@ -110,7 +110,7 @@ public final class RawTurns {
     }
     store.addAll(embeddings, segments);
     return (question, k) -> {
-      Embedding q = Embedding.from(embedder.embed(question));
+      Embedding q = Embedding.from(embedder.embedQuery(question));
       List<String> ids = new ArrayList<>();
       for (EmbeddingMatch<TextSegment> m :
           store

@@ -5,6 +5,7 @@ import dev.attune.bench.TempDirs;
 import dev.attune.bench.locomo.Locomo;
 import dev.attune.bench.prefeval.PrefEvalData;
 import dev.attune.core.Attune;
+import dev.attune.core.ObserveRequest;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryStatus;
 import dev.attune.core.model.Message;
@@ -209,7 +210,11 @@ public final class ExtractionEval implements Callable<Integer> {
                       s.start().plusSeconds(i),
                       t.speaker()));
             }
-            attune.observe(TENANT, user, null, "session_" + s.number(), messages);
+            attune.observe(
+                ObserveRequest.builder(TENANT, user)
+                    .sessionId("session_" + s.number())
+                    .messages(messages)
+                    .build());
           }
           List<Memory> memories = memoriesOf(attune, user);
           score(c, speaker, memories, embedder, tally, shown, missed);
@@ -306,13 +311,13 @@ public final class ExtractionEval implements Callable<Integer> {
         String preference = t.items().get(Integer.parseInt(e.getKey())).preference();
         UserId user = UserId.of("pref-" + topic + "-" + e.getKey());
         attune.observe(
-            TENANT,
-            user,
-            null,
-            "s",
-            List.of(
-                new Message(Role.USER, preference, "pref", null, null),
-                new Message(Role.ASSISTANT, "Thanks, noted.", "ack", null, null)));
+            ObserveRequest.builder(TENANT, user)
+                .sessionId("s")
+                .messages(
+                    List.of(
+                        new Message(Role.USER, preference, "pref", null, null),
+                        new Message(Role.ASSISTANT, "Thanks, noted.", "ack", null, null)))
+                .build());
         labelled.score(
             "prefeval-dev preferences",
             Map.of("pref", e.getValue()),
@@ -338,7 +343,8 @@ public final class ExtractionEval implements Callable<Integer> {
         messages.add(new Message(m.role(), content, ci + ":" + mi, null, null));
       }
       UserId user = UserId.of("filler-" + ci);
-      attune.observe(TENANT, user, null, "s", messages);
+      attune.observe(
+          ObserveRequest.builder(TENANT, user).sessionId("s").messages(messages).build());
       labelled.score("prefeval-dev fillers", e.getValue(), memoriesOf(attune, user), null);
     }
   }

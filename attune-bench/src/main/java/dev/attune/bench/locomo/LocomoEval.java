@@ -10,6 +10,7 @@ import dev.attune.core.BlockType;
 import dev.attune.core.ContextItem;
 import dev.attune.core.ContextPack;
 import dev.attune.core.ContextRequest;
+import dev.attune.core.ObserveRequest;
 import dev.attune.core.Priorities;
 import dev.attune.core.assembly.AssemblyPolicy;
 import dev.attune.core.model.Message;
@@ -21,6 +22,7 @@ import dev.attune.core.port.TokenCounter;
 import dev.attune.core.retrieval.RetrievalPolicy;
 import dev.attune.core.tokens.TokenCounters;
 import dev.attune.models.LocalEmbedder;
+import dev.attune.models.LocalModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -112,6 +114,15 @@ public final class LocomoEval implements Callable<Integer> {
       description = "Debug: print the top items of the first N questions Attune misses at rank 10.")
   int explain;
 
+  @Option(
+      names = "--embedding-model",
+      paramLabel = "ID",
+      defaultValue = "all-minilm-l6-v2-q",
+      description =
+          "Experiment: the local embedding model (all-minilm-l6-v2-q, the default;"
+              + " all-minilm-l6-v2, bge-small-en-v1.5-q, e5-small-v2-q).")
+  String embeddingModel;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter w = spec.commandLine().getOut();
@@ -124,7 +135,7 @@ public final class LocomoEval implements Callable<Integer> {
     List<Locomo.Conversation> convs =
         conversations == null ? all : all.subList(0, Math.min(conversations, all.size()));
     TokenCounter tokens = TokenCounters.cl100k();
-    LocalEmbedder embedder = LocalEmbedder.create();
+    LocalEmbedder embedder = LocalEmbedder.create(LocalModel.byId(embeddingModel));
     Instant latest =
         convs.stream()
             .flatMap(c -> c.sessions().stream())
@@ -180,7 +191,11 @@ public final class LocomoEval implements Callable<Integer> {
                 new Message(
                     Role.USER, t.content(), t.diaId(), s.start().plusSeconds(i), t.speaker()));
           }
-          attune.observe(TENANT, user, null, "session_" + s.number(), messages);
+          attune.observe(
+              ObserveRequest.builder(TENANT, user)
+                  .sessionId("session_" + s.number())
+                  .messages(messages)
+                  .build());
         }
 
         // Baselines index and pay for each turn as "speaker: text".
@@ -355,7 +370,7 @@ public final class LocomoEval implements Callable<Integer> {
     c.put("neighbour_tokens", a.neighbourTokens());
     c.put("overrides", settings);
     c.put("tokenizer", "cl100k_base");
-    c.put("embedding_model", LocalEmbedder.MODEL_ID);
+    c.put("embedding_model", embeddingModel);
     return c;
   }
 

@@ -10,6 +10,7 @@ import dev.attune.core.BlockType;
 import dev.attune.core.ContextItem;
 import dev.attune.core.ContextPack;
 import dev.attune.core.ContextRequest;
+import dev.attune.core.ObserveRequest;
 import dev.attune.core.Priorities;
 import dev.attune.core.assembly.AssemblyPolicy;
 import dev.attune.core.model.Message;
@@ -20,6 +21,7 @@ import dev.attune.core.port.TokenCounter;
 import dev.attune.core.retrieval.RetrievalPolicy;
 import dev.attune.core.tokens.TokenCounters;
 import dev.attune.models.LocalEmbedder;
+import dev.attune.models.LocalModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -124,6 +126,15 @@ public final class PrefEval implements Callable<Integer> {
       description = "Print the pack at 300 tokens of the first N requests, hit or miss.")
   int show;
 
+  @Option(
+      names = "--embedding-model",
+      paramLabel = "ID",
+      defaultValue = "all-minilm-l6-v2-q",
+      description =
+          "Experiment: the local embedding model (all-minilm-l6-v2-q, the default;"
+              + " all-minilm-l6-v2, bge-small-en-v1.5-q, e5-small-v2-q).")
+  String embeddingModel;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter w = spec.commandLine().getOut();
@@ -149,7 +160,7 @@ public final class PrefEval implements Callable<Integer> {
     AssemblyPolicy assembly = RecordOverrides.apply(AssemblyPolicy.defaults(), overrides);
 
     TokenCounter tokens = TokenCounters.cl100k();
-    LocalEmbedder embedder = LocalEmbedder.create();
+    LocalEmbedder embedder = LocalEmbedder.create(LocalModel.byId(embeddingModel));
     Map<String, Tally> tallies = new LinkedHashMap<>();
     SYSTEMS.forEach(s -> tallies.put(s, new Tally(budgets.size())));
     Map<String, Tally> attuneByTopic = new LinkedHashMap<>();
@@ -184,7 +195,11 @@ public final class PrefEval implements Callable<Integer> {
             messages.add(new Message(t.role(), t.content(), t.id(), t.at(), null));
           }
           now.set(s.turns().get(s.turns().size() - 1).at());
-          attune.observe(TENANT, UserId.of(u.id()), null, s.id(), messages);
+          attune.observe(
+              ObserveRequest.builder(TENANT, UserId.of(u.id()))
+                  .sessionId(s.id())
+                  .messages(messages)
+                  .build());
         }
         bar.step();
       }
@@ -384,7 +399,7 @@ public final class PrefEval implements Callable<Integer> {
     j.put("attune_by_topic", topics);
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("tokenizer", "cl100k_base");
-    config.put("embedding_model", LocalEmbedder.MODEL_ID);
+    config.put("embedding_model", embeddingModel);
     config.put("overrides", settings);
     config.put("fillers_per_topic", PrefEvalData.FILLERS_PER_TOPIC);
     config.put("filler_messages", PrefEvalData.FILLER_MESSAGES);

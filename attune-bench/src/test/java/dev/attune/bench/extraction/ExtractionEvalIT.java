@@ -30,7 +30,7 @@ class ExtractionEvalIT {
           "session_2_date_time": "10:00 am on 20 June, 2023",
           "session_2": [
             {"speaker": "Ben", "dia_id": "D2:1", "text": "I moved to Lisbon for a new job at a bakery."},
-            {"speaker": "Ana", "dia_id": "D2:2", "text": "Pixel knocked over my favourite plants again."}
+            {"speaker": "Ana", "dia_id": "D2:2", "text": "My cat Pixel knocked over my favourite plants again."}
           ]
         },
         "qa": [],

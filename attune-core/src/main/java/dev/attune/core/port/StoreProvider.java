@@ -16,5 +16,5 @@ public interface StoreProvider {
    *
    * @throws dev.attune.core.StoreException when it cannot be opened, with the reason
    */
-  MemoryStore open(String location);
+  Store open(String location);
 }

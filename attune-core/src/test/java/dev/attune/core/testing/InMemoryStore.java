@@ -14,11 +14,9 @@ import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.model.UserProfile;
 import dev.attune.core.model.UserRecord;
-import dev.attune.core.port.AccessStore;
 import dev.attune.core.port.EpisodeQuery;
 import dev.attune.core.port.MemoryQuery;
-import dev.attune.core.port.MemoryStore;
-import dev.attune.core.port.ObservationLog;
+import dev.attune.core.port.Store;
 import dev.attune.core.port.UsageMeter;
 import dev.attune.core.port.UsageRow;
 import dev.attune.core.port.UserWrite;
@@ -41,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * A store in plain collections, for core's tests. It passes the same contract suite as the real
  * adapters, which keeps it honest.
  */
-public class InMemoryStore implements MemoryStore, AccessStore, ObservationLog {
+public class InMemoryStore implements Store {
   private record Key(TenantId tenant, UserId user) {}
 
   private record OrgKey(TenantId tenant, OrgId org) {}

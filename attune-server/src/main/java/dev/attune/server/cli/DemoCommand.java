@@ -6,6 +6,7 @@ import dev.attune.api.OrgBody;
 import dev.attune.core.Attune;
 import dev.attune.core.ContextPack;
 import dev.attune.core.ContextRequest;
+import dev.attune.core.ObserveRequest;
 import dev.attune.core.ObserveResult;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.OrgId;
@@ -103,7 +104,13 @@ final class DemoCommand implements Callable<Integer> {
                   start.plusSeconds(60L * i),
                   null));
         }
-        ObserveResult r = attune.observe(tenant, user, org, s.sessionId(), messages);
+        ObserveResult r =
+            attune.observe(
+                ObserveRequest.builder(tenant, user)
+                    .org(org)
+                    .sessionId(s.sessionId())
+                    .messages(messages)
+                    .build());
         out.printf("%n## Session '%s' (%d day(s) ago)%n", s.sessionId(), s.daysAgo());
         for (Message m : messages) {
           out.printf("  %-9s %s%n", m.role().wireName() + ":", m.content());

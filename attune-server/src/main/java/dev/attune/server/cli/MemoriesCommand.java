@@ -2,6 +2,7 @@ package dev.attune.server.cli;
 
 import dev.attune.api.Json;
 import dev.attune.core.Attune;
+import dev.attune.core.MemoryState;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryStatus;
@@ -50,22 +51,20 @@ final class MemoriesCommand implements Callable<Integer> {
       List<Memory> memories = attune.memories(engine.tenant(), UserId.of(user), query);
       var out = spec.commandLine().getOut();
       if (json) {
-        out.println(Json.writePretty(Wire.memories(memories, attune.decayPolicy(), attune.now())));
+        out.println(Json.writePretty(Wire.memories(memories, attune)));
         return 0;
       }
       if (memories.isEmpty()) {
         out.println("no memories for user " + user);
       }
-      java.time.Instant now = attune.now();
       for (Memory m : memories) {
-        boolean dormant =
-            m.status() == MemoryStatus.ACTIVE && attune.decayPolicy().isDormant(m, now);
+        MemoryState state = attune.state(m);
         out.printf(
             "%-36s %-10s %-19s %.2f  %s%s%n",
             m.id(),
-            dormant ? "dormant" : m.status().wireName(),
+            state.dormant() ? "dormant" : m.status().wireName(),
             m.category().wireName(),
-            attune.decayPolicy().effectiveConfidence(m, now),
+            state.effectiveConfidence(),
             m.text(),
             m.pinned() ? " (pinned)" : "");
       }

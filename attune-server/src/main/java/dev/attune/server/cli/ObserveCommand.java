@@ -5,6 +5,7 @@ import dev.attune.api.MemoryBody;
 import dev.attune.api.ObserveFile;
 import dev.attune.core.Attune;
 import dev.attune.core.InvalidRequestException;
+import dev.attune.core.ObserveRequest;
 import dev.attune.core.ObserveResult;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.OrgId;
@@ -64,7 +65,11 @@ final class ObserveCommand implements Callable<Integer> {
     try (Attune attune = engine.open()) {
       ObserveResult r =
           attune.observe(
-              engine.tenant(), userId, org == null ? null : OrgId.of(org), sessionId, messages);
+              ObserveRequest.builder(engine.tenant(), userId)
+                  .org(org == null ? null : OrgId.of(org))
+                  .sessionId(sessionId)
+                  .messages(messages)
+                  .build());
       var out = spec.commandLine().getOut();
       if (json) {
         out.println(
@@ -92,7 +97,7 @@ final class ObserveCommand implements Callable<Integer> {
   }
 
   private static List<MemoryBody> views(Attune attune, List<Memory> memories) {
-    return Wire.memories(memories, attune.decayPolicy(), attune.now());
+    return Wire.memories(memories, attune);
   }
 
   static String read(String file) throws IOException {

@@ -20,6 +20,7 @@ import dev.attune.core.InvalidRequestException;
 import dev.attune.core.MemoryEdit;
 import dev.attune.core.NewMemory;
 import dev.attune.core.NotFoundException;
+import dev.attune.core.ObserveRequest;
 import dev.attune.core.StoreException;
 import dev.attune.core.model.ApiKey;
 import dev.attune.core.model.AuditEntry;
@@ -422,12 +423,12 @@ public final class HttpApi implements AutoCloseable {
     OrgId org = body.orgId() == null ? null : OrgId.of(body.orgId());
     String id =
         attune.submit(
-            tenant(key),
-            user,
-            org,
-            body.sessionId(),
-            Wire.messages("messages", body.messages()),
-            "api:" + key.id());
+            ObserveRequest.builder(tenant(key), user)
+                .org(org)
+                .sessionId(body.sessionId())
+                .messages(Wire.messages("messages", body.messages()))
+                .actor("api:" + key.id())
+                .build());
     ctx.attribute(AUDIT_TARGET, id);
     metrics.observationAccepted();
     Observation o =
@@ -452,7 +453,7 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private MemoryBody memoryBody(Memory m) {
-    return Wire.memory(m, attune.decayPolicy(), attune.now());
+    return Wire.memory(attune.state(m));
   }
 
   private ObservationBody observationBody(TenantId tenant, Observation o) {
@@ -548,9 +549,7 @@ public final class HttpApi implements AutoCloseable {
         ctx,
         200,
         new MemoryBody.Page(
-            Wire.memories(
-                page.subList(0, Math.min(limit, page.size())), attune.decayPolicy(), attune.now()),
-            next));
+            Wire.memories(page.subList(0, Math.min(limit, page.size())), attune), next));
   }
 
   private static Set<MemoryStatus> statuses(@Nullable String param) {
@@ -663,10 +662,7 @@ public final class HttpApi implements AutoCloseable {
   private void export(Context ctx, @Nullable ApiKey key) {
     UserId user = pathUser(ctx);
     existingUser(tenant(key), user);
-    json(
-        ctx,
-        200,
-        Wire.export(attune.export(tenant(key), user), attune.decayPolicy(), attune.now()));
+    json(ctx, 200, Wire.export(attune.export(tenant(key), user), attune));
   }
 
   private void forget(Context ctx, @Nullable ApiKey key) {

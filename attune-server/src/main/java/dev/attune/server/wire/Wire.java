@@ -8,10 +8,12 @@ import dev.attune.api.MessageBody;
 import dev.attune.api.OrgBody;
 import dev.attune.api.Pack;
 import dev.attune.api.ProfileBody;
+import dev.attune.core.Attune;
 import dev.attune.core.ContextBlock;
 import dev.attune.core.ContextItem;
 import dev.attune.core.ContextPack;
 import dev.attune.core.InvalidRequestException;
+import dev.attune.core.MemoryState;
 import dev.attune.core.UserExport;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.DataPolicy;
@@ -19,7 +21,6 @@ import dev.attune.core.model.Detector;
 import dev.attune.core.model.Episode;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryChange;
-import dev.attune.core.model.MemoryStatus;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.OrgId;
 import dev.attune.core.model.OrgProfile;
@@ -27,7 +28,6 @@ import dev.attune.core.model.Role;
 import dev.attune.core.model.SourceRef;
 import dev.attune.core.model.UserProfile;
 import dev.attune.core.model.UserRecord;
-import dev.attune.core.retrieval.DecayPolicy;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -160,17 +160,17 @@ public final class Wire {
         .toList();
   }
 
-  /** A memory as the API shows it, with its confidence after decay at {@code now}. */
-  public static MemoryBody memory(Memory m, DecayPolicy decay, Instant now) {
-    boolean active = m.status() == MemoryStatus.ACTIVE;
+  /** A memory as the API shows it, with its confidence after decay and whether it is dormant. */
+  public static MemoryBody memory(MemoryState state) {
+    Memory m = state.memory();
     return new MemoryBody(
         m.id().value(),
         m.text(),
         m.category().wireName(),
         m.slot(),
         Math.round(m.confidence() * 1e4) / 1e4,
-        Math.round(decay.effectiveConfidence(m, now) * 1e4) / 1e4,
-        active && decay.isDormant(m, now),
+        Math.round(state.effectiveConfidence() * 1e4) / 1e4,
+        state.dormant(),
         m.status().wireName(),
         m.pinned(),
         m.provenance().origin().wireName(),
@@ -185,8 +185,8 @@ public final class Wire {
         m.embedding() == null ? null : m.embedding().model());
   }
 
-  public static List<MemoryBody> memories(List<Memory> memories, DecayPolicy decay, Instant now) {
-    return memories.stream().map(m -> memory(m, decay, now)).toList();
+  public static List<MemoryBody> memories(List<Memory> memories, Attune attune) {
+    return memories.stream().map(m -> memory(attune.state(m))).toList();
   }
 
   public static MemoryBody.Change change(MemoryChange c) {
@@ -233,10 +233,10 @@ public final class Wire {
         dataPolicy(o.dataPolicy()));
   }
 
-  public static ExportBody export(UserExport e, DecayPolicy decay, Instant now) {
+  public static ExportBody export(UserExport e, Attune attune) {
     return new ExportBody(
         e.user() == null ? null : profile(e.user()),
-        memories(e.memories(), decay, now),
+        memories(e.memories(), attune),
         e.episodes().stream().map(Wire::episode).toList(),
         e.history().stream().map(Wire::change).toList());
   }

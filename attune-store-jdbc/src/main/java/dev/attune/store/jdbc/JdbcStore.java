@@ -21,11 +21,9 @@ import dev.attune.core.model.Role;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.model.UserRecord;
-import dev.attune.core.port.AccessStore;
 import dev.attune.core.port.EpisodeQuery;
 import dev.attune.core.port.MemoryQuery;
-import dev.attune.core.port.MemoryStore;
-import dev.attune.core.port.ObservationLog;
+import dev.attune.core.port.Store;
 import dev.attune.core.port.UsageMeter;
 import dev.attune.core.port.UsageRow;
 import dev.attune.core.port.UserWrite;
@@ -54,7 +52,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe. Each write method is one transaction.
  */
-public abstract class JdbcStore implements MemoryStore, AccessStore, ObservationLog {
+public abstract class JdbcStore implements Store {
   private static final String MEMORY_COLUMNS =
       "memory_id, text, category, slot, confidence, origin, sources, valid_from, valid_to,"
           + " created_at, updated_at, superseded_at, superseded_by, status, pinned,"

@@ -1,6 +1,6 @@
 package dev.attune.store.postgres;
 
-import dev.attune.core.port.MemoryStore;
+import dev.attune.core.port.Store;
 import dev.attune.core.port.StoreProvider;
 
 /** Opens a {@link PostgresStore} for {@code jdbc:postgresql://} locations. */
@@ -11,7 +11,7 @@ public final class PostgresStoreProvider implements StoreProvider {
   }
 
   @Override
-  public MemoryStore open(String location) {
+  public Store open(String location) {
     return PostgresStore.open(location);
   }
 }

@@ -6,6 +6,7 @@ import dev.attune.core.Attune;
 import dev.attune.core.ContextRequest;
 import dev.attune.core.ExtractionBuffer;
 import dev.attune.core.NewMemory;
+import dev.attune.core.ObserveRequest;
 import dev.attune.core.learning.HeuristicExtractor;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.Memory;
@@ -152,13 +153,15 @@ class TwoNodesIT {
                 .extractionBuffer(manual)
                 .build()) {
       x.observe(
-          T,
-          ANN,
-          null,
-          "s1",
-          List.of(new Message(Role.USER, "I live in Lisbon.", "m1", null, null)));
+          ObserveRequest.builder(T, ANN)
+              .sessionId("s1")
+              .messages(List.of(new Message(Role.USER, "I live in Lisbon.", "m1", null, null)))
+              .build());
       y.observe(
-          T, ANN, null, "s1", List.of(new Message(Role.USER, "I love surfing.", "m2", null, null)));
+          ObserveRequest.builder(T, ANN)
+              .sessionId("s1")
+              .messages(List.of(new Message(Role.USER, "I love surfing.", "m2", null, null)))
+              .build());
 
       var both = java.util.concurrent.Executors.newFixedThreadPool(2);
       var fx = both.submit(() -> x.flushExtraction(T, ANN));
@@ -174,7 +177,10 @@ class TwoNodesIT {
       assertThat(y.extractionBacklog(T).awaiting()).isZero();
       // The claim was given back: the next batch is extracted again, by whichever node asks.
       y.observe(
-          T, ANN, null, "s1", List.of(new Message(Role.USER, "I am a nurse.", "m3", null, null)));
+          ObserveRequest.builder(T, ANN)
+              .sessionId("s1")
+              .messages(List.of(new Message(Role.USER, "I am a nurse.", "m3", null, null)))
+              .build());
       y.flushExtraction(T, ANN);
       assertThat(calls.get()).isEqualTo(2);
     }
@@ -189,14 +195,18 @@ class TwoNodesIT {
         Attune via = (u + i) % 2 == 0 ? a : b;
         ids.add(
             via.submit(
-                T,
-                user,
-                null,
-                "s1",
-                List.of(
-                    new Message(
-                        Role.USER, "I love hobby number " + u + "x" + i + ".", null, null, null)),
-                "test"));
+                ObserveRequest.builder(T, user)
+                    .sessionId("s1")
+                    .messages(
+                        List.of(
+                            new Message(
+                                Role.USER,
+                                "I love hobby number " + u + "x" + i + ".",
+                                null,
+                                null,
+                                null)))
+                    .actor("test")
+                    .build()));
       }
     }
     for (String id : ids) {

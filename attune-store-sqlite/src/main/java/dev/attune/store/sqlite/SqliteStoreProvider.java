@@ -1,6 +1,6 @@
 package dev.attune.store.sqlite;
 
-import dev.attune.core.port.MemoryStore;
+import dev.attune.core.port.Store;
 import dev.attune.core.port.StoreProvider;
 import java.nio.file.Path;
 
@@ -12,7 +12,7 @@ public final class SqliteStoreProvider implements StoreProvider {
   }
 
   @Override
-  public MemoryStore open(String location) {
+  public Store open(String location) {
     return SqliteStore.open(Path.of(location));
   }
 }

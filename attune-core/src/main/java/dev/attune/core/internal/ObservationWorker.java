@@ -1,5 +1,8 @@
-package dev.attune.core;
+package dev.attune.core.internal;
 
+import dev.attune.core.InvalidRequestException;
+import dev.attune.core.ObserveResult;
+import dev.attune.core.StoreException;
 import dev.attune.core.model.Observation;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.port.ObservationLog;
@@ -20,14 +23,14 @@ import java.util.function.Supplier;
  * puts the observation back; anything else fails it after {@link #MAX_ATTEMPTS} tries, with the
  * reason recorded. One thread; a user's observations are processed in the order accepted.
  */
-final class ObservationWorker implements AutoCloseable {
-  static final Duration LEASE = Duration.ofMinutes(5);
+public final class ObservationWorker implements AutoCloseable {
+  public static final Duration LEASE = Duration.ofMinutes(5);
   static final int MAX_ATTEMPTS = 3;
   static final Duration IDLE_POLL = Duration.ofSeconds(1);
   private static final System.Logger LOG = System.getLogger(ObservationWorker.class.getName());
 
   /** Observes one claimed observation's messages. */
-  interface Processor {
+  public interface Processor {
     ObserveResult process(TenantId tenant, Observation observation);
   }
 
@@ -41,19 +44,19 @@ final class ObservationWorker implements AutoCloseable {
   private boolean wake;
   private volatile boolean closed;
 
-  ObservationWorker(ObservationLog log, Supplier<Instant> now, Processor processor) {
+  public ObservationWorker(ObservationLog log, Supplier<Instant> now, Processor processor) {
     this.log = log;
     this.now = now;
     this.processor = processor;
     this.thread = Thread.ofPlatform().daemon().name("attune-observations").unstarted(this::run);
   }
 
-  void start() {
+  public void start() {
     thread.start();
   }
 
   /** New work was accepted: look now rather than at the next poll. */
-  void wake() {
+  public void wake() {
     synchronized (signal) {
       wake = true;
       signal.notifyAll();
@@ -61,7 +64,7 @@ final class ObservationWorker implements AutoCloseable {
   }
 
   /** Completes when this process finishes the observation (others' work is seen by polling). */
-  CompletableFuture<Void> completion(TenantId tenant, String observationId) {
+  public CompletableFuture<Void> completion(TenantId tenant, String observationId) {
     return finished.computeIfAbsent(key(tenant, observationId), k -> new CompletableFuture<>());
   }
 

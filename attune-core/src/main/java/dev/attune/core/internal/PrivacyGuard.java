@@ -1,5 +1,6 @@
-package dev.attune.core;
+package dev.attune.core.internal;
 
+import dev.attune.core.InvalidRequestException;
 import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.DataPolicy;
@@ -28,20 +29,20 @@ import org.jspecify.annotations.Nullable;
  * messages, keeps candidates that the policy forbids from becoming memories, and records each
  * decision as an audit entry (counts and reasons only, never the text).
  */
-final class PrivacyGuard {
+public final class PrivacyGuard {
   /** The key id of audit entries for decisions Attune makes itself. */
-  static final String SYSTEM_ACTOR = "attune";
+  public static final String SYSTEM_ACTOR = "attune";
 
   private final MemoryStore store;
   private final DataPolicy defaultPolicy;
 
-  PrivacyGuard(MemoryStore store, DataPolicy defaultPolicy) {
+  public PrivacyGuard(MemoryStore store, DataPolicy defaultPolicy) {
     this.store = store;
     this.defaultPolicy = defaultPolicy;
   }
 
   /** The policy of the org, or the default one for users without an org (or an unknown org). */
-  DataPolicy policyFor(TenantId tenant, @Nullable OrgId org) {
+  public DataPolicy policyFor(TenantId tenant, @Nullable OrgId org) {
     if (org == null) {
       return defaultPolicy;
     }
@@ -49,9 +50,10 @@ final class PrivacyGuard {
   }
 
   /** Messages with personal data redacted, and the audit entry saying what was redacted. */
-  record RedactedMessages(List<Message> messages, List<AuditEntry> audit) {}
+  public record RedactedMessages(List<Message> messages, List<AuditEntry> audit) {}
 
-  RedactedMessages redact(UserId user, DataPolicy policy, List<Message> messages, Instant now) {
+  public RedactedMessages redact(
+      UserId user, DataPolicy policy, List<Message> messages, Instant now) {
     Map<Detector, Integer> counts = new EnumMap<>(Detector.class);
     int changed = 0;
     List<Message> out = new ArrayList<>(messages.size());
@@ -79,9 +81,9 @@ final class PrivacyGuard {
   }
 
   /** Candidates the policy lets become memories, and audit entries for those it keeps out. */
-  record Screened(List<Candidate> kept, List<AuditEntry> audit) {}
+  public record Screened(List<Candidate> kept, List<AuditEntry> audit) {}
 
-  Screened screen(UserId user, DataPolicy policy, List<Candidate> candidates, Instant now) {
+  public Screened screen(UserId user, DataPolicy policy, List<Candidate> candidates, Instant now) {
     List<Candidate> kept = new ArrayList<>(candidates.size());
     Map<String, Integer> dropped = new TreeMap<>();
     for (Candidate c : candidates) {
@@ -107,7 +109,7 @@ final class PrivacyGuard {
    * @throws InvalidRequestException naming {@code text} or {@code category} if the policy forbids
    *     it
    */
-  void checkExplicit(DataPolicy policy, String text, Category category) {
+  public void checkExplicit(DataPolicy policy, String text, Category category) {
     if (!policy.allows(category)) {
       throw new InvalidRequestException(
           "category",

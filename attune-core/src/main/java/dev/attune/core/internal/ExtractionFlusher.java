@@ -1,5 +1,6 @@
-package dev.attune.core;
+package dev.attune.core.internal;
 
+import dev.attune.core.ExtractionBuffer;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.port.MemoryStore;
@@ -22,7 +23,7 @@ import java.util.function.Supplier;
  * the idle time. At most {@code concurrency} users at a time (each is one model call), one flush
  * per user at a time.
  */
-final class ExtractionFlusher implements AutoCloseable {
+public final class ExtractionFlusher implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ExtractionFlusher.class.getName());
 
   private final MemoryStore store;
@@ -36,7 +37,7 @@ final class ExtractionFlusher implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
 
-  ExtractionFlusher(
+  public ExtractionFlusher(
       MemoryStore store,
       Supplier<Instant> now,
       ExtractionBuffer buffer,
@@ -49,12 +50,12 @@ final class ExtractionFlusher implements AutoCloseable {
     this.thread = Thread.ofPlatform().daemon().name("attune-extraction").unstarted(this::run);
   }
 
-  void start() {
+  public void start() {
     thread.start();
   }
 
   /** Messages arrived: look now rather than at the next poll. */
-  void wake() {
+  public void wake() {
     synchronized (signal) {
       signal.notifyAll();
     }

@@ -1,0 +1,158 @@
+package dev.attune.core.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.attune.core.AttuneException;
+import dev.attune.core.ContextPack;
+import dev.attune.core.ContextRequest;
+import dev.attune.core.assembly.ContextAssembler;
+import dev.attune.core.model.OrgId;
+import dev.attune.core.model.OrgProfile;
+import dev.attune.core.model.UserRecord;
+import dev.attune.core.port.Embedder;
+import dev.attune.core.port.EngineMetrics;
+import dev.attune.core.port.MemoryStore;
+import dev.attune.core.retrieval.Hit;
+import dev.attune.core.retrieval.RetrievalQuery;
+import dev.attune.core.retrieval.Retriever;
+import dev.attune.core.retrieval.WorkingSet;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The context path: the user's working set, the query embedded (and cached: applications repeat
+ * their requests), retrieval, assembly into the budget. A request with a timeout whose retrieval is
+ * slower answers at once with what needs no retrieval, and retrieval finishes in the background,
+ * warming the cache. Thread-safe.
+ */
+public final class ContextService implements AutoCloseable {
+  private final MemoryStore store;
+  private final Embedder embedder;
+  private final Retriever retriever;
+  private final ContextAssembler assembler;
+  private final WorkingSets workingSets;
+  private final EngineMetrics metrics;
+  private final Supplier<Instant> now;
+  private final Cache<String, float[]> queryVectors =
+      Caffeine.newBuilder().maximumSize(10_000).build();
+  private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+
+  public ContextService(
+      MemoryStore store,
+      Embedder embedder,
+      Retriever retriever,
+      ContextAssembler assembler,
+      WorkingSets workingSets,
+      EngineMetrics metrics,
+      Supplier<Instant> now) {
+    this.store = store;
+    this.embedder = embedder;
+    this.retriever = retriever;
+    this.assembler = assembler;
+    this.workingSets = workingSets;
+    this.metrics = metrics;
+    this.now = now;
+  }
+
+  /** See {@link dev.attune.core.Attune#context}. */
+  public ContextPack context(ContextRequest request) {
+    long start = System.nanoTime();
+    Instant at = now.get();
+    int budget = assembler.effectiveBudget(request);
+    ContextPack pack;
+    if (request.timeout() == null) {
+      pack = full(request, budget, at);
+    } else {
+      Future<ContextPack> full = background.submit(() -> full(request, budget, at));
+      try {
+        long left = request.timeout().toNanos() - (System.nanoTime() - start);
+        pack = full.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        pack = degraded(request, budget, at);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AttuneException("interrupted while building context", e);
+      } catch (ExecutionException e) {
+        throw unwrap(e);
+      }
+    }
+    metrics.contextServed(
+        System.nanoTime() - start, pack.tokens(), !pack.isEmpty(), pack.degraded());
+    return pack;
+  }
+
+  private ContextPack full(ContextRequest request, int budget, Instant at) {
+    WorkingSet ws = workingSets.get(request.tenant(), request.user());
+    List<Hit> hits = List.of();
+    if (request.query() != null && budget > 0) {
+      float[] vector = queryVectors.get(request.query(), embedder::embedQuery);
+      hits = retriever.search(ws, query(request, vector), at, request.limit());
+    }
+    return assembler.assemble(ws, orgFor(request, ws), request, hits, budget, false, at);
+  }
+
+  private RetrievalQuery query(ContextRequest request, float[] vector) {
+    return new RetrievalQuery(
+        request.query(),
+        vector,
+        embedder.modelId(),
+        request.categories(),
+        request.from(),
+        request.to());
+  }
+
+  private ContextPack degraded(ContextRequest request, int budget, Instant at) {
+    WorkingSet ws = workingSets.cached(request.tenant(), request.user());
+    if (ws == null) {
+      UserRecord user = store.findUser(request.tenant(), request.user()).orElse(null);
+      ws = WorkingSet.build(user, List.of(), List.of(), null);
+    }
+    return assembler.assemble(ws, orgFor(request, ws), request, List.of(), budget, true, at);
+  }
+
+  private @Nullable OrgProfile orgFor(ContextRequest request, WorkingSet ws) {
+    OrgId org = request.org() != null ? request.org() : ws.user() != null ? ws.user().org() : null;
+    return org == null ? null : store.findOrg(request.tenant(), org).orElse(null);
+  }
+
+  /**
+   * Runs retrieval and assembly for {@code request} over {@code ws} (not cached, nothing stored):
+   * the warm-up's way through the whole path.
+   */
+  void rehearse(WorkingSet ws, ContextRequest request) {
+    Instant at = now.get();
+    List<Hit> hits =
+        retriever.search(
+            ws, query(request, embedder.embedQuery(request.query())), at, request.limit());
+    assembler.assemble(ws, null, request, hits, assembler.effectiveBudget(request), false, at);
+  }
+
+  private static RuntimeException unwrap(ExecutionException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof RuntimeException re) {
+      return re;
+    }
+    if (cause instanceof Error err) {
+      throw err;
+    }
+    return new AttuneException("context failed: " + cause, cause);
+  }
+
+  @Override
+  public void close() {
+    background.shutdown();
+    try {
+      background.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,259 @@
+package dev.attune.core.internal;
+
+import dev.attune.core.ConflictException;
+import dev.attune.core.MemoryEdit;
+import dev.attune.core.NewMemory;
+import dev.attune.core.NotFoundException;
+import dev.attune.core.learning.Compressor;
+import dev.attune.core.model.Category;
+import dev.attune.core.model.ChangeKind;
+import dev.attune.core.model.Memory;
+import dev.attune.core.model.MemoryChange;
+import dev.attune.core.model.MemoryId;
+import dev.attune.core.model.MemoryStatus;
+import dev.attune.core.model.Provenance;
+import dev.attune.core.model.TenantId;
+import dev.attune.core.model.UserId;
+import dev.attune.core.port.Embedder;
+import dev.attune.core.port.MemoryQuery;
+import dev.attune.core.port.Store;
+import dev.attune.core.port.UserWrite;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Explicit changes to a user's memories (through the API, by the user or the application): add,
+ * edit, pin, delete, each with its history entry and the summaries of the categories it touches
+ * rewritten in the same write. Nothing is ever removed but by erasure: a deleted memory stays as a
+ * tombstone in its history.
+ */
+public final class MemoryEditor {
+  private final Store store;
+  private final Embedder embedder;
+  private final PrivacyGuard privacy;
+  private final Summaries summaries;
+  private final EpisodeVectors vectors;
+  private final UserRecords records;
+  private final WorkingSets workingSets;
+  private final UserLocks locks;
+  private final Supplier<Instant> clock;
+
+  public MemoryEditor(
+      Store store,
+      Embedder embedder,
+      PrivacyGuard privacy,
+      Summaries summaries,
+      EpisodeVectors vectors,
+      UserRecords records,
+      WorkingSets workingSets,
+      UserLocks locks,
+      Supplier<Instant> clock) {
+    this.store = store;
+    this.embedder = embedder;
+    this.privacy = privacy;
+    this.summaries = summaries;
+    this.vectors = vectors;
+    this.records = records;
+    this.workingSets = workingSets;
+    this.locks = locks;
+    this.clock = clock;
+  }
+
+  /** Adds a memory explicitly (it does not come from conversation), creating the user if needed. */
+  public Memory add(TenantId tenant, UserId user, NewMemory memory, String actor) {
+    Objects.requireNonNull(memory, "memory");
+    return locks.locked(
+        tenant,
+        user,
+        () -> {
+          Instant now = clock.get();
+          privacy.checkExplicit(records.policyOf(tenant, user), memory.text(), memory.category());
+          Memory m =
+              Memory.create(
+                      MemoryId.random(),
+                      user,
+                      memory.text(),
+                      memory.category(),
+                      null,
+                      1.0,
+                      Provenance.explicit(),
+                      memory.validFrom() != null
+                          ? memory.validFrom().truncatedTo(ChronoUnit.MICROS)
+                          : now,
+                      now)
+                  .withPinned(memory.pinned(), now)
+                  .withEmbedding(vectors.embedding(embedder.embed(memory.text())));
+          MemoryChange created =
+              new MemoryChange(
+                  m.id(), now, ChangeKind.CREATED, actor, null, m.text(), null, List.of());
+          Compressor.Update summaries =
+              this.summaries.refresh(
+                  tenant,
+                  user,
+                  store.memories(tenant, user, MemoryQuery.active()),
+                  List.of(m),
+                  now);
+          store.write(
+              tenant,
+              user,
+              UserWrite.memories(
+                  now,
+                  Summaries.concat(List.of(m), summaries.memories()),
+                  Summaries.concat(List.of(created), summaries.changes())));
+          workingSets.invalidate(tenant, user);
+          return m;
+        });
+  }
+
+  /**
+   * Edits an active memory. A changed text or category pins it.
+   *
+   * @throws NotFoundException if the user has no such memory, or it was deleted
+   * @throws ConflictException if it was superseded (edit its successor instead)
+   */
+  public Memory edit(TenantId tenant, UserId user, MemoryId id, MemoryEdit edit, String actor) {
+    Objects.requireNonNull(edit, "edit");
+    return locks.locked(
+        tenant,
+        user,
+        () -> {
+          Instant now = clock.get();
+          Memory current = activeMemory(tenant, user, id);
+          if (Compressor.isSummary(current)) {
+            throw new ConflictException(
+                "memory "
+                    + id
+                    + " is a summary Attune writes from the user's "
+                    + current.category().wireName()
+                    + " memories; edit or delete those instead");
+          }
+          Memory updated = current;
+          List<MemoryChange> changes = new ArrayList<>();
+          boolean textChanged = edit.text() != null && !edit.text().equals(current.text());
+          boolean categoryChanged =
+              edit.category() != null && edit.category() != current.category();
+          if (textChanged || categoryChanged) {
+            String text = textChanged ? edit.text() : current.text();
+            privacy.checkExplicit(
+                records.policyOf(tenant, user),
+                text,
+                categoryChanged ? edit.category() : current.category());
+            updated =
+                current
+                    .withText(text, categoryChanged ? edit.category() : current.category(), now)
+                    .withPinned(true, now)
+                    .withEmbedding(vectors.embedding(embedder.embed(text)));
+            changes.add(
+                new MemoryChange(
+                    id, now, ChangeKind.EDITED, actor, current.text(), text, null, List.of()));
+          }
+          if (edit.pinned() != null && edit.pinned() != updated.pinned()) {
+            updated = updated.withPinned(edit.pinned(), now);
+            changes.add(
+                new MemoryChange(
+                    id,
+                    now,
+                    edit.pinned() ? ChangeKind.PINNED : ChangeKind.UNPINNED,
+                    actor,
+                    null,
+                    null,
+                    null,
+                    List.of()));
+          }
+          if (!changes.isEmpty()) {
+            Set<Category> touched = EnumSet.of(current.category(), updated.category());
+            Compressor.Update summaries =
+                this.summaries.refresh(
+                    tenant,
+                    user,
+                    store.memories(tenant, user, MemoryQuery.active()),
+                    List.of(updated),
+                    touched,
+                    now);
+            store.write(
+                tenant,
+                user,
+                UserWrite.memories(
+                    now,
+                    Summaries.concat(List.of(updated), summaries.memories()),
+                    Summaries.concat(changes, summaries.changes())));
+            workingSets.invalidate(tenant, user);
+          }
+          return updated;
+        });
+  }
+
+  /**
+   * Deletes a memory: it leaves context at once and stays only as a tombstone in its history until
+   * the user is forgotten.
+   *
+   * @throws NotFoundException if the user has no such memory, or it was already deleted
+   */
+  public void delete(TenantId tenant, UserId user, MemoryId id, String actor) {
+    locks.locked(
+        tenant,
+        user,
+        () -> {
+          Instant now = clock.get();
+          Memory current =
+              store
+                  .findMemory(tenant, user, id)
+                  .filter(m -> m.status() != MemoryStatus.DELETED)
+                  .orElseThrow(() -> new NotFoundException("memory " + id + " not found"));
+          MemoryChange deleted =
+              new MemoryChange(
+                  id, now, ChangeKind.DELETED, actor, current.text(), null, null, List.of());
+          Memory gone = current.deleted(now);
+          // The category's summary is written again without it: nothing deleted lingers there.
+          Compressor.Update summaries =
+              Compressor.isSummary(current)
+                  ? Compressor.Update.NONE
+                  : this.summaries.refresh(
+                      tenant,
+                      user,
+                      store.memories(tenant, user, MemoryQuery.active()),
+                      List.of(gone),
+                      now);
+          store.write(
+              tenant,
+              user,
+              UserWrite.memories(
+                  now,
+                  Summaries.concat(List.of(gone), summaries.memories()),
+                  Summaries.concat(List.of(deleted), summaries.changes())));
+          workingSets.invalidate(tenant, user);
+          return null;
+        });
+  }
+
+  private Memory activeMemory(TenantId tenant, UserId user, MemoryId id) {
+    Memory m =
+        store
+            .findMemory(tenant, user, id)
+            .filter(x -> x.status() != MemoryStatus.DELETED)
+            .orElseThrow(() -> new NotFoundException("memory " + id + " not found"));
+    if (m.status() == MemoryStatus.SUPERSEDED) {
+      throw new ConflictException(
+          "memory " + id + " was superseded by " + m.supersededBy() + "; edit that one instead");
+    }
+    return m;
+  }
+
+  /**
+   * A memory's history, oldest first.
+   *
+   * @throws NotFoundException if the user has no such memory
+   */
+  public List<MemoryChange> history(TenantId tenant, UserId user, MemoryId id) {
+    if (store.findMemory(tenant, user, id).isEmpty()) {
+      throw new NotFoundException("memory " + id + " not found");
+    }
+    return store.history(tenant, user, id);
+  }
+}
