@@ -301,8 +301,9 @@ final class Phrasing {
           "buy",
           "visit");
 
+  // Not before "of": "the look and feel of" joins nouns.
   private static final Pattern AND_VERB =
-      Pattern.compile("\\b(and|but|or)\\s+((?:\\p{L}+ly\\s+)?)(\\p{L}+)\\b");
+      Pattern.compile("\\b(and|but|or)\\s+((?:\\p{L}+ly\\s+)?)(\\p{L}+)\\b(?!\\s+of\\b)");
 
   /**
    * The verbs of {@code text} that continue the user's statement after "and", "but" or "or",

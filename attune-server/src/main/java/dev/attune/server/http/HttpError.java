@@ -39,6 +39,15 @@ final class HttpError extends RuntimeException {
     return new HttpError(415, "unsupported_media_type", message, "Content-Type", Map.of());
   }
 
+  static HttpError payloadTooLarge(long maxBodyBytes) {
+    return new HttpError(
+        413,
+        "payload_too_large",
+        "the request body is larger than " + maxBodyBytes + " bytes (max_body_bytes)",
+        "body",
+        Map.of());
+  }
+
   static HttpError tooManyRequests(long retryAfterSeconds) {
     return new HttpError(
         429,

@@ -2,6 +2,7 @@ package dev.attune.server.http;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.attune.core.InvalidRequestException;
 import dev.attune.core.model.ApiKey;
 import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.TenantId;
@@ -50,6 +51,7 @@ public final class Keys {
       @Nullable String label,
       @Nullable UserId user,
       @Nullable Duration ttl) {
+    label = label == null ? null : label(label);
     byte[] idBytes = new byte[8];
     byte[] secretBytes = new byte[32];
     RANDOM.nextBytes(idBytes);
@@ -121,5 +123,14 @@ public final class Keys {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
+  }
+
+  /** A key's label: 1-200 characters once stripped. */
+  private static String label(String value) {
+    String v = value.strip();
+    if (v.isEmpty() || v.length() > 200) {
+      throw new InvalidRequestException("label", "label must be 1-200 characters");
+    }
+    return v;
   }
 }

@@ -59,10 +59,10 @@ class OpenApiIT {
     Set<String> served = new LinkedHashSet<>();
     server.api.routes().forEach(r -> served.add(r.method() + " " + r.path()));
     assertThat(documented).containsExactlyInAnyOrderElementsOf(served);
-    for (HttpApi.Route r : server.api.routes()) {
+    for (Routes.Route r : server.api.routes()) {
       JsonNode op = doc.get("paths").get(r.path()).get(r.method().toLowerCase(Locale.ROOT));
       boolean isPublic = op.has("security") && op.get("security").isEmpty();
-      assertThat(isPublic).as(r.toString()).isEqualTo(r.access() == HttpApi.Access.PUBLIC);
+      assertThat(isPublic).as(r.toString()).isEqualTo(r.access() == Access.PUBLIC);
     }
   }
 

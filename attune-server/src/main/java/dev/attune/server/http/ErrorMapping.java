@@ -1,0 +1,75 @@
+package dev.attune.server.http;
+
+import dev.attune.api.ErrorBody;
+import dev.attune.api.JsonInputException;
+import dev.attune.core.ConflictException;
+import dev.attune.core.InvalidRequestException;
+import dev.attune.core.NotFoundException;
+import dev.attune.core.StoreException;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.lang.System.Logger.Level;
+import java.util.UUID;
+
+/**
+ * Every failure as the API answers it, in one place: {@code {"error": {"code", "message",
+ * "field"?}}} with its status. Bad input is a 4xx naming the field; an unexpected failure is a 500
+ * with an id to find it in the log, never a stack trace.
+ */
+final class ErrorMapping {
+  private static final System.Logger LOG = System.getLogger(ErrorMapping.class.getName());
+
+  private final long maxBodyBytes;
+
+  ErrorMapping(long maxBodyBytes) {
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  void handle(Exception e, Context ctx) {
+    if (e instanceof HttpError h) {
+      h.headers.forEach(ctx::header);
+      Call.respond(ctx, h.status, ErrorBody.of(h.code, h.getMessage(), h.field));
+    } else if (e instanceof JsonInputException j) {
+      Call.respond(ctx, 400, ErrorBody.of(j.code(), j.getMessage(), j.field()));
+    } else if (e instanceof InvalidRequestException i) {
+      Call.respond(ctx, 422, ErrorBody.of("invalid_value", i.getMessage(), i.field()));
+    } else if (e instanceof NotFoundException n) {
+      Call.respond(ctx, 404, ErrorBody.of("not_found", n.getMessage(), null));
+    } else if (e instanceof ConflictException c) {
+      Call.respond(ctx, 409, ErrorBody.of("conflict", c.getMessage(), null));
+    } else if (e instanceof StoreException s && s.retryable()) {
+      ctx.header("Retry-After", "1");
+      Call.respond(ctx, 503, ErrorBody.of("unavailable", s.getMessage(), null));
+    } else if (e instanceof HttpResponseException h) {
+      int status = h.getStatus();
+      String code =
+          switch (status) {
+            case 413 -> "payload_too_large";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 415 -> "unsupported_media_type";
+            default -> status < 500 ? "bad_request" : "internal";
+          };
+      String message =
+          status == 413
+              ? "the request body is larger than " + maxBodyBytes + " bytes (max_body_bytes)"
+              : h.getMessage();
+      Call.respond(ctx, status, ErrorBody.of(code, message, status == 413 ? "body" : null));
+    } else {
+      String id = UUID.randomUUID().toString().substring(0, 8);
+      LOG.log(Level.ERROR, "internal error " + id + " on " + ctx.method() + " " + ctx.path(), e);
+      Call.respond(
+          ctx,
+          500,
+          ErrorBody.of(
+              "internal", "internal error " + id + "; the server log has the details", null));
+    }
+  }
+
+  /** A path or method no route serves (and no route answered already). */
+  void unmatched(Context ctx, int status, String code, String message) {
+    if (ctx.attribute(Call.ROUTE) == null) {
+      Call.respond(ctx, status, ErrorBody.of(code, message, null));
+    }
+  }
+}

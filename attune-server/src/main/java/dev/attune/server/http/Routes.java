@@ -1,0 +1,53 @@
+package dev.attune.server.http;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where route groups declare their routes: each with its method, path and {@link Access}, given to
+ * Javalin as the route's role. Handlers of routes that need a key receive a {@link Call}.
+ */
+final class Routes {
+  /** A declared route. */
+  record Route(String method, String path, Access access) {}
+
+  /** Handles one authorized request. */
+  @FunctionalInterface
+  interface CallHandler {
+    void handle(Call call) throws Exception;
+  }
+
+  private final RoutesConfig javalin;
+  private final long maxBodyBytes;
+  private final List<Route> declared = new ArrayList<>();
+
+  Routes(RoutesConfig javalin, long maxBodyBytes) {
+    this.javalin = javalin;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** A route that needs a key with {@code access}. */
+  void add(String method, String path, Access access, CallHandler handler) {
+    if (access == Access.PUBLIC) {
+      throw new IllegalArgumentException("public routes take a plain handler: " + path);
+    }
+    register(method, path, access, ctx -> handler.handle(new Call(ctx, maxBodyBytes)));
+  }
+
+  /** A route anyone may call. */
+  void open(String method, String path, Handler handler) {
+    register(method, path, Access.PUBLIC, handler);
+  }
+
+  private void register(String method, String path, Access access, Handler handler) {
+    declared.add(new Route(method, path, access));
+    javalin.addHttpHandler(HandlerType.findOrCreate(method), path, handler, access);
+  }
+
+  List<Route> declared() {
+    return List.copyOf(declared);
+  }
+}
