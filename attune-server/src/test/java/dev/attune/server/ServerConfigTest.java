@@ -55,8 +55,9 @@ class ServerConfigTest {
     assertThatThrownBy(
             () -> ServerConfig.resolve(Map.of(), Map.of("ATTUNE_LLM_PROVIDER", "gemini"), null))
         .isInstanceOf(InvalidRequestException.class)
-        .hasMessageContaining("llm_provider must be none, openai or anthropic")
-        .hasMessageContaining("environment variable ATTUNE_LLM_PROVIDER");
+        .hasMessage(
+            "invalid llm_provider 'gemini' (from environment variable ATTUNE_LLM_PROVIDER):"
+                + " expected none, openai or anthropic");
     assertThatThrownBy(
             () ->
                 ServerConfig.resolve(

@@ -39,7 +39,7 @@ final class ArchiveCommands {
               + " usage) to a JSON Lines file.")
   static final class Export implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin KeysCommand.DataOption store;
+    @Mixin StoreOptions store;
 
     @Option(names = "--tenant", required = true, paramLabel = "T", description = "Tenant.")
     String tenant;
@@ -73,7 +73,7 @@ final class ArchiveCommands {
           "Load a file written by export into this store (the tenant must hold no users there).")
   static final class Import implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin KeysCommand.DataOption store;
+    @Mixin StoreOptions store;
 
     @Option(names = "--file", required = true, paramLabel = "FILE", description = "Export file.")
     Path file;

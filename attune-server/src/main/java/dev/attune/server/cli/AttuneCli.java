@@ -15,7 +15,6 @@ import picocli.CommandLine.Command;
     versionProvider = AttuneCli.Version.class,
     description = "Attune: the personalization layer for AI applications.",
     subcommands = {
-      ServeCommand.class,
       KeysCommand.class,
       ObserveCommand.class,
       ContextCommand.class,
@@ -35,6 +34,8 @@ public final class AttuneCli {
   /** Runs a command line with the given output streams; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new AttuneCli());
+    // serve's options come from the settings' declarations, not from annotations.
+    cli.addSubcommand("serve", new CommandLine(ServeCommand.spec()));
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(

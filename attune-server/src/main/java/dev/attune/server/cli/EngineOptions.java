@@ -5,26 +5,15 @@ import dev.attune.core.model.TenantId;
 import dev.attune.core.tokens.TokenCounters;
 import dev.attune.server.ServerConfig;
 import dev.attune.server.Stores;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options every engine command shares. */
 final class EngineOptions {
-  @Option(
-      names = "--data",
-      paramLabel = "DIR",
-      defaultValue = "${env:ATTUNE_DATA:-./attune-data}",
-      description = "Data directory (env ATTUNE_DATA; default ./attune-data).")
-  Path data;
-
-  @Option(
-      names = "--store",
-      paramLabel = "URL",
-      defaultValue = "${env:ATTUNE_STORE_URL:-}",
-      description = "jdbc:postgresql:// URL (env ATTUNE_STORE_URL); default SQLite in --data.")
-  String store;
+  @Mixin StoreOptions store;
 
   @Option(
       names = "--tenant",
@@ -36,9 +25,8 @@ final class EngineOptions {
   @Option(
       names = "--token-encoding",
       paramLabel = "NAME",
-      defaultValue = "${env:ATTUNE_TOKEN_ENCODING:-cl100k_base}",
       description = "Tokenizer for budgets: cl100k_base or o200k_base (env ATTUNE_TOKEN_ENCODING).")
-  String tokenEncoding;
+  @Nullable String tokenEncoding;
 
   TenantId tenant() {
     return TenantId.of(tenant);
@@ -50,10 +38,7 @@ final class EngineOptions {
    */
   Attune open() {
     ServerConfig cfg =
-        ServerConfig.resolve(
-            Map.of("data", data.toString(), "token_encoding", tokenEncoding, "store", store),
-            System.getenv(),
-            null);
+        store.config(tokenEncoding == null ? Map.of() : Map.of("token_encoding", tokenEncoding));
     return Attune.builder()
         .store(
             Stores.open(cfg, Stores.Keys.USE_IF_FOUND, new java.io.PrintWriter(System.err, true)))

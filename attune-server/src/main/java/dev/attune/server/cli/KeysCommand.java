@@ -4,7 +4,6 @@ import dev.attune.core.model.ApiKey;
 import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.TenantId;
 import dev.attune.server.ServerConfig;
-import dev.attune.server.Stores;
 import dev.attune.server.http.Keys;
 import dev.attune.store.jdbc.JdbcStore;
 import dev.attune.store.jdbc.MasterKey;
@@ -13,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,39 +29,13 @@ import picocli.CommandLine.Spec;
       KeysCommand.RotateMaster.class
     })
 final class KeysCommand {
-  static final class DataOption {
-    @Option(
-        names = "--data",
-        paramLabel = "DIR",
-        defaultValue = "${env:ATTUNE_DATA:-./attune-data}",
-        description = "Data directory (env ATTUNE_DATA; default ./attune-data).")
-    Path data;
-
-    @Option(
-        names = "--store",
-        paramLabel = "URL",
-        defaultValue = "${env:ATTUNE_STORE_URL:-}",
-        description = "jdbc:postgresql:// URL (env ATTUNE_STORE_URL); default SQLite in --data.")
-    String store;
-
-    /** The store, with the master key the environment or the data directory gives. */
-    JdbcStore open() {
-      return Stores.open(config(), Stores.Keys.USE_IF_FOUND, new PrintWriter(System.err, true));
-    }
-
-    ServerConfig config() {
-      return ServerConfig.resolve(
-          Map.of("data", data.toString(), "store", store), System.getenv(), null);
-    }
-  }
-
   @Command(
       name = "create",
       description = "Create a key and print it (once: only its hash is kept).")
   static final class Create implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @picocli.CommandLine.Mixin DataOption data;
+    @picocli.CommandLine.Mixin StoreOptions data;
 
     @Option(
         names = "--tenant",
@@ -112,7 +84,7 @@ final class KeysCommand {
   static final class Revoke implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @picocli.CommandLine.Mixin DataOption data;
+    @picocli.CommandLine.Mixin StoreOptions data;
 
     @Parameters(paramLabel = "ID", description = "The key's id.")
     String id;
@@ -135,7 +107,7 @@ final class KeysCommand {
   static final class ListKeys implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @picocli.CommandLine.Mixin DataOption data;
+    @picocli.CommandLine.Mixin StoreOptions data;
 
     @Option(names = "--tenant", required = true, paramLabel = "T", description = "Tenant.")
     String tenant;
@@ -173,7 +145,7 @@ final class KeysCommand {
   static final class RotateMaster implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @picocli.CommandLine.Mixin DataOption data;
+    @picocli.CommandLine.Mixin StoreOptions data;
 
     @Option(
         names = "--new-key-file",
