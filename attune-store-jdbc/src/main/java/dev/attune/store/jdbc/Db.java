@@ -3,6 +3,7 @@ package dev.attune.store.jdbc;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.attune.core.StoreException;
 import dev.attune.core.model.TenantId;
+import dev.attune.core.model.UserId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,6 +22,11 @@ public final class Db {
   final HikariDataSource pool;
   private final Dialect dialect;
   private final ReentrantLock writeLock = new ReentrantLock();
+
+  /** What differs by database. */
+  Dialect dialect() {
+    return dialect;
+  }
 
   public Db(HikariDataSource pool, Dialect dialect) {
     this.pool = pool;
@@ -130,5 +136,13 @@ public final class Db {
 
   public void close() {
     pool.close();
+  }
+
+  /** A write for one user must only carry that user's records. */
+  static void checkOwner(UserId user, UserId owner) {
+    if (!user.equals(owner)) {
+      throw new IllegalArgumentException(
+          "a write for user " + user + " carries a record of " + owner);
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.attune.store.jdbc;
 
 import dev.attune.core.StoreException;
 import dev.attune.core.model.TenantId;
+import dev.attune.core.model.UserId;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.jspecify.annotations.Nullable;
@@ -22,4 +23,22 @@ public interface Dialect {
 
   /** The database's failure, said plainly: what failed, why, and whether to retry. */
   StoreException failure(String what, SQLException e);
+
+  /**
+   * First in every write for one user, inside its transaction: PostgreSQL serializes a user's
+   * writes across processes here; SQLite has one writer at a time already.
+   */
+  void lockUser(Connection c, TenantId tenant, UserId user) throws SQLException;
+
+  /**
+   * Last in every write that changes what a user's context holds, inside its transaction:
+   * PostgreSQL tells the other processes here, so they drop their cached working set.
+   */
+  void changed(Connection c, TenantId tenant, UserId user) throws SQLException;
+
+  /**
+   * After rows were deleted (retention, erasure), outside any transaction: SQLite moves its WAL
+   * into the file here, so deleted text does not linger in old WAL frames.
+   */
+  void afterDelete(Db db, boolean encrypted);
 }

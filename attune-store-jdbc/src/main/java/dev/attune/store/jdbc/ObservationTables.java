@@ -23,9 +23,9 @@ final class ObservationTables {
           + " attempts, finished_at, outcome, error";
 
   private final Db db;
-  private final JdbcStore store;
+  private final Sealing store;
 
-  ObservationTables(Db db, JdbcStore store) {
+  ObservationTables(Db db, Sealing store) {
     this.db = db;
     this.store = store;
   }

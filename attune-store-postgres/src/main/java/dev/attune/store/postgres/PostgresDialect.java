@@ -2,6 +2,7 @@ package dev.attune.store.postgres;
 
 import dev.attune.core.StoreException;
 import dev.attune.core.model.TenantId;
+import dev.attune.core.model.UserId;
 import dev.attune.store.jdbc.Db;
 import dev.attune.store.jdbc.Dialect;
 import java.sql.Connection;
@@ -17,6 +18,15 @@ import org.jspecify.annotations.Nullable;
 final class PostgresDialect implements Dialect {
   // Serialization failures, deadlocks, lock timeouts, connection trouble: worth a retry.
   private static final Set<String> RETRYABLE = Set.of("40001", "40P01", "55P03", "57P01");
+
+  private final String node;
+
+  /**
+   * @param node this process among the nodes sharing the database (its notifications say so)
+   */
+  PostgresDialect(String node) {
+    this.node = node;
+  }
 
   @Override
   public void begin(Connection c, @Nullable TenantId tenant) throws SQLException {
@@ -49,5 +59,31 @@ final class PostgresDialect implements Dialect {
             ? "the connection to PostgreSQL failed (" + Db.rootMessage(e) + "); nothing was written"
             : Db.rootMessage(e);
     return new StoreException(what + " failed: " + reason, retryable, e);
+  }
+
+  /** An advisory lock for the transaction: one writer per user across every node. */
+  @Override
+  public void lockUser(Connection c, TenantId tenant, UserId user) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))")) {
+      ps.setString(1, tenant.value());
+      ps.setString(2, user.value());
+      ps.execute();
+    }
+  }
+
+  /** Tells the other nodes (on commit) to drop their cached working set of the user. */
+  @Override
+  public void changed(Connection c, TenantId tenant, UserId user) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+      ps.setString(1, ChangeListener.CHANNEL);
+      ps.setString(2, ChangeListener.payload(node, tenant, user));
+      ps.execute();
+    }
+  }
+
+  @Override
+  public void afterDelete(Db db, boolean encrypted) {
+    // Deleted rows are PostgreSQL's to vacuum; its WAL is not ours to truncate.
   }
 }

@@ -34,11 +34,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PostgresStore extends JdbcStore {
   private final String url;
-  private final String node = UUID.randomUUID().toString();
   private final ChangeListener changes;
 
   private PostgresStore(
-      Db db, String url, Properties credentials, @Nullable Encryption encryption) {
+      Db db, String url, String node, Properties credentials, @Nullable Encryption encryption) {
     super(db, encryption);
     this.url = url;
     this.changes = new ChangeListener(url, credentials, node);
@@ -125,30 +124,14 @@ public final class PostgresStore extends JdbcStore {
           false,
           e);
     }
+    // This process among the nodes: its own change notifications are not news to it.
+    String node = UUID.randomUUID().toString();
     return new PostgresStore(
-        new Db(pool, new PostgresDialect()),
+        new Db(pool, new PostgresDialect(node)),
         url,
+        node,
         credentials,
         master == null ? null : new Encryption(master));
-  }
-
-  @Override
-  protected void lockUser(Connection c, TenantId tenant, UserId user) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))")) {
-      ps.setString(1, tenant.value());
-      ps.setString(2, user.value());
-      ps.execute();
-    }
-  }
-
-  @Override
-  protected void changed(Connection c, TenantId tenant, UserId user) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-      ps.setString(1, ChangeListener.CHANNEL);
-      ps.setString(2, ChangeListener.payload(node, tenant, user));
-      ps.execute();
-    }
   }
 
   @Override

@@ -2,11 +2,13 @@ package dev.attune.store.sqlite;
 
 import dev.attune.core.StoreException;
 import dev.attune.core.model.TenantId;
+import dev.attune.core.model.UserId;
 import dev.attune.store.jdbc.Db;
 import dev.attune.store.jdbc.Dialect;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -72,5 +74,38 @@ final class SqliteDialect implements Dialect {
       }
     }
     return null;
+  }
+
+  @Override
+  public void lockUser(Connection c, TenantId tenant, UserId user) {
+    // One writer at a time already: every write takes the database's write lock.
+  }
+
+  @Override
+  public void changed(Connection c, TenantId tenant, UserId user) {
+    // One process per SQLite file: nobody else caches this user.
+  }
+
+  /**
+   * Moves the WAL into the database file and truncates it, so deleted text does not linger in old
+   * WAL frames. Best effort: a concurrent reader can keep the WAL alive until the next checkpoint.
+   */
+  @Override
+  public void afterDelete(Db db, boolean encrypted) {
+    try {
+      db.exclusive(
+          "checkpoint",
+          c -> {
+            try (Statement st = c.createStatement()) {
+              st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+              if (encrypted) {
+                st.execute("PRAGMA keys.wal_checkpoint(TRUNCATE)");
+              }
+            }
+            return null;
+          });
+    } catch (StoreException e) {
+      // The deletion itself is committed; a later checkpoint will finish the job.
+    }
   }
 }

@@ -182,29 +182,6 @@ public final class SqliteStore extends JdbcStore {
     return file;
   }
 
-  /**
-   * Moves the WAL into the database file and truncates it, so deleted text does not linger in old
-   * WAL frames. Best effort: a concurrent reader can keep the WAL alive until the next checkpoint.
-   */
-  @Override
-  protected void afterDelete() {
-    try {
-      db.exclusive(
-          "checkpoint",
-          c -> {
-            try (Statement st = c.createStatement()) {
-              st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-              if (encrypted()) {
-                st.execute("PRAGMA keys.wal_checkpoint(TRUNCATE)");
-              }
-            }
-            return null;
-          });
-    } catch (StoreException e) {
-      // The deletion itself is committed; a later checkpoint will finish the job.
-    }
-  }
-
   @Override
   public String toString() {
     return "SqliteStore[" + file + "]";
