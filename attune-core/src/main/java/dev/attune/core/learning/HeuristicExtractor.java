@@ -81,7 +81,7 @@ public final class HeuristicExtractor implements Extractor {
       if (at < consumed || !atClauseStart(text, at)) {
         continue;
       }
-      for (ExtractionRules.Rule rule : ExtractionRules.ALL) {
+      for (Rule rule : ExtractionRules.ALL) {
         if (sentence.request() && !rule.aboutAnswers()) {
           continue;
         }
@@ -123,7 +123,7 @@ public final class HeuristicExtractor implements Extractor {
       return m.end();
     }
     String raw = start < 0 ? null : m.group("v");
-    String v = ExtractionRules.clause(raw);
+    String v = Rule.clause(raw);
     if (raw == null || v == null) {
       return m.end();
     }
