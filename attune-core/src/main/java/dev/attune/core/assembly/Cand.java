@@ -11,8 +11,6 @@ final class Cand {
   final int tokens;
   final long renderKey;
   boolean chosen;
-  // Taken out after being chosen (a repeat of what another item shows): not chosen again.
-  boolean dropped;
   // Fitted only after every other block's items (rendered at its block's place all the same).
   boolean deferred;
   @Nullable BlockType type;

@@ -17,11 +17,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -173,12 +171,6 @@ public final class ContextAssembler {
       }
     }
     remaining = fillByPriority(blocks, chosen, added, remaining);
-    // A fact whose messages an item of past conversation already shows says nothing new there:
-    // its tokens go to the next items.
-    int freed = dropRepeatedFacts(chosen, added);
-    if (freed > 0) {
-      remaining = fillByPriority(blocks, chosen, added, remaining + freed);
-    }
     // Pass 3: what is left goes to the deferred items (the session's turns), by priority.
     for (BlockType type : order) {
       for (Cand c : blocks.getOrDefault(type, List.of())) {
@@ -225,7 +217,7 @@ public final class ContextAssembler {
       // Stable: within a block, keep order equals score order; across blocks, score decides.
       group.sort(Comparator.comparingDouble((Cand c) -> -c.item.score()));
       for (Cand c : group) {
-        if (!c.chosen && !c.deferred && !c.dropped && c.tokens <= remaining) {
+        if (!c.chosen && !c.deferred && c.tokens <= remaining) {
           remaining -= c.tokens;
           c.chosen = true;
           chosen.get(c.type).add(c);
@@ -234,42 +226,6 @@ public final class ContextAssembler {
       }
     }
     return remaining;
-  }
-
-  /** Takes out chosen facts whose every source a chosen message item shows; the tokens freed. */
-  private int dropRepeatedFacts(EnumMap<BlockType, List<Cand>> chosen, List<Cand> added) {
-    Set<String> shown = new HashSet<>();
-    for (Cand c : added) {
-      if (c.item.kind() == ItemKind.EPISODE) {
-        c.item.sources().forEach(s -> shown.add(s.messageId()));
-      }
-    }
-    int freed = 0;
-    for (Map.Entry<BlockType, List<Cand>> e : chosen.entrySet()) {
-      for (Cand c : e.getValue()) {
-        if (c.item.kind() == ItemKind.FACT
-            && !c.item.sources().isEmpty()
-            && c.item.sources().stream().allMatch(s -> shown.contains(s.messageId()))) {
-          c.chosen = false;
-          c.dropped = true;
-          freed += c.tokens;
-        }
-      }
-    }
-    if (freed == 0) {
-      return 0;
-    }
-    added.removeIf(c -> c.dropped);
-    var blocks = chosen.entrySet().iterator();
-    while (blocks.hasNext()) {
-      var e = blocks.next();
-      e.getValue().removeIf(c -> c.dropped);
-      if (e.getValue().isEmpty()) {
-        freed += headerTokens.get(e.getKey());
-        blocks.remove();
-      }
-    }
-    return freed;
   }
 
   private ContextPack render(EnumMap<BlockType, List<Cand>> chosen, int budget, boolean degraded) {

@@ -99,130 +99,108 @@ public record Memory(
 
   /** The text and category changed; the embedding must be made again. */
   public Memory withText(String newText, Category newCategory, Instant now) {
-    return new Memory(
-        id,
-        user,
-        newText,
-        newCategory,
-        slot,
-        confidence,
-        provenance,
-        validFrom,
-        validTo,
-        createdAt,
-        now,
-        supersededAt,
-        supersededBy,
-        status,
-        pinned,
-        now,
-        null);
+    Change c = change(now);
+    c.text = newText;
+    c.category = newCategory;
+    c.lastConfirmedAt = now;
+    c.embedding = null;
+    return c.done();
   }
 
   /** Stated again: more confidence, more sources, confirmed now. */
   public Memory reinforced(double newConfidence, Provenance newProvenance, Instant now) {
-    return new Memory(
-        id,
-        user,
-        text,
-        category,
-        slot,
-        newConfidence,
-        newProvenance,
-        validFrom,
-        validTo,
-        createdAt,
-        now,
-        supersededAt,
-        supersededBy,
-        status,
-        pinned,
-        now,
-        embedding);
+    Change c = change(now);
+    c.confidence = newConfidence;
+    c.provenance = newProvenance;
+    c.lastConfirmedAt = now;
+    return c.done();
   }
 
   /** Replaced by {@code successor}, which became true at {@code validUntil}. */
   public Memory supersededBy(MemoryId successor, Instant validUntil, Instant now) {
-    return new Memory(
-        id,
-        user,
-        text,
-        category,
-        slot,
-        confidence,
-        provenance,
-        validFrom,
-        validUntil,
-        createdAt,
-        now,
-        now,
-        successor,
-        MemoryStatus.SUPERSEDED,
-        pinned,
-        lastConfirmedAt,
-        embedding);
+    Change c = change(now);
+    c.validTo = validUntil;
+    c.supersededAt = now;
+    c.supersededBy = successor;
+    c.status = MemoryStatus.SUPERSEDED;
+    return c.done();
   }
 
   public Memory deleted(Instant now) {
-    return new Memory(
-        id,
-        user,
-        text,
-        category,
-        slot,
-        confidence,
-        provenance,
-        validFrom,
-        validTo == null ? now : validTo,
-        createdAt,
-        now,
-        supersededAt,
-        supersededBy,
-        MemoryStatus.DELETED,
-        pinned,
-        lastConfirmedAt,
-        embedding);
+    Change c = change(now);
+    c.validTo = validTo == null ? now : validTo;
+    c.status = MemoryStatus.DELETED;
+    return c.done();
   }
 
   public Memory withPinned(boolean newPinned, Instant now) {
-    return new Memory(
-        id,
-        user,
-        text,
-        category,
-        slot,
-        confidence,
-        provenance,
-        validFrom,
-        validTo,
-        createdAt,
-        now,
-        supersededAt,
-        supersededBy,
-        status,
-        newPinned,
-        lastConfirmedAt,
-        embedding);
+    Change c = change(now);
+    c.pinned = newPinned;
+    return c.done();
   }
 
+  /** The same memory with another vector (not a change to what it says: updatedAt stays). */
   public Memory withEmbedding(@Nullable Embedding newEmbedding) {
-    return new Memory(
-        id,
-        user,
-        text,
-        category,
-        slot,
-        confidence,
-        provenance,
-        validFrom,
-        validTo,
-        createdAt,
-        updatedAt,
-        supersededAt,
-        supersededBy,
-        status,
-        pinned,
-        lastConfirmedAt,
-        newEmbedding);
+    Change c = change(updatedAt);
+    c.embedding = newEmbedding;
+    return c.done();
+  }
+
+  private Change change(Instant now) {
+    return new Change(this, now);
+  }
+
+  /** A copy of a memory being changed, field by field: each change names only what it changes. */
+  private static final class Change {
+    private final Memory from;
+    private final Instant updatedAt;
+    String text;
+    Category category;
+    double confidence;
+    Provenance provenance;
+    @Nullable Instant validTo;
+    @Nullable Instant supersededAt;
+    @Nullable MemoryId supersededBy;
+    MemoryStatus status;
+    boolean pinned;
+    Instant lastConfirmedAt;
+    @Nullable Embedding embedding;
+
+    Change(Memory from, Instant updatedAt) {
+      this.from = from;
+      this.updatedAt = updatedAt;
+      this.text = from.text;
+      this.category = from.category;
+      this.confidence = from.confidence;
+      this.provenance = from.provenance;
+      this.validTo = from.validTo;
+      this.supersededAt = from.supersededAt;
+      this.supersededBy = from.supersededBy;
+      this.status = from.status;
+      this.pinned = from.pinned;
+      this.lastConfirmedAt = from.lastConfirmedAt;
+      this.embedding = from.embedding;
+    }
+
+    Memory done() {
+      return new Memory(
+          from.id,
+          from.user,
+          text,
+          category,
+          from.slot,
+          confidence,
+          provenance,
+          from.validFrom,
+          validTo,
+          from.createdAt,
+          updatedAt,
+          supersededAt,
+          supersededBy,
+          status,
+          pinned,
+          lastConfirmedAt,
+          embedding);
+    }
   }
 }
