@@ -1,6 +1,7 @@
 package dev.attune.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.attune.core.learning.HeuristicExtractor;
 import dev.attune.core.model.ChangeKind;
@@ -23,6 +24,7 @@ import dev.attune.core.testing.HashingEmbedder;
 import dev.attune.core.testing.InMemoryStore;
 import dev.attune.core.testing.MutableClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,8 +39,17 @@ class BufferedExtractionTest {
   /** How many writes that complete an extraction die, as a process killed at that point would. */
   final AtomicInteger crashes = new AtomicInteger();
 
+  /** How often the background flusher asked which users have messages awaiting extraction. */
+  final AtomicInteger polls = new AtomicInteger();
+
   final InMemoryStore store =
       new InMemoryStore() {
+        @Override
+        public synchronized List<AwaitingExtraction> awaitingExtraction(Instant now, int limit) {
+          polls.incrementAndGet();
+          return super.awaitingExtraction(now, limit);
+        }
+
         @Override
         public synchronized void write(TenantId tenant, UserId user, UserWrite write) {
           if (!write.extracted().isEmpty() && crashes.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -161,7 +172,7 @@ class BufferedExtractionTest {
         four.add(user("m" + i, "I love hobby number " + i + "."));
       }
       attune.observe(ObserveRequest.builder(T, ALICE).sessionId("s1").messages(four).build());
-      await(() -> extractor.batchSizes.size() == 1);
+      await().until(() -> extractor.batchSizes.size() == 1);
       assertThat(extractor.batchSizes).containsExactly(4);
 
       attune.observe(
@@ -169,11 +180,13 @@ class BufferedExtractionTest {
               .sessionId("s1")
               .messages(List.of(user("m9", "I live in Lisbon.")))
               .build());
-      Thread.sleep(200);
-      assertThat(extractor.batchSizes).hasSize(1); // one message, not quiet yet
+      // One message, not quiet yet: the flusher looks (twice) and leaves it.
+      int looked = polls.get();
+      await().until(() -> polls.get() >= looked + 2);
+      assertThat(extractor.batchSizes).hasSize(1);
       clock.advance(Duration.ofMinutes(6));
-      await(() -> extractor.batchSizes.size() == 2);
-      await(() -> memories().stream().anyMatch(t -> t.contains("Lisbon")));
+      await().until(() -> extractor.batchSizes.size() == 2);
+      await().until(() -> memories().stream().anyMatch(t -> t.contains("Lisbon")));
     }
   }
 
@@ -281,16 +294,6 @@ class BufferedExtractionTest {
                 assertThat(c.kind()).isEqualTo(ChangeKind.SUPERSEDED);
                 assertThat(c.actor()).isEqualTo("judge:scripted");
               });
-    }
-  }
-
-  private static void await(java.util.function.BooleanSupplier condition) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out");
-      }
-      Thread.sleep(10);
     }
   }
 }

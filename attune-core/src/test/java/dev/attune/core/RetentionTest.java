@@ -1,6 +1,7 @@
 package dev.attune.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.Episode;
@@ -102,12 +103,8 @@ class RetentionTest {
             .build()) {
       say(attune, "m1", "I love sailing.");
       clock.advance(Duration.ofDays(2));
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       // The sweep deletes, then audits: wait for both.
-      while ((!episodes().isEmpty() || store.audit(T, null, null, 10).isEmpty())
-          && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+      await().until(() -> episodes().isEmpty() && !store.audit(T, null, null, 10).isEmpty());
       assertThat(episodes()).isEmpty();
       List<AuditEntry> audit = store.audit(T, null, null, 10);
       assertThat(audit).extracting(AuditEntry::action).contains("retention.delete_episodes");

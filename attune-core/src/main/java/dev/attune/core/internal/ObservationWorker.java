@@ -115,16 +115,7 @@ public final class ObservationWorker implements AutoCloseable {
     try {
       ObserveResult r = processor.process(c.tenant(), o);
       end =
-          new Observation(
-              o.id(),
-              o.user(),
-              o.org(),
-              o.sessionId(),
-              List.of(),
-              o.actor(),
-              o.receivedAt(),
-              Observation.State.DONE,
-              o.attempts(),
+          o.done(
               now.get(),
               new Observation.Outcome(
                   r.stored(),
@@ -132,8 +123,7 @@ public final class ObservationWorker implements AutoCloseable {
                   r.added().stream().map(m -> m.id()).toList(),
                   r.reinforced().stream().map(m -> m.id()).toList(),
                   r.superseded().stream().map(m -> m.id()).toList(),
-                  r.awaitingExtraction()),
-              null);
+                  r.awaitingExtraction()));
     } catch (RuntimeException e) {
       boolean transient_ = e instanceof StoreException s && s.retryable();
       if (o.attempts() < MAX_ATTEMPTS && !(e instanceof InvalidRequestException)) {
@@ -146,19 +136,8 @@ public final class ObservationWorker implements AutoCloseable {
       }
       LOG.log(Level.ERROR, "observation " + o.id() + " failed: " + e.getMessage(), e);
       end =
-          new Observation(
-              o.id(),
-              o.user(),
-              o.org(),
-              o.sessionId(),
-              List.of(),
-              o.actor(),
-              o.receivedAt(),
-              Observation.State.FAILED,
-              o.attempts(),
-              now.get(),
-              null,
-              e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+          o.failed(
+              now.get(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
     try {
       log.finish(c.tenant(), id, end);

@@ -94,4 +94,38 @@ public record Observation(
     return new Observation(
         id, user, org, sessionId, messages, actor, at, State.PENDING, 0, null, null, null);
   }
+
+  /** This observation done at {@code at}, with what it changed (its messages are let go). */
+  public Observation done(Instant at, Outcome outcome) {
+    return new Observation(
+        id,
+        user,
+        org,
+        sessionId,
+        List.of(),
+        actor,
+        receivedAt,
+        State.DONE,
+        attempts,
+        at,
+        outcome,
+        null);
+  }
+
+  /** This observation failed at {@code at} for {@code reason} (its messages are let go). */
+  public Observation failed(Instant at, String reason) {
+    return new Observation(
+        id,
+        user,
+        org,
+        sessionId,
+        List.of(),
+        actor,
+        receivedAt,
+        State.FAILED,
+        attempts,
+        at,
+        null,
+        reason);
+  }
 }

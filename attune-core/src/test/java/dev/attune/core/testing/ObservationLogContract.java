@@ -83,19 +83,10 @@ public abstract class ObservationLogContract<S extends ObservationLog & MemorySt
     assertThat(store.claim("w2", T0.plusSeconds(1), LEASE, 10)).isEmpty();
 
     Observation done =
-        new Observation(
-            "a1",
-            ALICE,
-            null,
-            null,
-            List.of(),
-            "api:key1",
-            T0,
-            Observation.State.DONE,
-            1,
-            T0.plusSeconds(5),
-            new Observation.Outcome(1, 0, List.of(MemoryId.of("mem-1")), List.of(), List.of()),
-            null);
+        pending("a1", ALICE, 1)
+            .done(
+                T0.plusSeconds(5),
+                new Observation.Outcome(1, 0, List.of(MemoryId.of("mem-1")), List.of(), List.of()));
     assertThat(store.finish(T1, "w1", done)).isTrue();
     Observation stored = store.findObservation(T1, "a1").orElseThrow();
     assertThat(stored.state()).isEqualTo(Observation.State.DONE);
@@ -117,20 +108,7 @@ public abstract class ObservationLogContract<S extends ObservationLog & MemorySt
     assertThat(again.get(0).observation().attempts()).isEqualTo(2);
     assertThat(again.get(0).observation().messages()).hasSize(1);
 
-    Observation failed =
-        new Observation(
-            "a1",
-            ALICE,
-            null,
-            null,
-            List.of(),
-            "x",
-            T0,
-            Observation.State.FAILED,
-            1,
-            T0,
-            null,
-            "boom");
+    Observation failed = pending("a1", ALICE, 1).failed(T0, "boom");
     assertThat(store.finish(T1, "w1", failed)).isFalse();
     assertThat(store.finish(T1, "w2", failed)).isTrue();
     assertThat(store.findObservation(T1, "a1").orElseThrow().error()).isEqualTo("boom");

@@ -1,6 +1,7 @@
 package dev.attune.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.attune.core.model.KeyRole;
@@ -152,19 +153,6 @@ class ChatModelLearningIT {
 
   private static JsonNode eventually(
       Supplier<JsonNode> read, java.util.function.Predicate<JsonNode> done) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    JsonNode last = read.get();
-    while (!done.test(last)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out; last: " + last);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-      last = read.get();
-    }
-    return last;
+    return await().atMost(Duration.ofSeconds(20)).until(read::get, done);
   }
 }

@@ -1,6 +1,7 @@
 package dev.attune.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.attune.core.model.KeyRole;
@@ -143,15 +144,11 @@ class HttpApiIT {
             "/v1/observe", service, observe("ctx-ann", "I live in Lisbon and I love surfing."));
     assertThat(accepted.status()).isIn(200, 202);
     String id = accepted.json().get("observation_id").asText();
-    JsonNode done = null;
-    for (int i = 0; i < 100; i++) {
-      done = server.get("/v1/observations/" + id, service).json();
-      if (done.get("status").asText().equals("done")) {
-        break;
-      }
-      sleep(50);
-    }
-    assertThat(done.get("status").asText()).isEqualTo("done");
+    JsonNode done =
+        await()
+            .until(
+                () -> server.get("/v1/observations/" + id, service).json(),
+                o -> o.get("status").asText().equals("done"));
     assertThat(done.get("stored").asInt()).isEqualTo(1);
 
     JsonNode pack =
@@ -393,8 +390,14 @@ class HttpApiIT {
     expect(server.get(base + "?limit=0", service), 422, "invalid_value", "limit");
     expect(server.get(base + "?status=gone", service), 422, "invalid_value", "status");
 
-    sleep(1200);
-    JsonNode audit = server.get("/v1/audit?user_id=mem-ann&limit=50", admin).json();
+    // A request's audit entry is written after its answer: wait for it.
+    JsonNode audit =
+        await()
+            .until(
+                () -> server.get("/v1/audit?user_id=mem-ann&limit=50", admin).json(),
+                a ->
+                    a.get("entries").findValuesAsText("action").stream()
+                        .anyMatch(x -> x.startsWith("DELETE")));
     assertThat(audit.get("entries"))
         .anySatisfy(
             e -> {
@@ -491,14 +494,6 @@ class HttpApiIT {
         .doesNotContain("at dev.");
     if (field != null) {
       assertThat(r.errorField()).as(r.body()).isEqualTo(field);
-    }
-  }
-
-  static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

