@@ -51,6 +51,11 @@ class AttuneTest {
     return attune.context(ContextRequest.builder(T, user).query(query).maxTokens(budget).build());
   }
 
+  ObserveResult observe(UserId user, String session, Message... messages) {
+    return attune.observe(
+        ObserveRequest.builder(T, user).sessionId(session).messages(List.of(messages)).build());
+  }
+
   static Message user(String id, String text) {
     return new Message(Role.USER, text, id, null, null);
   }
@@ -68,12 +73,7 @@ class AttuneTest {
 
   @Test
   void observedFactsComeBackInContextWithTheirSources() {
-    ObserveResult r =
-        attune.observe(
-            ObserveRequest.builder(T, ALICE)
-                .sessionId("s1")
-                .messages(List.of(user("m1", "I live in Lisbon and I love surfing.")))
-                .build());
+    ObserveResult r = observe(ALICE, "s1", user("m1", "I live in Lisbon and I love surfing."));
     assertThat(r.stored()).isEqualTo(1);
     assertThat(r.added()).extracting(Memory::text).contains("User lives in Lisbon.");
 
@@ -94,18 +94,9 @@ class AttuneTest {
 
   @Test
   void aRepeatedFactReinforcesTheMemoryInsteadOfAddingOne() {
-    attune.observe(
-        ObserveRequest.builder(T, ALICE)
-            .sessionId("s1")
-            .messages(List.of(user("m1", "I love surfing.")))
-            .build());
+    observe(ALICE, "s1", user("m1", "I love surfing."));
     clock.advance(Duration.ofDays(1));
-    ObserveResult again =
-        attune.observe(
-            ObserveRequest.builder(T, ALICE)
-                .sessionId("s2")
-                .messages(List.of(user("m2", "I love surfing!")))
-                .build());
+    ObserveResult again = observe(ALICE, "s2", user("m2", "I love surfing!"));
 
     assertThat(again.added()).isEmpty();
     assertThat(again.reinforced()).hasSize(1);
@@ -122,18 +113,9 @@ class AttuneTest {
 
   @Test
   void movingSupersedesTheOldLocationAndKeepsItInHistory() {
-    attune.observe(
-        ObserveRequest.builder(T, ALICE)
-            .sessionId("s1")
-            .messages(List.of(user("m1", "I live in Paris.")))
-            .build());
+    observe(ALICE, "s1", user("m1", "I live in Paris."));
     clock.advance(Duration.ofDays(30));
-    ObserveResult moved =
-        attune.observe(
-            ObserveRequest.builder(T, ALICE)
-                .sessionId("s2")
-                .messages(List.of(user("m2", "I moved to Berlin.")))
-                .build());
+    ObserveResult moved = observe(ALICE, "s2", user("m2", "I moved to Berlin."));
 
     assertThat(moved.superseded()).hasSize(1);
     Memory paris = moved.superseded().get(0);
@@ -157,17 +139,8 @@ class AttuneTest {
 
   @Test
   void switchingToolsSupersedesTheOldTool() {
-    attune.observe(
-        ObserveRequest.builder(T, ALICE)
-            .sessionId("s1")
-            .messages(List.of(user("m1", "I mostly use Python.")))
-            .build());
-    ObserveResult r =
-        attune.observe(
-            ObserveRequest.builder(T, ALICE)
-                .sessionId("s1")
-                .messages(List.of(user("m2", "I switched from Python to Go.")))
-                .build());
+    observe(ALICE, "s1", user("m1", "I mostly use Python."));
+    ObserveResult r = observe(ALICE, "s1", user("m2", "I switched from Python to Go."));
     assertThat(r.superseded()).extracting(Memory::text).containsExactly("User uses Python.");
     assertThat(attune.memories(T, ALICE, MemoryQuery.active()))
         .extracting(Memory::text)
@@ -209,17 +182,9 @@ class AttuneTest {
 
   @Test
   void updatesHoldForParaphrasesAndStatementsInsideLongerSentences() {
-    attune.observe(
-        ObserveRequest.builder(T, ALICE)
-            .sessionId("s1")
-            .messages(List.of(user("m1", "I live in Porto, near the river.")))
-            .build());
+    observe(ALICE, "s1", user("m1", "I live in Porto, near the river."));
     clock.advance(Duration.ofDays(10));
-    attune.observe(
-        ObserveRequest.builder(T, ALICE)
-            .sessionId("s2")
-            .messages(List.of(user("m2", "These days I'm based in Lisbon, closer to my sister.")))
-            .build());
+    observe(ALICE, "s2", user("m2", "These days I'm based in Lisbon, closer to my sister."));
     assertThat(attune.memories(T, ALICE, MemoryQuery.active()))
         .extracting(Memory::text)
         .containsExactly("User lives in Lisbon.");
@@ -237,17 +202,9 @@ class AttuneTest {
         .extracting(Memory::text)
         .containsExactly("User moved to Berlin on Friday.");
 
-    attune.observe(
-        ObserveRequest.builder(T, ALICE)
-            .sessionId("s4")
-            .messages(List.of(user("m4", "I'm vegetarian, by the way.")))
-            .build());
+    observe(ALICE, "s4", user("m4", "I'm vegetarian, by the way."));
     ObserveResult r =
-        attune.observe(
-            ObserveRequest.builder(T, ALICE)
-                .sessionId("s5")
-                .messages(List.of(user("m5", "No, I'm not vegetarian any more, I eat fish now.")))
-                .build());
+        observe(ALICE, "s5", user("m5", "No, I'm not vegetarian any more, I eat fish now."));
     assertThat(r.superseded()).extracting(Memory::text).containsExactly("User is vegetarian.");
     assertThat(attune.memories(T, ALICE, MemoryQuery.active()))
         .extracting(Memory::text)
@@ -576,26 +533,10 @@ class AttuneTest {
                 attune.observe(
                     ObserveRequest.builder(T, ALICE).sessionId("s1").messages(tooMany).build()))
         .hasMessage("messages has 1001 entries; at most 1000 per call");
-    assertThatThrownBy(
-            () ->
-                attune.observe(
-                    ObserveRequest.builder(T, ALICE).sessionId("s1").messages(List.of()).build()))
-        .hasMessage("messages must not be empty");
-    assertThatThrownBy(
-            () ->
-                attune.observe(
-                    ObserveRequest.builder(T, ALICE)
-                        .sessionId("s1")
-                        .messages(List.of(user("a", "one"), user("a", "two")))
-                        .build()))
+    assertThatThrownBy(() -> observe(ALICE, "s1")).hasMessage("messages must not be empty");
+    assertThatThrownBy(() -> observe(ALICE, "s1", user("a", "one"), user("a", "two")))
         .hasMessage("messages[1].id 'a' appears twice in this call");
-    assertThatThrownBy(
-            () ->
-                attune.observe(
-                    ObserveRequest.builder(T, ALICE)
-                        .sessionId("bad session!")
-                        .messages(List.of(user("a", "one")))
-                        .build()))
+    assertThatThrownBy(() -> observe(ALICE, "bad session!", user("a", "one")))
         .extracting(e -> ((InvalidRequestException) e).field())
         .isEqualTo("session_id");
 
@@ -634,17 +575,8 @@ class AttuneTest {
 
   @Test
   void aSupersededMemoryCannotBeEdited() {
-    attune.observe(
-        ObserveRequest.builder(T, ALICE)
-            .sessionId("s1")
-            .messages(List.of(user("m1", "I live in Paris.")))
-            .build());
-    ObserveResult r =
-        attune.observe(
-            ObserveRequest.builder(T, ALICE)
-                .sessionId("s1")
-                .messages(List.of(user("m2", "I moved to Rome.")))
-                .build());
+    observe(ALICE, "s1", user("m1", "I live in Paris."));
+    ObserveResult r = observe(ALICE, "s1", user("m2", "I moved to Rome."));
     MemoryId paris = r.superseded().get(0).id();
     assertThatThrownBy(
             () -> attune.editMemory(T, ALICE, paris, new MemoryEdit("x", null, null), "x"))
@@ -687,16 +619,8 @@ class AttuneTest {
   void exportHoldsEverythingAndForgetLeavesNothing() {
     attune.putProfile(
         T, ALICE, new UserProfile("Alice", null, null, null, null, List.of(), Map.of()));
-    attune.observe(
-        ObserveRequest.builder(T, ALICE)
-            .sessionId("s1")
-            .messages(List.of(user("m1", "I live in Lisbon."), user("m2", "I moved to Porto.")))
-            .build());
-    attune.observe(
-        ObserveRequest.builder(T, BOB)
-            .sessionId("s1")
-            .messages(List.of(user("b1", "I live in Faro.")))
-            .build());
+    observe(ALICE, "s1", user("m1", "I live in Lisbon."), user("m2", "I moved to Porto."));
+    observe(BOB, "s1", user("b1", "I live in Faro."));
 
     UserExport export = attune.export(T, ALICE);
     assertThat(export.user().profile().name()).isEqualTo("Alice");
@@ -712,11 +636,7 @@ class AttuneTest {
 
   @Test
   void reindexReEmbedsWithTheNewModelAndOtherModelsVectorsAreNeverCompared() {
-    attune.observe(
-        ObserveRequest.builder(T, ALICE)
-            .sessionId("s1")
-            .messages(List.of(user("m1", "I love sailing.")))
-            .build());
+    observe(ALICE, "s1", user("m1", "I love sailing."));
     HashingEmbedder other = new HashingEmbedder("other-model-32", 32);
     try (Attune b = Attune.builder().store(store).embedder(other).clock(clock).build()) {
       // Before reindexing, lexical retrieval still works; vectors of the old model are ignored.
@@ -735,21 +655,13 @@ class AttuneTest {
   @Test
   void tenantsAndUsersNeverSeeEachOther() {
     TenantId other = TenantId.of("other-app");
-    attune.observe(
-        ObserveRequest.builder(T, ALICE)
-            .sessionId("s1")
-            .messages(List.of(user("m1", "I live in Lisbon.")))
-            .build());
+    observe(ALICE, "s1", user("m1", "I live in Lisbon."));
     attune.observe(
         ObserveRequest.builder(other, ALICE)
             .sessionId("s1")
             .messages(List.of(user("m1", "I live in Tokyo.")))
             .build());
-    attune.observe(
-        ObserveRequest.builder(T, BOB)
-            .sessionId("s1")
-            .messages(List.of(user("m1", "I live in Nairobi.")))
-            .build());
+    observe(BOB, "s1", user("m1", "I live in Nairobi."));
 
     assertThat(context(ALICE, "live", 1000).context())
         .contains("Lisbon")

@@ -3,6 +3,7 @@ package dev.attune.bench.locomo;
 import dev.attune.api.Json;
 import dev.attune.bench.RecordOverrides;
 import dev.attune.bench.TempDirs;
+import dev.attune.bench.baseline.Packs;
 import dev.attune.bench.baseline.Ranked;
 import dev.attune.bench.baseline.RawTurns;
 import dev.attune.core.Attune;
@@ -34,10 +35,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -232,19 +231,7 @@ public final class LocomoEval implements Callable<Integer> {
               Locomo.CATEGORIES.getOrDefault(q.category(), "category-" + q.category());
           boolean scored = q.category() != 5;
           // Attune: items ranked by score regardless of budget, then a real pack per budget.
-          ContextPack unbounded =
-              attune.context(
-                  ContextRequest.builder(TENANT, user)
-                      .query(q.text())
-                      .maxTokens(1_000_000)
-                      .limit(RANK_DEPTH)
-                      .build());
-          List<Ranked> attuneRanked =
-              unbounded
-                  .items()
-                  .sorted(Comparator.comparingDouble(ContextItem::score).reversed())
-                  .map(LocomoEval::ranked)
-                  .toList();
+          List<Ranked> attuneRanked = Packs.ranking(attune, TENANT, user, q.text(), RANK_DEPTH);
           List<List<Ranked>> attuneBudgeted = new ArrayList<>();
           int[] attuneTokens = new int[budgets.size()];
           for (int i = 0; i < budgets.size(); i++) {
@@ -255,7 +242,7 @@ public final class LocomoEval implements Callable<Integer> {
                         .maxTokens(budgets.get(i))
                         .limit(RANK_DEPTH)
                         .build());
-            attuneBudgeted.add(pack.items().map(LocomoEval::ranked).toList());
+            attuneBudgeted.add(pack.items().map(Packs::ranked).toList());
             attuneTokens[i] = pack.tokens();
           }
           record(
@@ -279,7 +266,13 @@ public final class LocomoEval implements Callable<Integer> {
             w.printf("%n[%s] Q: %s%n", category, q.text());
             q.evidence().forEach(e -> w.printf("   evidence %s: %s%n", e, byId.get(e)));
             List<ContextItem> top =
-                unbounded
+                attune
+                    .context(
+                        ContextRequest.builder(TENANT, user)
+                            .query(q.text())
+                            .maxTokens(1_000_000)
+                            .limit(RANK_DEPTH)
+                            .build())
                     .items()
                     .sorted(Comparator.comparingDouble(ContextItem::score).reversed())
                     .limit(10)
@@ -372,14 +365,6 @@ public final class LocomoEval implements Callable<Integer> {
     c.put("tokenizer", "cl100k_base");
     c.put("embedding_model", embeddingModel);
     return c;
-  }
-
-  private static Ranked ranked(ContextItem item) {
-    Set<String> ids = new LinkedHashSet<>();
-    for (SourceRef s : item.sources()) {
-      ids.add(s.messageId());
-    }
-    return new Ranked(ids, item.tokens());
   }
 
   private void record(

@@ -3,18 +3,17 @@ package dev.attune.bench.prefeval;
 import dev.attune.api.Json;
 import dev.attune.bench.RecordOverrides;
 import dev.attune.bench.TempDirs;
+import dev.attune.bench.baseline.Packs;
 import dev.attune.bench.baseline.Ranked;
 import dev.attune.bench.baseline.RawTurns;
 import dev.attune.core.Attune;
 import dev.attune.core.BlockType;
-import dev.attune.core.ContextItem;
 import dev.attune.core.ContextPack;
 import dev.attune.core.ContextRequest;
 import dev.attune.core.ObserveRequest;
 import dev.attune.core.Priorities;
 import dev.attune.core.assembly.AssemblyPolicy;
 import dev.attune.core.model.Message;
-import dev.attune.core.model.SourceRef;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.port.TokenCounter;
@@ -28,13 +27,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import me.tongfei.progressbar.ProgressBar;
@@ -211,19 +207,7 @@ public final class PrefEval implements Callable<Integer> {
         for (PrefEvalData.Probe p : u.probes()) {
           bar.step();
           // Attune: items by score for rank, then a real pack per budget.
-          ContextPack unbounded =
-              attune.context(
-                  ContextRequest.builder(TENANT, user)
-                      .query(p.question())
-                      .maxTokens(1_000_000)
-                      .limit(RANK_DEPTH)
-                      .build());
-          List<Ranked> ranked =
-              unbounded
-                  .items()
-                  .sorted(Comparator.comparingDouble(ContextItem::score).reversed())
-                  .map(PrefEval::ranked)
-                  .toList();
+          List<Ranked> ranked = Packs.ranking(attune, TENANT, user, p.question(), RANK_DEPTH);
           List<List<Ranked>> packs = new ArrayList<>();
           int[] used = new int[budgets.size()];
           ContextPack at300 = null;
@@ -234,7 +218,7 @@ public final class PrefEval implements Callable<Integer> {
                         .query(p.question())
                         .maxTokens(budgets.get(i))
                         .build());
-            packs.add(pack.items().map(PrefEval::ranked).toList());
+            packs.add(pack.items().map(Packs::ranked).toList());
             used[i] = pack.tokens();
             at300 = budgets.get(i) == 300 ? pack : at300;
           }
@@ -320,14 +304,6 @@ public final class PrefEval implements Callable<Integer> {
             tallies.get(name).add(p.preferenceId(), ranked, packs, used);
           });
     }
-  }
-
-  private static Ranked ranked(ContextItem item) {
-    Set<String> ids = new LinkedHashSet<>();
-    for (SourceRef s : item.sources()) {
-      ids.add(s.messageId());
-    }
-    return new Ranked(ids, item.tokens());
   }
 
   /** Hits and tokens of one system over the requests. */
