@@ -92,21 +92,7 @@ public final class MemoryEditor {
           MemoryChange created =
               new MemoryChange(
                   m.id(), now, ChangeKind.CREATED, actor, null, m.text(), null, List.of());
-          Compressor.Update summaries =
-              this.summaries.refresh(
-                  tenant,
-                  user,
-                  store.memories(tenant, user, MemoryQuery.active()),
-                  List.of(m),
-                  now);
-          store.write(
-              tenant,
-              user,
-              UserWrite.memories(
-                  now,
-                  Summaries.concat(List.of(m), summaries.memories()),
-                  Summaries.concat(List.of(created), summaries.changes())));
-          workingSets.invalidate(tenant, user);
+          commit(tenant, user, m, List.of(created), EnumSet.of(m.category()), now);
           return m;
         });
   }
@@ -167,23 +153,13 @@ public final class MemoryEditor {
                     List.of()));
           }
           if (!changes.isEmpty()) {
-            Set<Category> touched = EnumSet.of(current.category(), updated.category());
-            Compressor.Update summaries =
-                this.summaries.refresh(
-                    tenant,
-                    user,
-                    store.memories(tenant, user, MemoryQuery.active()),
-                    List.of(updated),
-                    touched,
-                    now);
-            store.write(
+            commit(
                 tenant,
                 user,
-                UserWrite.memories(
-                    now,
-                    Summaries.concat(List.of(updated), summaries.memories()),
-                    Summaries.concat(changes, summaries.changes())));
-            workingSets.invalidate(tenant, user);
+                updated,
+                changes,
+                EnumSet.of(current.category(), updated.category()),
+                now);
           }
           return updated;
         });
@@ -211,25 +187,42 @@ public final class MemoryEditor {
                   id, now, ChangeKind.DELETED, actor, current.text(), null, null, List.of());
           Memory gone = current.deleted(now);
           // The category's summary is written again without it: nothing deleted lingers there.
-          Compressor.Update summaries =
+          Set<Category> touched =
               Compressor.isSummary(current)
-                  ? Compressor.Update.NONE
-                  : this.summaries.refresh(
-                      tenant,
-                      user,
-                      store.memories(tenant, user, MemoryQuery.active()),
-                      List.of(gone),
-                      now);
-          store.write(
-              tenant,
-              user,
-              UserWrite.memories(
-                  now,
-                  Summaries.concat(List.of(gone), summaries.memories()),
-                  Summaries.concat(List.of(deleted), summaries.changes())));
-          workingSets.invalidate(tenant, user);
+                  ? EnumSet.noneOf(Category.class)
+                  : EnumSet.of(current.category());
+          commit(tenant, user, gone, List.of(deleted), touched, now);
           return null;
         });
+  }
+
+  /**
+   * Writes one changed memory with its history, and the summaries of the categories it touched
+   * rewritten, in one transaction; the user's working set is dropped.
+   */
+  private void commit(
+      TenantId tenant,
+      UserId user,
+      Memory changed,
+      List<MemoryChange> changes,
+      Set<Category> touched,
+      Instant now) {
+    Compressor.Update update =
+        summaries.refresh(
+            tenant,
+            user,
+            store.memories(tenant, user, MemoryQuery.active()),
+            List.of(changed),
+            touched,
+            now);
+    store.write(
+        tenant,
+        user,
+        UserWrite.memories(
+            now,
+            Summaries.concat(List.of(changed), update.memories()),
+            Summaries.concat(changes, update.changes())));
+    workingSets.invalidate(tenant, user);
   }
 
   private Memory activeMemory(TenantId tenant, UserId user, MemoryId id) {
