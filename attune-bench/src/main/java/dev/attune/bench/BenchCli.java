@@ -25,7 +25,12 @@ public final class BenchCli {
       name = "eval",
       mixinStandardHelpOptions = true,
       description = "Quality evaluations against public datasets.",
-      subcommands = {LocomoEval.class, PrefEval.class, ExtractionEval.class})
+      subcommands = {
+        LocomoEval.class,
+        PrefEval.class,
+        ExtractionEval.class,
+        dev.attune.bench.utilization.UtilizationEval.class
+      })
   static final class Eval {}
 
   public static void main(String[] args) {

@@ -1,7 +1,14 @@
 package dev.attune.core;
 
 import dev.attune.core.assembly.ContextAssembler;
+import dev.attune.core.effectiveness.ContextRecord;
+import dev.attune.core.effectiveness.EffectivenessSummary;
+import dev.attune.core.effectiveness.Experiment;
+import dev.attune.core.effectiveness.ExperimentResults;
+import dev.attune.core.effectiveness.Feedback;
+import dev.attune.core.effectiveness.UtilizationMatcher;
 import dev.attune.core.internal.ContextService;
+import dev.attune.core.internal.Effectiveness;
 import dev.attune.core.internal.EngineClock;
 import dev.attune.core.internal.EpisodeVectors;
 import dev.attune.core.internal.Intake;
@@ -76,6 +83,7 @@ public final class Attune implements AutoCloseable {
   private final UserRecords records;
   private final MemoryEditor editor;
   private final Maintenance maintenance;
+  private final Effectiveness effects;
 
   Attune(AttuneBuilder b, Store store, Embedder embedder) {
     this.store = store;
@@ -86,6 +94,16 @@ public final class Attune implements AutoCloseable {
     PrivacyGuard privacy = new PrivacyGuard(store, b.dataPolicy);
     Summaries summaries = new Summaries(b.compressor, b.summarizer);
     EpisodeVectors vectors = new EpisodeVectors(store, embedder, b.retrievalPolicy.denseContext());
+    this.effects =
+        new Effectiveness(
+            store,
+            privacy,
+            new UtilizationMatcher(embedder),
+            b.metrics,
+            clock,
+            b.contextRecords,
+            b.contextRecordRetention,
+            b.effectQueue);
     this.workingSets =
         new WorkingSets(
             store,
@@ -101,6 +119,7 @@ public final class Attune implements AutoCloseable {
             new Retriever(b.retrievalPolicy, b.decayPolicy),
             new ContextAssembler(b.tokens, b.priorities, b.assemblyPolicy, b.decayPolicy),
             workingSets,
+            effects,
             b.metrics,
             clock);
     this.learner =
@@ -117,11 +136,20 @@ public final class Attune implements AutoCloseable {
             workingSets,
             locks,
             clock);
-    this.intake = new Intake(store, privacy, learner, locks, clock);
+    this.intake = new Intake(store, privacy, learner, effects, locks, clock);
     this.records = new UserRecords(store, privacy, workingSets, locks, clock);
     this.editor =
         new MemoryEditor(
-            store, embedder, privacy, summaries, vectors, records, workingSets, locks, clock);
+            store,
+            embedder,
+            privacy,
+            summaries,
+            vectors,
+            records,
+            workingSets,
+            effects,
+            locks,
+            clock);
     this.maintenance =
         new Maintenance(
             store,
@@ -130,6 +158,7 @@ public final class Attune implements AutoCloseable {
             vectors,
             workingSets,
             context,
+            effects,
             locks,
             clock,
             b.episodeRetention,
@@ -322,15 +351,110 @@ public final class Attune implements AutoCloseable {
 
   /** Everything held about the user (vectors aside). */
   public UserExport export(TenantId tenant, UserId user) {
+    effects.flush();
     return records.export(tenant, user);
   }
 
   /**
-   * Erases everything held about the user: profile, memories, episodes, history. Returns false if
-   * there was nothing.
+   * Erases everything held about the user: profile, memories, episodes, history, context records,
+   * feedback, corrections. Returns false if there was nothing.
    */
   public boolean forget(TenantId tenant, UserId user) {
+    // What is still queued for the user is written first, so that the erasure takes it too.
+    effects.flush();
     return records.forget(tenant, user);
+  }
+
+  // ---- effectiveness ----
+
+  /**
+   * A context served to the user.
+   *
+   * @throws NotFoundException when the user has no context with this id (one of another user or
+   *     tenant included)
+   */
+  public ContextRecord contextRecord(TenantId tenant, UserId user, String contextId) {
+    return effects.contextRecord(tenant, user, contextId);
+  }
+
+  /** The user's latest context records, newest first. */
+  public List<ContextRecord> contextRecords(TenantId tenant, UserId user, int limit) {
+    return effects.contextRecords(tenant, user, limit);
+  }
+
+  /**
+   * Stores the application's feedback about the user (and, with {@code contextId}, one pack). The
+   * comment is redacted by the data policy's detectors first.
+   *
+   * @throws InvalidRequestException for a value out of range or a comment too long
+   * @throws NotFoundException when {@code contextId} is not a context of the user
+   */
+  public Feedback feedback(
+      TenantId tenant,
+      UserId user,
+      @Nullable String contextId,
+      Feedback.Signal signal,
+      @Nullable Double value,
+      @Nullable String comment) {
+    return effects.feedback(tenant, user, contextId, signal, value, comment);
+  }
+
+  /**
+   * Creates or replaces an experiment. Context requests of the tenant's users are assigned to the
+   * active one's arms within seconds on every node.
+   *
+   * @throws ConflictException when it is active and another experiment of the tenant is
+   */
+  public Experiment putExperiment(TenantId tenant, Experiment experiment) {
+    return effects.putExperiment(tenant, Objects.requireNonNull(experiment, "experiment"));
+  }
+
+  public Optional<Experiment> experiment(TenantId tenant, String name) {
+    return effects.experiment(tenant, name);
+  }
+
+  public List<Experiment> experiments(TenantId tenant) {
+    return effects.experiments(tenant);
+  }
+
+  /** Deletes an experiment (its users' records keep their arm); false if there was none. */
+  public boolean deleteExperiment(TenantId tenant, String name) {
+    return effects.deleteExperiment(tenant, name);
+  }
+
+  /**
+   * An experiment's results per arm from {@code from} to {@code to}, with intervals, lifts and a
+   * verdict.
+   *
+   * @throws NotFoundException when there is no such experiment
+   */
+  public ExperimentResults experimentResults(
+      TenantId tenant, String name, Instant from, Instant to) {
+    return effects.results(tenant, name, from, to);
+  }
+
+  /**
+   * The tenant's effectiveness from {@code from} to {@code to}, in total and by hour or day.
+   *
+   * @throws InvalidRequestException for an empty range, or one longer than 31 days by hour or 400
+   *     by day
+   */
+  public EffectivenessSummary effectiveness(
+      TenantId tenant, Instant from, Instant to, EffectivenessSummary.Granularity granularity) {
+    return effects.summary(tenant, from, to, granularity);
+  }
+
+  /**
+   * Effectiveness events (context records, figures, reply matching) dropped since start because the
+   * background writer's queue was full or the store failed.
+   */
+  public long droppedRecords() {
+    return effects.dropped();
+  }
+
+  /** Writes everything recorded so far (context records, figures) before returning. */
+  public void flushRecords() {
+    effects.flush();
   }
 
   // ---- maintenance ----
@@ -376,6 +500,7 @@ public final class Attune implements AutoCloseable {
     learner.close();
     intake.close();
     context.close();
+    effects.close();
     store.close();
   }
 }

@@ -52,6 +52,9 @@ public final class AttuneBuilder {
   ExtractionBuffer extractionBuffer = ExtractionBuffer.defaults();
   Summarizer summarizer = new ExtractiveSummarizer();
   Duration retentionSweepEvery = Duration.ofHours(1);
+  boolean contextRecords = true;
+  Duration contextRecordRetention = Duration.ofDays(30);
+  int effectQueue = 10_000;
 
   AttuneBuilder() {}
 
@@ -130,6 +133,34 @@ public final class AttuneBuilder {
    */
   public AttuneBuilder retentionSweepEvery(Duration every) {
     this.retentionSweepEvery = nonNegative("retention_sweep", every);
+    return this;
+  }
+
+  /**
+   * Whether every served pack is recorded (its id, arm, budget, tokens, and the ids, blocks and
+   * token counts of its items, never their text), so that replies, feedback and corrections can be
+   * traced to it. Default on; off, packs carry no {@code contextId} and no utilization is measured.
+   */
+  public AttuneBuilder contextRecords(boolean on) {
+    this.contextRecords = on;
+    return this;
+  }
+
+  /** How long context records are kept (default 30 days); the retention sweep deletes older. */
+  public AttuneBuilder contextRecordRetention(Duration retention) {
+    this.contextRecordRetention = nonNegative("context_records_retention", retention);
+    return this;
+  }
+
+  /**
+   * How many effectiveness events (context records, counters, reply matching) may wait for the
+   * background writer (default 10,000); beyond that they are dropped and counted, never waited for.
+   */
+  public AttuneBuilder effectQueue(int capacity) {
+    if (capacity < 1) {
+      throw new InvalidRequestException("effect_queue", "effect_queue must be at least 1");
+    }
+    this.effectQueue = capacity;
     return this;
   }
 

@@ -3,6 +3,7 @@ package dev.attune.core;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link Attune#context} returns: text ready to put into a prompt, and the items in it.
@@ -14,16 +15,38 @@ import java.util.stream.Stream;
  * @param degraded true when retrieval did not finish in time and only profile and org blocks are
  *     included
  * @param blocks the blocks, highest priority first
+ * @param contextId the pack's id ({@code ctx_...}): pass it with the assistant's reply to observe
+ *     (and with feedback) so that Attune can tell what was used; null when context records are off
+ * @param experiment the experiment and arm the user is in, or null
  */
 public record ContextPack(
-    String context, int tokens, int budget, boolean degraded, List<ContextBlock> blocks) {
+    String context,
+    int tokens,
+    int budget,
+    boolean degraded,
+    List<ContextBlock> blocks,
+    @Nullable String contextId,
+    @Nullable ExperimentArm experiment) {
   public ContextPack {
     Objects.requireNonNull(context, "context");
     blocks = List.copyOf(blocks);
   }
 
+  public ContextPack(
+      String context, int tokens, int budget, boolean degraded, List<ContextBlock> blocks) {
+    this(context, tokens, budget, degraded, blocks, null, null);
+  }
+
+  /** The experiment a pack was served in, and the user's arm. */
+  public record ExperimentArm(String name, String arm) {}
+
   public static ContextPack empty(int budget, boolean degraded) {
     return new ContextPack("", 0, budget, degraded, List.of());
+  }
+
+  /** This pack with its id and arm. */
+  public ContextPack traced(@Nullable String id, @Nullable ExperimentArm arm) {
+    return new ContextPack(context, tokens, budget, degraded, blocks, id, arm);
   }
 
   /** Every item of every block, in rendered order. */

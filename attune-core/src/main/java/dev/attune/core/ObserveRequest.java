@@ -3,6 +3,7 @@ package dev.attune.core;
 import dev.attune.core.model.Ids;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.OrgId;
+import dev.attune.core.model.Role;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import java.util.HashSet;
@@ -82,6 +83,17 @@ public record ObserveRequest(
       if (m.name() != null && (m.name().isBlank() || m.name().length() > Limits.MAX_NAME_CHARS)) {
         throw new InvalidRequestException(
             field + ".name", field + ".name must be 1-" + Limits.MAX_NAME_CHARS + " characters");
+      }
+      if (m.contextId() != null) {
+        Ids.check(field + ".context_id", m.contextId());
+        if (m.role() != Role.ASSISTANT) {
+          throw new InvalidRequestException(
+              field + ".context_id",
+              field
+                  + ".context_id names the pack an assistant's reply was written with; this"
+                  + " message's role is "
+                  + m.role().wireName());
+        }
       }
     }
     return List.copyOf(messages);

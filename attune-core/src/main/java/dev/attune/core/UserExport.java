@@ -1,5 +1,8 @@
 package dev.attune.core;
 
+import dev.attune.core.effectiveness.ContextRecord;
+import dev.attune.core.effectiveness.Correction;
+import dev.attune.core.effectiveness.Feedback;
 import dev.attune.core.model.Episode;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryChange;
@@ -15,15 +18,24 @@ import org.jspecify.annotations.Nullable;
  * @param memories every memory in every status, newest first
  * @param episodes every episode, oldest first
  * @param history every memory's history, oldest first
+ * @param contexts the records of the contexts served to the user (ids and counts), newest first
+ * @param feedback the application's feedback about the user, oldest first
+ * @param corrections the user's corrections, oldest first
  */
 public record UserExport(
     @Nullable UserRecord user,
     List<Memory> memories,
     List<Episode> episodes,
-    List<MemoryChange> history) {
+    List<MemoryChange> history,
+    List<ContextRecord> contexts,
+    List<Feedback> feedback,
+    List<Correction> corrections) {
   public UserExport {
     memories = List.copyOf(memories);
     episodes = List.copyOf(episodes);
     history = List.copyOf(history);
+    contexts = List.copyOf(contexts);
+    feedback = List.copyOf(feedback);
+    corrections = List.copyOf(corrections);
   }
 }

@@ -130,6 +130,18 @@ public final class ContextAssembler {
     return fit(blocks, budget, degraded);
   }
 
+  /**
+   * The pack of an experiment arm without personalization: the org's compliance rules only (they
+   * are never held back), nothing about the user.
+   */
+  public ContextPack complianceOnly(@Nullable OrgProfile org, int budget) {
+    EnumMap<BlockType, List<Cand>> blocks = new EnumMap<>(BlockType.class);
+    if (org != null) {
+      blocks.put(BlockType.COMPLIANCE, compliance(org));
+    }
+    return fit(blocks, budget, false);
+  }
+
   /** Tokens every candidate of {@code blocks} would take, with titles and the preamble. */
   private int demand(EnumMap<BlockType, List<Cand>> blocks) {
     int need = preambleTokens;

@@ -39,6 +39,7 @@ public final class ContextService implements AutoCloseable {
   private final Retriever retriever;
   private final ContextAssembler assembler;
   private final WorkingSets workingSets;
+  private final Effectiveness effects;
   private final EngineMetrics metrics;
   private final Supplier<Instant> now;
   private final Cache<String, float[]> queryVectors =
@@ -51,6 +52,7 @@ public final class ContextService implements AutoCloseable {
       Retriever retriever,
       ContextAssembler assembler,
       WorkingSets workingSets,
+      Effectiveness effects,
       EngineMetrics metrics,
       Supplier<Instant> now) {
     this.store = store;
@@ -58,20 +60,33 @@ public final class ContextService implements AutoCloseable {
     this.retriever = retriever;
     this.assembler = assembler;
     this.workingSets = workingSets;
+    this.effects = effects;
     this.metrics = metrics;
     this.now = now;
   }
 
-  /** See {@link dev.attune.core.Attune#context}. */
+  /**
+   * See {@link dev.attune.core.Attune#context}. A user in an experiment arm without personalization
+   * gets the org's compliance rules only; an arm's token cap lowers the budget. The pack is
+   * recorded (in the background) and says its id and arm.
+   */
   public ContextPack context(ContextRequest request) {
     long start = System.nanoTime();
     Instant at = now.get();
+    Effectiveness.Assignment assignment = effects.assign(request.tenant(), request.user());
     int budget = assembler.effectiveBudget(request);
+    if (assignment != null && assignment.arm().maxTokens() != null) {
+      budget = Math.min(budget, assignment.arm().maxTokens());
+    }
+    boolean cached = workingSets.cached(request.tenant(), request.user()) != null;
     ContextPack pack;
-    if (request.timeout() == null) {
+    if (assignment != null && !assignment.arm().personalize()) {
+      pack = assembler.complianceOnly(orgFor(request, null), budget);
+    } else if (request.timeout() == null) {
       pack = full(request, budget, at);
     } else {
-      Future<ContextPack> full = background.submit(() -> full(request, budget, at));
+      int b = budget;
+      Future<ContextPack> full = background.submit(() -> full(request, b, at));
       try {
         long left = request.timeout().toNanos() - (System.nanoTime() - start);
         pack = full.get(Math.max(0, left), TimeUnit.NANOSECONDS);
@@ -84,9 +99,10 @@ public final class ContextService implements AutoCloseable {
         throw unwrap(e);
       }
     }
-    metrics.contextServed(
-        System.nanoTime() - start, pack.tokens(), !pack.isEmpty(), pack.degraded());
-    return pack;
+    long nanos = System.nanoTime() - start;
+    metrics.contextServed(nanos, pack.tokens(), !pack.isEmpty(), pack.degraded());
+    return effects.served(
+        request.tenant(), request.user(), request.sessionId(), pack, assignment, nanos, cached, at);
   }
 
   private ContextPack full(ContextRequest request, int budget, Instant at) {
@@ -118,8 +134,13 @@ public final class ContextService implements AutoCloseable {
     return assembler.assemble(ws, orgFor(request, ws), request, List.of(), budget, true, at);
   }
 
-  private @Nullable OrgProfile orgFor(ContextRequest request, WorkingSet ws) {
-    OrgId org = request.org() != null ? request.org() : ws.user() != null ? ws.user().org() : null;
+  private @Nullable OrgProfile orgFor(ContextRequest request, @Nullable WorkingSet ws) {
+    OrgId org = request.org();
+    if (org == null) {
+      UserRecord user =
+          ws != null ? ws.user() : store.findUser(request.tenant(), request.user()).orElse(null);
+      org = user == null ? null : user.org();
+    }
     return org == null ? null : store.findOrg(request.tenant(), org).orElse(null);
   }
 

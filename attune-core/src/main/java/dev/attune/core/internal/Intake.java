@@ -35,15 +35,22 @@ public final class Intake implements AutoCloseable {
   private final Store store;
   private final PrivacyGuard privacy;
   private final Learner learner;
+  private final Effectiveness effects;
   private final UserLocks locks;
   private final Supplier<Instant> now;
   private final ObservationWorker worker;
 
   public Intake(
-      Store store, PrivacyGuard privacy, Learner learner, UserLocks locks, Supplier<Instant> now) {
+      Store store,
+      PrivacyGuard privacy,
+      Learner learner,
+      Effectiveness effects,
+      UserLocks locks,
+      Supplier<Instant> now) {
     this.store = store;
     this.privacy = privacy;
     this.learner = learner;
+    this.effects = effects;
     this.locks = locks;
     this.now = now;
     // Started at once: observations accepted before a crash or by another process are drained.
@@ -55,26 +62,29 @@ public final class Intake implements AutoCloseable {
   public ObserveResult observe(ObserveRequest request) {
     TenantId tenant = request.tenant();
     UserId user = request.user();
-    return locks.locked(
-        tenant,
-        user,
-        () -> {
-          Instant at = now.get();
-          UserRecord existing = store.findUser(tenant, user).orElse(null);
-          DataPolicy policy = policyOf(tenant, request.org(), existing);
-          PrivacyGuard.RedactedMessages redacted =
-              privacy.redact(user, policy, request.messages(), at);
-          return learner.storeAndLearn(
-              tenant,
-              user,
-              request.org(),
-              request.sessionId(),
-              redacted.messages(),
-              existing,
-              policy,
-              redacted.audit(),
-              at);
-        });
+    Instant at = now.get();
+    ObserveResult result =
+        locks.locked(
+            tenant,
+            user,
+            () -> {
+              UserRecord existing = store.findUser(tenant, user).orElse(null);
+              DataPolicy policy = policyOf(tenant, request.org(), existing);
+              PrivacyGuard.RedactedMessages redacted =
+                  privacy.redact(user, policy, request.messages(), at);
+              return learner.storeAndLearn(
+                  tenant,
+                  user,
+                  request.org(),
+                  request.sessionId(),
+                  redacted.messages(),
+                  existing,
+                  policy,
+                  redacted.audit(),
+                  at);
+            });
+    effects.observed(tenant, user, request.sessionId(), request.messages(), result, at);
+    return result;
   }
 
   /** See {@link dev.attune.core.Attune#submit}. */
@@ -98,7 +108,8 @@ public final class Intake implements AutoCloseable {
               m.timestamp() != null
                   ? m.timestamp().truncatedTo(ChronoUnit.MICROS)
                   : at.plusNanos(1000L * i),
-              m.name()));
+              m.name(),
+              m.contextId()));
     }
     String id = "obs_" + UUID.randomUUID().toString().replace("-", "");
     store.enqueue(
@@ -114,23 +125,26 @@ public final class Intake implements AutoCloseable {
 
   /** A queued observation, as accepted: its messages are already redacted, ids and times set. */
   private ObserveResult process(TenantId tenant, Observation o) {
-    return locks.locked(
-        tenant,
-        o.user(),
-        () -> {
-          Instant at = now.get();
-          UserRecord existing = store.findUser(tenant, o.user()).orElse(null);
-          return learner.storeAndLearn(
-              tenant,
-              o.user(),
-              o.org(),
-              o.sessionId(),
-              o.messages(),
-              existing,
-              policyOf(tenant, o.org(), existing),
-              List.of(),
-              at);
-        });
+    Instant at = now.get();
+    ObserveResult result =
+        locks.locked(
+            tenant,
+            o.user(),
+            () -> {
+              UserRecord existing = store.findUser(tenant, o.user()).orElse(null);
+              return learner.storeAndLearn(
+                  tenant,
+                  o.user(),
+                  o.org(),
+                  o.sessionId(),
+                  o.messages(),
+                  existing,
+                  policyOf(tenant, o.org(), existing),
+                  List.of(),
+                  at);
+            });
+    effects.observed(tenant, o.user(), o.sessionId(), o.messages(), result, at);
+    return result;
   }
 
   private DataPolicy policyOf(TenantId tenant, @Nullable OrgId org, @Nullable UserRecord existing) {

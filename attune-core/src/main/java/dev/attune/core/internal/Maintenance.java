@@ -45,6 +45,7 @@ public final class Maintenance implements AutoCloseable {
   private final EpisodeVectors vectors;
   private final WorkingSets workingSets;
   private final ContextService context;
+  private final Effectiveness effects;
   private final UserLocks locks;
   private final Supplier<Instant> clock;
   private final Duration retention;
@@ -52,7 +53,8 @@ public final class Maintenance implements AutoCloseable {
 
   /**
    * @param retention how long episodes are kept; zero keeps them forever
-   * @param sweepEvery how often the retention sweep runs in the background; zero never
+   * @param sweepEvery how often the sweep runs in the background (episodes and context records past
+   *     their retention, and each tenant's storage figures); zero never
    */
   public Maintenance(
       Store store,
@@ -61,6 +63,7 @@ public final class Maintenance implements AutoCloseable {
       EpisodeVectors vectors,
       WorkingSets workingSets,
       ContextService context,
+      Effectiveness effects,
       UserLocks locks,
       Supplier<Instant> clock,
       Duration retention,
@@ -71,10 +74,11 @@ public final class Maintenance implements AutoCloseable {
     this.vectors = vectors;
     this.workingSets = workingSets;
     this.context = context;
+    this.effects = effects;
     this.locks = locks;
     this.clock = clock;
     this.retention = retention;
-    if (!retention.isZero() && !sweepEvery.isZero()) {
+    if (!sweepEvery.isZero()) {
       this.sweeper =
           Executors.newSingleThreadScheduledExecutor(
               Thread.ofPlatform().name("attune-retention").daemon().factory());
@@ -230,9 +234,14 @@ public final class Maintenance implements AutoCloseable {
   private void sweepQuietly() {
     try {
       purgeExpiredEpisodes();
+      effects.purgeExpiredRecords();
+      // Storage growth is a figure over time: measured once a sweep, per tenant.
+      for (TenantId tenant : store.tenants()) {
+        effects.sampleStorage(tenant);
+      }
     } catch (RuntimeException e) {
       // A failed sweep is retried at the next interval; the store logs its own failures.
-      LOG.log(System.Logger.Level.WARNING, "episode retention sweep failed: " + e.getMessage());
+      LOG.log(System.Logger.Level.WARNING, "retention sweep failed: " + e.getMessage());
     }
   }
 

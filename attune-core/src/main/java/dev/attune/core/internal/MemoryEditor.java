@@ -44,6 +44,8 @@ public final class MemoryEditor {
   private final UserLocks locks;
   private final Supplier<Instant> clock;
 
+  private final Effectiveness effects;
+
   public MemoryEditor(
       Store store,
       Embedder embedder,
@@ -52,9 +54,11 @@ public final class MemoryEditor {
       EpisodeVectors vectors,
       UserRecords records,
       WorkingSets workingSets,
+      Effectiveness effects,
       UserLocks locks,
       Supplier<Instant> clock) {
     this.store = store;
+    this.effects = effects;
     this.embedder = embedder;
     this.privacy = privacy;
     this.summaries = summaries;
@@ -161,6 +165,9 @@ public final class MemoryEditor {
                 EnumSet.of(current.category(), updated.category()),
                 now);
           }
+          if (textChanged || categoryChanged) {
+            effects.edited(tenant, user, current, now);
+          }
           return updated;
         });
   }
@@ -192,6 +199,7 @@ public final class MemoryEditor {
                   ? EnumSet.noneOf(Category.class)
                   : EnumSet.of(current.category());
           commit(tenant, user, gone, List.of(deleted), touched, now);
+          effects.deleted(tenant, user, current, now);
           return null;
         });
   }

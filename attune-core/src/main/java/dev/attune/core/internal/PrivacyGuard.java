@@ -62,7 +62,7 @@ public final class PrivacyGuard {
       if (r.changed()) {
         changed++;
         r.counts().forEach((d, n) -> counts.merge(d, n, Integer::sum));
-        out.add(new Message(m.role(), r.text(), m.id(), m.timestamp(), m.name()));
+        out.add(m.withContent(r.text()));
       } else {
         out.add(m);
       }

@@ -114,7 +114,14 @@ public final class UserRecords {
     for (Memory m : memories) {
       history.addAll(store.history(tenant, user, m.id()));
     }
-    return new UserExport(record, memories, episodes, history);
+    return new UserExport(
+        record,
+        memories,
+        episodes,
+        history,
+        store.contextRecords(tenant, user, Integer.MAX_VALUE),
+        store.feedback(tenant, user),
+        store.corrections(tenant, user));
   }
 
   /** Erases everything held about the user; false if there was nothing. */

@@ -12,16 +12,33 @@ import org.jspecify.annotations.Nullable;
  * @param id a stable id; observing the same id twice stores it once. Generated when null.
  * @param timestamp when it was written; the clock's now when null
  * @param name the writer's display name, if known
+ * @param contextId for an assistant's reply: the context pack ({@code ctx_...}) its prompt held, so
+ *     that Attune can tell which injected items the reply used
  */
 public record Message(
     Role role,
     String content,
     @Nullable String id,
     @Nullable Instant timestamp,
-    @Nullable String name) {
+    @Nullable String name,
+    @Nullable String contextId) {
   public Message {
     Objects.requireNonNull(role, "role");
     Objects.requireNonNull(content, "content");
+  }
+
+  public Message(
+      Role role,
+      String content,
+      @Nullable String id,
+      @Nullable Instant timestamp,
+      @Nullable String name) {
+    this(role, content, id, timestamp, name, null);
+  }
+
+  /** The same message with another text (redaction). */
+  public Message withContent(String text) {
+    return new Message(role, text, id, timestamp, name, contextId);
   }
 
   public static Message user(String content) {

@@ -18,4 +18,16 @@ public interface EngineMetrics {
 
   /** A batched extraction failed; its messages stay buffered for a later attempt. */
   default void extractionFailed() {}
+
+  /** An effectiveness event (a context record, counters) was dropped: its queue was full. */
+  default void effectDropped() {}
+
+  /** A reply was matched with the pack it was written with. */
+  default void utilization(int itemsInjected, int itemsUsed) {}
+
+  /** A correction was counted ({@code contradicted}, {@code edited} or {@code deleted}). */
+  default void correction(String kind) {}
+
+  /** The application sent feedback ({@code thumbs_up}, ...). */
+  default void feedback(String signal) {}
 }

@@ -18,4 +18,12 @@ class InMemoryAccessAndObservationTest {
       return new InMemoryStore();
     }
   }
+
+  @Nested
+  class Effectiveness extends EffectivenessStoreContract<InMemoryStore> {
+    @Override
+    protected InMemoryStore newStore() {
+      return new InMemoryStore();
+    }
+  }
 }

@@ -39,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * A store in plain collections, for core's tests. It passes the same contract suite as the real
  * adapters, which keeps it honest.
  */
-public class InMemoryStore implements Store {
+public class InMemoryStore extends InMemoryEffects implements Store {
   private record Key(TenantId tenant, UserId user) {}
 
   private record OrgKey(TenantId tenant, OrgId org) {}
@@ -342,7 +342,30 @@ public class InMemoryStore implements Store {
                     e.target(),
                     e.status())
                 : e);
+    forgetEffects(tenant, user);
     return users.remove(new Key(tenant, user)) != null;
+  }
+
+  @Override
+  public synchronized Storage storage(TenantId tenant) {
+    long users = 0;
+    long active = 0;
+    long episodes = 0;
+    long bytes = 0;
+    for (Map.Entry<Key, UserData> e : this.users.entrySet()) {
+      if (e.getKey().tenant().equals(tenant)) {
+        users++;
+        for (Memory m : e.getValue().memories.values()) {
+          active += m.isActive() ? 1 : 0;
+          bytes += m.text().length();
+        }
+        for (Stored s : e.getValue().episodes.values()) {
+          episodes++;
+          bytes += s.episode().content().length();
+        }
+      }
+    }
+    return new Storage(users, active, episodes, bytes);
   }
 
   // ---- access ----

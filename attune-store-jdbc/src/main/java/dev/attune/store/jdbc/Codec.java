@@ -102,6 +102,14 @@ final class Codec {
     }
   }
 
+  static com.fasterxml.jackson.databind.JsonNode tree(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored JSON is not valid", e);
+    }
+  }
+
   static ObservationTables.OutcomeJson outcome(String json) {
     return read(json, ObservationTables.OutcomeJson.class);
   }

@@ -41,4 +41,9 @@ public interface Dialect {
    * into the file here, so deleted text does not linger in old WAL frames.
    */
   void afterDelete(Db db, boolean encrypted);
+
+  /** SQL for the stored size in bytes of a text or binary column (SQL's octet_length here). */
+  default String byteLength(String column) {
+    return "octet_length(" + column + ")";
+  }
 }

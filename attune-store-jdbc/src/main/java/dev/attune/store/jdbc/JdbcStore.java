@@ -1,5 +1,10 @@
 package dev.attune.store.jdbc;
 
+import dev.attune.core.effectiveness.ContextRecord;
+import dev.attune.core.effectiveness.Correction;
+import dev.attune.core.effectiveness.Experiment;
+import dev.attune.core.effectiveness.ExperimentResults;
+import dev.attune.core.effectiveness.Feedback;
 import dev.attune.core.model.ApiKey;
 import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.Episode;
@@ -24,6 +29,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -31,8 +37,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A store over JDBC: the tables, statements and encodings shared by the SQLite and PostgreSQL
  * adapters, each table family in a class of its own ({@link UserTables}, {@link MemoryTables},
- * {@link EpisodeTables}, {@link ExtractionTables}, {@link AccessTables}, {@link
- * ObservationTables}). Every statement is keyed by tenant first, and runs through the {@link
+ * {@link EpisodeTables}, {@link ExtractionTables}, {@link AccessTables}, {@link ObservationTables},
+ * {@link EffectTables}). Every statement is keyed by tenant first, and runs through the {@link
  * Dialect}, where all that differs by database lives (on PostgreSQL it also sets the tenant for
  * row-level security, so a statement that forgot its filter still sees only its tenant's rows).
  * Times are epoch microseconds, vectors float32 blobs, lists and profiles JSON text.
@@ -48,6 +54,7 @@ public abstract class JdbcStore implements Store {
   private final ExtractionTables extraction;
   private final AccessTables access;
   private final ObservationTables observations;
+  private final EffectTables effects;
 
   protected JdbcStore(Db db) {
     this(db, null);
@@ -65,6 +72,7 @@ public abstract class JdbcStore implements Store {
     this.extraction = new ExtractionTables(db, episodes);
     this.access = new AccessTables(db);
     this.observations = new ObservationTables(db, sealing);
+    this.effects = new EffectTables(db, sealing);
   }
 
   /** True when users' text is sealed at rest. */
@@ -137,7 +145,16 @@ public abstract class JdbcStore implements Store {
               }
               int rows = 0;
               for (String table :
-                  List.of("memory_history", "memories", "episodes", "observations", "users")) {
+                  List.of(
+                      "memory_history",
+                      "memories",
+                      "episodes",
+                      "observations",
+                      "context_records",
+                      "feedback",
+                      "corrections",
+                      "user_activity",
+                      "users")) {
                 try (PreparedStatement ps =
                     c.prepareStatement(
                         "DELETE FROM " + table + " WHERE tenant_id = ? AND user_id = ?")) {
@@ -351,6 +368,102 @@ public abstract class JdbcStore implements Store {
   @Override
   public Optional<Observation> findObservation(TenantId tenant, String id) {
     return observations.findObservation(tenant, id);
+  }
+
+  // ---- effectiveness ----
+
+  @Override
+  public void putContextRecords(List<ContextRecord> records) {
+    effects.putContextRecords(records);
+  }
+
+  @Override
+  public Optional<ContextRecord> findContextRecord(TenantId tenant, UserId user, String contextId) {
+    return effects.findContextRecord(tenant, user, contextId);
+  }
+
+  @Override
+  public List<ContextRecord> contextRecords(TenantId tenant, UserId user, int limit) {
+    return effects.contextRecords(tenant, user, limit);
+  }
+
+  @Override
+  public boolean putUtilization(
+      TenantId tenant, UserId user, String contextId, ContextRecord.Utilization utilization) {
+    return effects.putUtilization(tenant, user, contextId, utilization);
+  }
+
+  @Override
+  public long deleteContextRecordsBefore(Instant cutoff) {
+    return effects.deleteContextRecordsBefore(cutoff);
+  }
+
+  @Override
+  public void putFeedback(TenantId tenant, Feedback feedback) {
+    effects.putFeedback(tenant, feedback);
+  }
+
+  @Override
+  public List<Feedback> feedback(TenantId tenant, UserId user) {
+    return effects.feedback(tenant, user);
+  }
+
+  @Override
+  public void putCorrection(TenantId tenant, Correction correction) {
+    effects.putCorrection(tenant, correction);
+  }
+
+  @Override
+  public List<Correction> corrections(TenantId tenant, UserId user) {
+    return effects.corrections(tenant, user);
+  }
+
+  @Override
+  public void addActivity(
+      TenantId tenant, UserId user, LocalDate day, String session, int messages) {
+    effects.addActivity(tenant, user, day, session, messages);
+  }
+
+  @Override
+  public void putExperiment(TenantId tenant, Experiment experiment) {
+    effects.putExperiment(tenant, experiment);
+  }
+
+  @Override
+  public Optional<Experiment> experiment(TenantId tenant, String name) {
+    return effects.experiments(tenant, name).stream().findFirst();
+  }
+
+  @Override
+  public List<Experiment> experiments(TenantId tenant) {
+    return effects.experiments(tenant, null);
+  }
+
+  @Override
+  public boolean deleteExperiment(TenantId tenant, String name) {
+    return effects.deleteExperiment(tenant, name);
+  }
+
+  @Override
+  public List<ExperimentResults.UserTally> tallies(
+      TenantId tenant, String experiment, Instant from, Instant to) {
+    return effects.tallies(tenant, experiment, from, to);
+  }
+
+  @Override
+  public void addHourly(
+      TenantId tenant, Instant hour, Map<String, Long> add, Map<String, Long> set) {
+    effects.addHourly(tenant, hour, add, set);
+  }
+
+  @Override
+  public List<HourlyFigure> hourly(TenantId tenant, Instant from, Instant to) {
+    return effects.hourly(tenant, from, to);
+  }
+
+  @Override
+  public Storage storage(TenantId tenant) {
+    return effects.storage(tenant);
   }
 
   @Override

@@ -20,4 +20,12 @@ class PostgresAccessAndObservationIT {
       return TestDatabase.newStore();
     }
   }
+
+  @Nested
+  class Effectiveness extends dev.attune.core.testing.EffectivenessStoreContract<PostgresStore> {
+    @Override
+    protected PostgresStore newStore() {
+      return TestDatabase.newStore();
+    }
+  }
 }

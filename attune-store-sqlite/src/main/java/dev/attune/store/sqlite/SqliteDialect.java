@@ -108,4 +108,10 @@ final class SqliteDialect implements Dialect {
       // The deletion itself is committed; a later checkpoint will finish the job.
     }
   }
+
+  @Override
+  public String byteLength(String column) {
+    // length() of TEXT counts characters; of a BLOB, bytes.
+    return "length(CAST(" + column + " AS BLOB))";
+  }
 }

@@ -21,4 +21,12 @@ class SqliteAccessAndObservationIT {
       return SqliteStore.open(Files.createTempDirectory("attune-observations-it"));
     }
   }
+
+  @Nested
+  class Effectiveness extends dev.attune.core.testing.EffectivenessStoreContract<SqliteStore> {
+    @Override
+    protected SqliteStore newStore() throws Exception {
+      return SqliteStore.open(Files.createTempDirectory("attune-effects-it"));
+    }
+  }
 }
