@@ -8,4 +8,7 @@ public record ExportBody(
     @Nullable ProfileBody profile,
     List<MemoryBody> memories,
     List<EpisodeBody> episodes,
-    List<MemoryBody.Change> history) {}
+    List<MemoryBody.Change> history,
+    List<EffectBodies.ContextRecordBody> contexts,
+    List<EffectBodies.FeedbackOut> feedback,
+    List<EffectBodies.CorrectionBody> corrections) {}

@@ -6,9 +6,19 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A context pack: {@code context} is ready to put into a prompt and never takes more than {@code
- * budget} tokens.
+ * budget} tokens. Pass {@code context_id} with the assistant's reply to observe, and with feedback.
  */
-public record Pack(String context, int tokens, int budget, boolean degraded, List<Block> blocks) {
+public record Pack(
+    String context,
+    int tokens,
+    int budget,
+    boolean degraded,
+    List<Block> blocks,
+    @Nullable String contextId,
+    @Nullable Experiment experiment) {
+  /** The experiment the user is in and their arm. */
+  public record Experiment(String name, String arm) {}
+
   /** A block: {@code compliance}, {@code session}, {@code profile}, {@code org}, ... */
   public record Block(String type, int priority, int tokens, List<Item> items) {}
 

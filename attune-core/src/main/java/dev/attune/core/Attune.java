@@ -374,6 +374,8 @@ public final class Attune implements AutoCloseable {
    *     tenant included)
    */
   public ContextRecord contextRecord(TenantId tenant, UserId user, String contextId) {
+    // What is queued (a reply's matching, say) is written first: the answer is up to date.
+    effects.flush();
     return effects.contextRecord(tenant, user, contextId);
   }
 

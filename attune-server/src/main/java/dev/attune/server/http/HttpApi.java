@@ -17,9 +17,10 @@ import java.util.List;
 
 /**
  * The HTTP API v1, built in code (no annotations): the route groups ({@link ContextRoutes}, {@link
- * UserRoutes}, {@link AdminRoutes}) declare each route with the {@link Access} Javalin checks
- * through {@link Gate} before the handler; {@link ErrorMapping} answers every failure; after every
- * request its metrics and audit entry are recorded. The tenant is always the caller's key's.
+ * UserRoutes}, {@link AdminRoutes}, {@link EffectRoutes}) declare each route with the {@link
+ * Access} Javalin checks through {@link Gate} before the handler; {@link ErrorMapping} answers
+ * every failure; after every request its metrics and audit entry are recorded. The tenant is always
+ * the caller's key's.
  */
 public final class HttpApi implements AutoCloseable {
   private static final String VERSION = "0.1.0";
@@ -68,6 +69,7 @@ public final class HttpApi implements AutoCloseable {
               new ContextRoutes(attune, config, metrics).declare(r);
               new UserRoutes(attune).declare(r);
               new AdminRoutes(attune, access, keys, audit, config, clock).declare(r);
+              new EffectRoutes(attune, clock).declare(r);
               declared[0] = r.declared();
               cfg.routes.after(this::finish);
               cfg.routes.exception(Exception.class, errors::handle);

@@ -81,6 +81,68 @@ public final class ServerMetrics implements EngineMetrics {
         Counter.builder("attune.memories.changes").tag("change", "reinforced").register(registry);
     superseded =
         Counter.builder("attune.memories.changes").tag("change", "superseded").register(registry);
+    // Registered at start, so that a scrape shows them at zero before the first event.
+    effectDropped(0);
+    utilization(0, 0);
+    for (String kind : new String[] {"contradicted", "edited", "deleted"}) {
+      correction(kind, 0);
+    }
+    for (String signal :
+        new String[] {"thumbs_up", "thumbs_down", "rating", "task_completed", "task_abandoned"}) {
+      feedback(signal, 0);
+    }
+  }
+
+  @Override
+  public void effectDropped() {
+    effectDropped(1);
+  }
+
+  private void effectDropped(int n) {
+    Counter.builder("attune.effects.dropped")
+        .description(
+            "Context records and effectiveness figures dropped: the writer's queue was full")
+        .register(registry)
+        .increment(n);
+  }
+
+  @Override
+  public void utilization(int itemsInjected, int itemsUsed) {
+    Counter.builder("attune.utilization.items")
+        .tag("result", "injected")
+        .description("Items of packs whose reply was observed: injected, and used by the reply")
+        .register(registry)
+        .increment(itemsInjected);
+    Counter.builder("attune.utilization.items")
+        .tag("result", "used")
+        .register(registry)
+        .increment(itemsUsed);
+  }
+
+  @Override
+  public void correction(String kind) {
+    correction(kind, 1);
+  }
+
+  private void correction(String kind, int n) {
+    Counter.builder("attune.corrections")
+        .tag("kind", kind)
+        .description("Corrections of memories: contradicted after injection, edited, deleted")
+        .register(registry)
+        .increment(n);
+  }
+
+  @Override
+  public void feedback(String signal) {
+    feedback(signal, 1);
+  }
+
+  private void feedback(String signal, int n) {
+    Counter.builder("attune.feedback")
+        .tag("signal", signal)
+        .description("Feedback the application sent, by signal")
+        .register(registry)
+        .increment(n);
   }
 
   /** One chat-model call: counted, its tokens added and its latency timed, per tenant. */

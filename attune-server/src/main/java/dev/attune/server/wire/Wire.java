@@ -70,7 +70,8 @@ public final class Wire {
         m.content(),
         m.id(),
         instant(field + ".timestamp", m.timestamp()),
-        m.name());
+        m.name(),
+        m.contextId());
   }
 
   /** An ISO-8601 time with offset, or null; an error naming {@code field} otherwise. */
@@ -151,7 +152,16 @@ public final class Wire {
       }
       blocks.add(new Pack.Block(b.type().wireName(), b.priority(), b.tokens(), items));
     }
-    return new Pack(pack.context(), pack.tokens(), pack.budget(), pack.degraded(), blocks);
+    return new Pack(
+        pack.context(),
+        pack.tokens(),
+        pack.budget(),
+        pack.degraded(),
+        blocks,
+        pack.contextId(),
+        pack.experiment() == null
+            ? null
+            : new Pack.Experiment(pack.experiment().name(), pack.experiment().arm()));
   }
 
   public static List<Pack.Source> sources(List<SourceRef> refs) {
@@ -238,6 +248,9 @@ public final class Wire {
         e.user() == null ? null : profile(e.user()),
         memories(e.memories(), attune),
         e.episodes().stream().map(Wire::episode).toList(),
-        e.history().stream().map(Wire::change).toList());
+        e.history().stream().map(Wire::change).toList(),
+        e.contexts().stream().map(EffectWire::record).toList(),
+        e.feedback().stream().map(EffectWire::feedback).toList(),
+        e.corrections().stream().map(EffectWire::correction).toList());
   }
 }

@@ -211,8 +211,88 @@ class OpenApiIT {
             .json()
             .get("observation_id")
             .asText();
+    String contextId =
+        server
+            .post("/v1/context", service, "{\"user_id\":\"" + user + "\",\"query\":\"surf\"}")
+            .json()
+            .get("context_id")
+            .asText();
+    String experiment =
+        "{\"arms\":[{\"name\":\"generic\",\"share\":0.5,\"personalize\":false},"
+            + "{\"name\":\"on\",\"share\":0.5,\"personalize\":true,\"max_tokens\":800}]}";
     calls.addAll(
         List.of(
+            new Call(
+                "POST",
+                "/v1/feedback",
+                "/v1/feedback",
+                service,
+                "{\"user_id\":\""
+                    + user
+                    + "\",\"context_id\":\""
+                    + contextId
+                    + "\",\"signal\":\"rating\",\"value\":4,\"comment\":\"good\"}"),
+            new Call(
+                "POST",
+                "/v1/feedback",
+                "/v1/feedback",
+                service,
+                "{\"user_id\":\"" + user + "\",\"signal\":\"rating\",\"value\":9}"),
+            new Call(
+                "POST",
+                "/v1/feedback",
+                "/v1/feedback",
+                service,
+                "{\"user_id\":\""
+                    + user
+                    + "\",\"context_id\":\"ctx_nope\",\"signal\":\"thumbs_up\"}"),
+            new Call("PUT", "/v1/experiments/{name}", "/v1/experiments/tour", admin, experiment),
+            new Call(
+                "PUT",
+                "/v1/experiments/{name}",
+                "/v1/experiments/tour",
+                admin,
+                "{\"arms\":[{\"name\":\"a\",\"share\":0.7,\"personalize\":true}]}"),
+            new Call("PUT", "/v1/experiments/{name}", "/v1/experiments/other", admin, experiment),
+            new Call("PUT", "/v1/experiments/{name}", "/v1/experiments/tour", service, experiment),
+            new Call("GET", "/v1/experiments", "/v1/experiments", admin, null),
+            new Call("GET", "/v1/experiments/{name}", "/v1/experiments/tour", admin, null),
+            new Call("GET", "/v1/experiments/{name}", "/v1/experiments/none", admin, null),
+            new Call(
+                "GET",
+                "/v1/experiments/{name}/results",
+                "/v1/experiments/tour/results",
+                admin,
+                null),
+            new Call(
+                "GET",
+                "/v1/experiments/{name}/results",
+                "/v1/experiments/tour/results?from=yesterday",
+                admin,
+                null),
+            new Call("DELETE", "/v1/experiments/{name}", "/v1/experiments/tour", admin, null),
+            new Call("DELETE", "/v1/experiments/{name}", "/v1/experiments/tour", admin, null),
+            new Call("GET", "/v1/effectiveness", "/v1/effectiveness", admin, null),
+            new Call("GET", "/v1/effectiveness", "/v1/effectiveness?granularity=hour", admin, null),
+            new Call("GET", "/v1/effectiveness", "/v1/effectiveness?granularity=week", admin, null),
+            new Call(
+                "GET",
+                "/v1/users/{user_id}/contexts",
+                "/v1/users/" + user + "/contexts",
+                service,
+                null),
+            new Call(
+                "GET",
+                "/v1/users/{user_id}/contexts/{context_id}",
+                "/v1/users/" + user + "/contexts/" + contextId,
+                service,
+                null),
+            new Call(
+                "GET",
+                "/v1/users/{user_id}/contexts/{context_id}",
+                "/v1/users/someone-else/contexts/" + contextId,
+                service,
+                null),
             new Call(
                 "GET",
                 "/v1/observations/{observation_id}",
