@@ -117,6 +117,16 @@ final class ContextBench implements Callable<Integer> {
       description = "Encrypt users' text at rest in every store, as serve does by default.")
   boolean encrypt;
 
+  @Option(
+      names = "--records",
+      split = ",",
+      defaultValue = "on",
+      paramLabel = "on|off",
+      description =
+          "Context records (effectiveness): on (default), off, or on,off to measure both on each"
+              + " store, interleaved.")
+  List<String> records;
+
   /** One store's figures. */
   record Run(
       String store,
@@ -168,7 +178,16 @@ final class ContextBench implements Callable<Integer> {
           store = PostgresStore.open(name.equals("postgres") ? embedded.url() : name, master);
           label = encrypt ? "PostgreSQL (encrypted)" : "PostgreSQL";
         }
-        engines.add(open(label, store, start, w));
+        seed(store, start, w);
+        for (String r : records) {
+          if (!r.equals("on") && !r.equals("off")) {
+            throw new IllegalArgumentException(
+                "--records takes on, off or on,off; got '" + r + "'");
+          }
+          // Engines over one store share its seeded data; each keeps its own working sets.
+          String engineLabel = records.size() > 1 ? label + ", records " + r : label;
+          engines.add(open(engineLabel, store, r.equals("on"), start, w));
+        }
       }
       runs = measureAll(engines, new SyntheticData(seed + 1), start);
     } finally {
@@ -269,6 +288,20 @@ final class ContextBench implements Callable<Integer> {
               "%.2f ms (SQLite %.2f ms)", postgres.cold().p95Ms(), sqlite.cold().p95Ms()));
       results.put("postgres_vs_sqlite_warm_p95_ratio", Math.round(ratio * 100) / 100.0);
     }
+    Run on = runs.stream().filter(r -> r.store().endsWith("records on")).findFirst().orElse(null);
+    Run off = runs.stream().filter(r -> r.store().endsWith("records off")).findFirst().orElse(null);
+    if (on != null && off != null) {
+      double ratio = on.typicalQuery().p95Ms() / off.typicalQuery().p95Ms();
+      w.println("targets (issue 10, context records on beside off in this run):");
+      check(
+          w,
+          "warm p95 with records within noise of without (<= 1.1x)",
+          ratio <= 1.1,
+          String.format(
+              "%.2f ms vs %.2f ms, %.2fx",
+              on.typicalQuery().p95Ms(), off.typicalQuery().p95Ms(), ratio));
+      results.put("records_on_vs_off_warm_p95_ratio", Math.round(ratio * 100) / 100.0);
+    }
     Files.createDirectories(out);
     Files.writeString(out.resolve("context.json"), Json.writePretty(results));
     w.println("wrote " + out.resolve("context.json"));
@@ -278,8 +311,8 @@ final class ContextBench implements Callable<Integer> {
   /** A store with its engine, seeded and with every working set loaded. */
   record Engine(String label, Attune attune) {}
 
-  private Engine open(String label, JdbcStore store, Instant start, PrintWriter w) {
-    w.println("== " + label + ": " + store);
+  private void seed(JdbcStore store, Instant start, PrintWriter w) {
+    w.println("== " + store);
     w.flush();
     // The same seed: every store gets the same data.
     Seeder.seed(
@@ -293,9 +326,14 @@ final class ContextBench implements Callable<Integer> {
         new SyntheticData(seed),
         start,
         w);
+  }
+
+  private Engine open(
+      String label, JdbcStore store, boolean contextRecords, Instant start, PrintWriter w) {
     Attune attune =
         Attune.builder()
             .store(store)
+            .contextRecords(contextRecords)
             .workingSetCacheBytes(6L << 30)
             .clock(() -> start.plus(Duration.ofDays(30)))
             .episodeRetention(Duration.ZERO)
@@ -362,7 +400,7 @@ final class ContextBench implements Callable<Integer> {
     }
     List<Run> out = new ArrayList<>();
     for (int e = 0; e < k; e++) {
-      Observed observed = observe(engines.get(e).attune(), new SyntheticData(seed + 2), start);
+      Observed observed = observe(engines.get(e).attune(), e, new SyntheticData(seed + 2), start);
       out.add(
           new Run(
               engines.get(e).label(),
@@ -399,13 +437,14 @@ final class ContextBench implements Callable<Integer> {
 
   record Observed(int messages, double messagesPerSecond, Percentiles perCall) {}
 
-  private Observed observe(Attune attune, SyntheticData synth, Instant start) {
+  /** {@code engine}: engines sharing a store observe users of their own (new messages each). */
+  private Observed observe(Attune attune, int engine, SyntheticData synth, Instant start) {
     int perCall = 10;
     int calls = Math.max(1, observeMessages / perCall);
     long[] nanos = new long[calls];
     long total = 0;
     for (int c = 0; c < calls; c++) {
-      UserId user = UserId.of(String.format("observer-%05d", c % 100));
+      UserId user = UserId.of(String.format("observer-%d-%05d", engine, c % 100));
       List<Message> batch = new ArrayList<>(perCall);
       for (int i = 0; i < perCall; i++) {
         Role role = i % 2 == 0 ? Role.USER : Role.ASSISTANT;

@@ -36,7 +36,7 @@ final class EffectRecorder implements AutoCloseable {
 
   private sealed interface Event {}
 
-  private record Served(ContextRecord record) implements Event {}
+  private record Served(ContextRecord record, Map<String, Long> figures) implements Event {}
 
   private record Counted(TenantId tenant, Instant hour, Map<String, Long> add) implements Event {}
 
@@ -77,11 +77,9 @@ final class EffectRecorder implements AutoCloseable {
   /** Keeps a served context's record and its counters. */
   void served(ContextRecord record, Map<String, Long> figures) {
     unwritten.put(key(record.tenant(), record.id()), record);
-    if (!offer(new Served(record))) {
+    if (!offer(new Served(record, figures))) {
       unwritten.remove(key(record.tenant(), record.id()));
-      return;
     }
-    count(record.tenant(), record.at(), figures);
   }
 
   /** Adds to the tenant's counters of the hour of {@code at}. */
@@ -181,15 +179,11 @@ final class EffectRecorder implements AutoCloseable {
     List<ContextRecord> records = new ArrayList<>();
     for (Event e : events) {
       switch (e) {
-        case Served s -> records.add(s.record());
-        case Counted c ->
-            c.add()
-                .forEach(
-                    (name, v) ->
-                        counters
-                            .computeIfAbsent(
-                                new HourKey(c.tenant(), c.hour()), k -> new HashMap<>())
-                            .merge(name, v, Long::sum));
+        case Served s -> {
+          records.add(s.record());
+          add(s.record().tenant(), s.record().at().truncatedTo(ChronoUnit.HOURS), s.figures());
+        }
+        case Counted c -> add(c.tenant(), c.hour(), c.add());
         case Gauged g ->
             gauges
                 .computeIfAbsent(new HourKey(g.tenant(), g.hour()), k -> new HashMap<>())
@@ -211,6 +205,12 @@ final class EffectRecorder implements AutoCloseable {
       }
     }
     writeRecords(records);
+  }
+
+  private void add(TenantId tenant, Instant hour, Map<String, Long> figures) {
+    Map<String, Long> sums =
+        counters.computeIfAbsent(new HourKey(tenant, hour), k -> new HashMap<>());
+    figures.forEach((name, v) -> sums.merge(name, v, Long::sum));
   }
 
   private void writeRecords(List<ContextRecord> records) {

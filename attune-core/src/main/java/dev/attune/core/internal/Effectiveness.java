@@ -40,7 +40,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -185,7 +184,7 @@ public final class Effectiveness implements AutoCloseable {
     if (!recording) {
       return pack.traced(null, arm);
     }
-    String id = "ctx_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+    String id = newId("ctx_");
     List<ContextRecord.Injected> items = new ArrayList<>();
     pack.blocks()
         .forEach(
@@ -242,6 +241,16 @@ public final class Effectiveness implements AutoCloseable {
   /** Deletes records older than the retention; returns how many. */
   public long purgeExpiredRecords() {
     return store.deleteContextRecordsBefore(now.get().minus(retention));
+  }
+
+  /**
+   * {@code prefix} and 24 hex digits (96 random bits): unguessable enough for ids checked against
+   * their owner on every use, without the secure generator's cost on the context path.
+   */
+  static String newId(String prefix) {
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    java.util.HexFormat hex = java.util.HexFormat.of();
+    return prefix + hex.toHexDigits(r.nextLong()) + hex.toHexDigits(r.nextInt());
   }
 
   // ---- what observe saw ----
@@ -336,7 +345,7 @@ public final class Effectiveness implements AutoCloseable {
     store.putCorrection(
         tenant,
         new Correction(
-            "cor_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24),
+            newId("cor_"),
             user,
             memory.id(),
             contextId,
@@ -452,7 +461,7 @@ public final class Effectiveness implements AutoCloseable {
       @Nullable Double value,
       @Nullable String comment) {
     Instant at = now.get();
-    String id = "fb_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+    String id = newId("fb_");
     // Checked whole before anything is looked up or written.
     Feedback f = new Feedback(id, user, contextId, signal, value, comment, at);
     if (contextId != null) {
