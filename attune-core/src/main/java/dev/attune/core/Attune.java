@@ -454,6 +454,14 @@ public final class Attune implements AutoCloseable {
     return effects.dropped();
   }
 
+  /**
+   * Measures what the tenant stores now (users, memories, episodes, bytes, extraction backlog) into
+   * this hour's figures; the retention sweep does it for every tenant on its own.
+   */
+  public void recordStorage(TenantId tenant) {
+    effects.sampleStorage(tenant);
+  }
+
   /** Writes everything recorded so far (context records, figures) before returning. */
   public void flushRecords() {
     effects.flush();

@@ -41,6 +41,8 @@ import org.jspecify.annotations.Nullable;
  * @param userTokenTtlSeconds default lifetime of a user token (at most a day)
  * @param observeWaitMs how long {@code POST /v1/observe?wait=true} waits before answering 202
  * @param episodeRetention how long episodes are kept ({@link Duration#ZERO}: forever)
+ * @param contextRecords whether served packs are recorded (effectiveness)
+ * @param contextRecordRetention how long context records are kept
  * @param decay how confidence fades with time
  * @param llm the chat model for extraction, consolidation and summaries (provider none: offline)
  * @param extraction how messages are batched for the chat model
@@ -62,6 +64,8 @@ public record ServerConfig(
     int userTokenTtlSeconds,
     int observeWaitMs,
     Duration episodeRetention,
+    boolean contextRecords,
+    Duration contextRecordRetention,
     DecayPolicy decay,
     LlmSettings llm,
     ExtractionBuffer extraction) {
@@ -133,6 +137,8 @@ public record ServerConfig(
         integer(v, "user_token_ttl_seconds"),
         integer(v, "observe_wait_ms"),
         Duration.ofDays(integer(v, "episode_retention_days")),
+        onOff(v, "context_records"),
+        Duration.ofDays(integer(v, "context_records_retention_days")),
         decay(v),
         llm(v),
         new ExtractionBuffer(

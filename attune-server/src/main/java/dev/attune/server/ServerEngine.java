@@ -30,6 +30,8 @@ public final class ServerEngine {
             .tokenCounter(TokenCounters.forEncoding(cfg.tokenEncoding()))
             .workingSetCacheBytes(cfg.cacheBytes())
             .episodeRetention(cfg.episodeRetention())
+            .contextRecords(cfg.contextRecords())
+            .contextRecordRetention(cfg.contextRecordRetention())
             .decayPolicy(cfg.decay())
             .metrics(metrics);
     if (embedder != null) {

@@ -255,6 +255,21 @@ public final class Settings {
               "days observed messages are kept, from their timestamp; 0 keeps them forever",
               integer(0, 36_500)),
           s(
+              "context_records",
+              "--context-records",
+              "on",
+              code("on"),
+              "`on`: every pack gets a `context_id` and a record (ids and token counts, never text)"
+                  + " for utilization, feedback and experiments; `off`: none",
+              oneOf("on or off", "on", "off", "true", "false", "yes", "no")),
+          s(
+              "context_records_retention_days",
+              "--context-records-retention-days",
+              "30",
+              code("30"),
+              "days context records are kept",
+              integer(1, 3_650)),
+          s(
               "decay_threshold",
               "--decay-threshold",
               "0.15",

@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
       ArchiveCommands.Export.class,
       ArchiveCommands.Import.class,
       DemoCommand.class,
+      ReportCommand.class,
+      SimulateCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class AttuneCli {

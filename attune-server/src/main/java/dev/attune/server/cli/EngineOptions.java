@@ -45,6 +45,8 @@ final class EngineOptions {
         .tokenCounter(TokenCounters.forEncoding(cfg.tokenEncoding()))
         .decayPolicy(cfg.decay())
         .episodeRetention(cfg.episodeRetention())
+        .contextRecords(cfg.contextRecords())
+        .contextRecordRetention(cfg.contextRecordRetention())
         .retentionSweepEvery(Duration.ZERO)
         .build();
   }

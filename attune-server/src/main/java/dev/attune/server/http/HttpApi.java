@@ -70,6 +70,7 @@ public final class HttpApi implements AutoCloseable {
               new UserRoutes(attune).declare(r);
               new AdminRoutes(attune, access, keys, audit, config, clock).declare(r);
               new EffectRoutes(attune, clock).declare(r);
+              DashboardPages.declare(r);
               declared[0] = r.declared();
               cfg.routes.after(this::finish);
               cfg.routes.exception(Exception.class, errors::handle);

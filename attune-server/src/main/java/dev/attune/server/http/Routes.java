@@ -42,6 +42,11 @@ final class Routes {
     register(method, path, Access.PUBLIC, handler);
   }
 
+  /** A web page or its file: anyone may fetch it; not part of the API (nor of its document). */
+  void page(String path, Handler handler) {
+    javalin.addHttpHandler(HandlerType.GET, path, handler, Access.PUBLIC);
+  }
+
   private void register(String method, String path, Access access, Handler handler) {
     declared.add(new Route(method, path, access));
     javalin.addHttpHandler(HandlerType.findOrCreate(method), path, handler, access);
