@@ -1,25 +1,5 @@
 package dev.attune.core;
 
-import dev.attune.core.assembly.ContextAssembler;
-import dev.attune.core.effectiveness.ContextRecord;
-import dev.attune.core.effectiveness.EffectivenessSummary;
-import dev.attune.core.effectiveness.Experiment;
-import dev.attune.core.effectiveness.ExperimentResults;
-import dev.attune.core.effectiveness.Feedback;
-import dev.attune.core.effectiveness.UtilizationMatcher;
-import dev.attune.core.internal.ContextService;
-import dev.attune.core.internal.Effectiveness;
-import dev.attune.core.internal.EngineClock;
-import dev.attune.core.internal.EpisodeVectors;
-import dev.attune.core.internal.Intake;
-import dev.attune.core.internal.Learner;
-import dev.attune.core.internal.Maintenance;
-import dev.attune.core.internal.MemoryEditor;
-import dev.attune.core.internal.PrivacyGuard;
-import dev.attune.core.internal.Summaries;
-import dev.attune.core.internal.UserLocks;
-import dev.attune.core.internal.UserRecords;
-import dev.attune.core.internal.WorkingSets;
 import dev.attune.core.model.DataPolicy;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryChange;
@@ -35,8 +15,6 @@ import dev.attune.core.port.Embedder;
 import dev.attune.core.port.MemoryQuery;
 import dev.attune.core.port.MemoryStore;
 import dev.attune.core.port.Store;
-import dev.attune.core.retrieval.DecayPolicy;
-import dev.attune.core.retrieval.Retriever;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -44,7 +22,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -72,97 +49,10 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class Attune implements AutoCloseable {
-  private final Store store;
-  private final Embedder embedder;
-  private final DecayPolicy decay;
-  private final Supplier<Instant> clock;
-  private final WorkingSets workingSets;
-  private final ContextService context;
-  private final Learner learner;
-  private final Intake intake;
-  private final UserRecords records;
-  private final MemoryEditor editor;
-  private final Maintenance maintenance;
-  private final Effectiveness effects;
+  private final Engine engine;
 
   Attune(AttuneBuilder b, Store store, Embedder embedder) {
-    this.store = store;
-    this.embedder = embedder;
-    this.decay = b.decayPolicy;
-    this.clock = new EngineClock(b.clock);
-    UserLocks locks = new UserLocks();
-    PrivacyGuard privacy = new PrivacyGuard(store, b.dataPolicy);
-    Summaries summaries = new Summaries(b.compressor, b.summarizer);
-    EpisodeVectors vectors = new EpisodeVectors(store, embedder, b.retrievalPolicy.denseContext());
-    this.effects =
-        new Effectiveness(
-            store,
-            privacy,
-            new UtilizationMatcher(embedder),
-            b.metrics,
-            clock,
-            b.contextRecords,
-            b.contextRecordRetention,
-            b.effectQueue);
-    this.workingSets =
-        new WorkingSets(
-            store,
-            embedder,
-            b.retrievalPolicy,
-            b.workingSetCacheBytes,
-            b.workingSetEpisodes,
-            b.metrics);
-    this.context =
-        new ContextService(
-            store,
-            embedder,
-            new Retriever(b.retrievalPolicy, b.decayPolicy),
-            new ContextAssembler(b.tokens, b.priorities, b.assemblyPolicy, b.decayPolicy),
-            workingSets,
-            effects,
-            b.metrics,
-            clock);
-    this.learner =
-        new Learner(
-            store,
-            embedder,
-            b.extractor,
-            b.judge,
-            privacy,
-            summaries,
-            vectors,
-            b.metrics,
-            b.extractionBuffer,
-            workingSets,
-            locks,
-            clock);
-    this.intake = new Intake(store, privacy, learner, effects, locks, clock);
-    this.records = new UserRecords(store, privacy, workingSets, locks, clock);
-    this.editor =
-        new MemoryEditor(
-            store,
-            embedder,
-            privacy,
-            summaries,
-            vectors,
-            records,
-            workingSets,
-            effects,
-            locks,
-            clock);
-    this.maintenance =
-        new Maintenance(
-            store,
-            embedder,
-            b.tokens,
-            vectors,
-            workingSets,
-            context,
-            effects,
-            locks,
-            clock,
-            b.episodeRetention,
-            b.retentionSweepEvery);
+    this.engine = Engine.wire(b, store, embedder);
   }
 
   public static AttuneBuilder builder() {
@@ -171,7 +61,7 @@ public final class Attune implements AutoCloseable {
 
   /** The id of the embedding model in use, stored beside every vector it makes. */
   public String embeddingModel() {
-    return embedder.modelId();
+    return engine.embedder().modelId();
   }
 
   // ---- context ----
@@ -183,7 +73,7 @@ public final class Attune implements AutoCloseable {
    * goes on in the background and warms the cache.
    */
   public ContextPack context(ContextRequest request) {
-    return context.context(Objects.requireNonNull(request, "request"));
+    return engine.context().context(Objects.requireNonNull(request, "request"));
   }
 
   // ---- observe ----
@@ -195,7 +85,7 @@ public final class Attune implements AutoCloseable {
    * model) the messages are stored at once and learned from with their batch.
    */
   public ObserveResult observe(ObserveRequest request) {
-    return intake.observe(Objects.requireNonNull(request, "request"));
+    return engine.intake().observe(Objects.requireNonNull(request, "request"));
   }
 
   /**
@@ -205,12 +95,12 @@ public final class Attune implements AutoCloseable {
    * #observation} tells how one ended.
    */
   public String submit(ObserveRequest request) {
-    return intake.submit(Objects.requireNonNull(request, "request"));
+    return engine.intake().submit(Objects.requireNonNull(request, "request"));
   }
 
   /** An accepted observation: pending, running, done or failed; empty if there is none. */
   public Optional<Observation> observation(TenantId tenant, String observationId) {
-    return intake.observation(tenant, observationId);
+    return engine.intake().observation(tenant, observationId);
   }
 
   /**
@@ -219,7 +109,7 @@ public final class Attune implements AutoCloseable {
    */
   public Optional<Observation> awaitObservation(
       TenantId tenant, String observationId, Duration timeout) {
-    return intake.awaitObservation(tenant, observationId, timeout);
+    return engine.intake().awaitObservation(tenant, observationId, timeout);
   }
 
   /**
@@ -230,91 +120,91 @@ public final class Attune implements AutoCloseable {
    * @return the memories changed; {@code awaitingExtraction} counts messages still buffered
    */
   public ObserveResult flushExtraction(TenantId tenant, UserId user) {
-    return learner.flushExtraction(tenant, user);
+    return engine.learner().flushExtraction(tenant, user);
   }
 
   /** How many of the tenant's messages await extraction, and how many of those failed before. */
   public MemoryStore.ExtractionBacklog extractionBacklog(TenantId tenant) {
-    return store.extractionBacklog(tenant);
+    return engine.store().extractionBacklog(tenant);
   }
 
   // ---- users and orgs ----
 
   /** The user's record (profile and org), or empty if Attune has never heard of them. */
   public Optional<UserRecord> user(TenantId tenant, UserId user) {
-    return store.findUser(tenant, user);
+    return engine.store().findUser(tenant, user);
   }
 
   /** The data policy that applies to the user: their org's, or the default. */
   public DataPolicy policyOf(TenantId tenant, UserId user) {
-    return records.policyOf(tenant, user);
+    return engine.records().policyOf(tenant, user);
   }
 
   /** Replaces the user's profile, creating the user if needed. */
   public UserRecord putProfile(TenantId tenant, UserId user, UserProfile profile) {
-    return records.putProfile(tenant, user, profile);
+    return engine.records().putProfile(tenant, user, profile);
   }
 
   /** Applies a JSON merge patch to the user's profile, creating the user if needed. */
   public UserRecord patchProfile(TenantId tenant, UserId user, Map<String, ?> patch) {
-    return records.patchProfile(tenant, user, patch);
+    return engine.records().patchProfile(tenant, user, patch);
   }
 
   /** Sets (or, with null, clears) the org the user belongs to, creating the user if needed. */
   public UserRecord setOrg(TenantId tenant, UserId user, @Nullable OrgId org) {
-    return records.setOrg(tenant, user, org);
+    return engine.records().setOrg(tenant, user, org);
   }
 
   /** The org's profile, or empty if none is stored. */
   public Optional<OrgProfile> org(TenantId tenant, OrgId org) {
-    return store.findOrg(tenant, org);
+    return engine.store().findOrg(tenant, org);
   }
 
   /** Replaces the org's profile. */
   public OrgProfile putOrg(TenantId tenant, OrgId org, OrgProfile profile) {
-    store.putOrg(tenant, org, Objects.requireNonNull(profile, "profile"));
+    engine.store().putOrg(tenant, org, Objects.requireNonNull(profile, "profile"));
     return profile;
   }
 
   /** Applies a JSON merge patch to the org's profile, creating it if needed. */
   public OrgProfile patchOrg(TenantId tenant, OrgId org, Map<String, ?> patch) {
-    return records.patchOrg(tenant, org, patch);
+    return engine.records().patchOrg(tenant, org, patch);
   }
 
   /** Deletes the org's profile; false if there was none. */
   public boolean deleteOrg(TenantId tenant, OrgId org) {
-    return store.deleteOrg(tenant, org);
+    return engine.store().deleteOrg(tenant, org);
   }
 
   // ---- memories ----
 
   /** The user's memories matching the query, newest first. */
   public List<Memory> memories(TenantId tenant, UserId user, MemoryQuery query) {
-    return store.memories(tenant, user, query);
+    return engine.store().memories(tenant, user, query);
   }
 
   /** One memory, in any status. */
   public Optional<Memory> memory(TenantId tenant, UserId user, MemoryId id) {
-    return store.findMemory(tenant, user, id);
+    return engine.store().findMemory(tenant, user, id);
   }
 
   /** How many active memories the tenant holds, over all its users. */
   public long countActiveMemories(TenantId tenant) {
-    return store.countActiveMemories(tenant);
+    return engine.store().countActiveMemories(tenant);
   }
 
   /** The memory as it stands now: its confidence after decay, and whether it is dormant. */
   public MemoryState state(Memory memory) {
-    Instant now = clock.get();
+    Instant now = engine.clock().get();
     return new MemoryState(
         memory,
-        decay.effectiveConfidence(memory, now),
-        memory.isActive() && decay.isDormant(memory, now));
+        engine.decay().effectiveConfidence(memory, now),
+        memory.isActive() && engine.decay().isDormant(memory, now));
   }
 
   /** Adds a memory explicitly (it does not come from conversation), creating the user if needed. */
   public Memory addMemory(TenantId tenant, UserId user, NewMemory memory, String actor) {
-    return editor.add(tenant, user, memory, actor);
+    return engine.editor().add(tenant, user, memory, actor);
   }
 
   /**
@@ -325,7 +215,7 @@ public final class Attune implements AutoCloseable {
    */
   public Memory editMemory(
       TenantId tenant, UserId user, MemoryId id, MemoryEdit edit, String actor) {
-    return editor.edit(tenant, user, id, edit, actor);
+    return engine.editor().edit(tenant, user, id, edit, actor);
   }
 
   /**
@@ -335,7 +225,7 @@ public final class Attune implements AutoCloseable {
    * @throws NotFoundException if the user has no such memory, or it was already deleted
    */
   public void deleteMemory(TenantId tenant, UserId user, MemoryId id, String actor) {
-    editor.delete(tenant, user, id, actor);
+    engine.editor().delete(tenant, user, id, actor);
   }
 
   /**
@@ -344,15 +234,15 @@ public final class Attune implements AutoCloseable {
    * @throws NotFoundException if the user has no such memory
    */
   public List<MemoryChange> history(TenantId tenant, UserId user, MemoryId id) {
-    return editor.history(tenant, user, id);
+    return engine.editor().history(tenant, user, id);
   }
 
   // ---- the user's rights ----
 
   /** Everything held about the user (vectors aside). */
   public UserExport export(TenantId tenant, UserId user) {
-    effects.flush();
-    return records.export(tenant, user);
+    engine.effects().flush();
+    return engine.records().export(tenant, user);
   }
 
   /**
@@ -361,110 +251,18 @@ public final class Attune implements AutoCloseable {
    */
   public boolean forget(TenantId tenant, UserId user) {
     // What is still queued for the user is written first, so that the erasure takes it too.
-    effects.flush();
-    return records.forget(tenant, user);
+    engine.effects().flush();
+    return engine.records().forget(tenant, user);
   }
 
   // ---- effectiveness ----
 
   /**
-   * A context served to the user.
-   *
-   * @throws NotFoundException when the user has no context with this id (one of another user or
-   *     tenant included)
+   * Is personalization helping? Context records, feedback, experiments, their results and the
+   * tenant's effectiveness summary.
    */
-  public ContextRecord contextRecord(TenantId tenant, UserId user, String contextId) {
-    // What is queued (a reply's matching, say) is written first: the answer is up to date.
-    effects.flush();
-    return effects.contextRecord(tenant, user, contextId);
-  }
-
-  /** The user's latest context records, newest first. */
-  public List<ContextRecord> contextRecords(TenantId tenant, UserId user, int limit) {
-    return effects.contextRecords(tenant, user, limit);
-  }
-
-  /**
-   * Stores the application's feedback about the user (and, with {@code contextId}, one pack). The
-   * comment is redacted by the data policy's detectors first.
-   *
-   * @throws InvalidRequestException for a value out of range or a comment too long
-   * @throws NotFoundException when {@code contextId} is not a context of the user
-   */
-  public Feedback feedback(
-      TenantId tenant,
-      UserId user,
-      @Nullable String contextId,
-      Feedback.Signal signal,
-      @Nullable Double value,
-      @Nullable String comment) {
-    return effects.feedback(tenant, user, contextId, signal, value, comment);
-  }
-
-  /**
-   * Creates or replaces an experiment. Context requests of the tenant's users are assigned to the
-   * active one's arms within seconds on every node.
-   *
-   * @throws ConflictException when it is active and another experiment of the tenant is
-   */
-  public Experiment putExperiment(TenantId tenant, Experiment experiment) {
-    return effects.putExperiment(tenant, Objects.requireNonNull(experiment, "experiment"));
-  }
-
-  public Optional<Experiment> experiment(TenantId tenant, String name) {
-    return effects.experiment(tenant, name);
-  }
-
-  public List<Experiment> experiments(TenantId tenant) {
-    return effects.experiments(tenant);
-  }
-
-  /** Deletes an experiment (its users' records keep their arm); false if there was none. */
-  public boolean deleteExperiment(TenantId tenant, String name) {
-    return effects.deleteExperiment(tenant, name);
-  }
-
-  /**
-   * An experiment's results per arm from {@code from} to {@code to}, with intervals, lifts and a
-   * verdict.
-   *
-   * @throws NotFoundException when there is no such experiment
-   */
-  public ExperimentResults experimentResults(
-      TenantId tenant, String name, Instant from, Instant to) {
-    return effects.results(tenant, name, from, to);
-  }
-
-  /**
-   * The tenant's effectiveness from {@code from} to {@code to}, in total and by hour or day.
-   *
-   * @throws InvalidRequestException for an empty range, or one longer than 31 days by hour or 400
-   *     by day
-   */
-  public EffectivenessSummary effectiveness(
-      TenantId tenant, Instant from, Instant to, EffectivenessSummary.Granularity granularity) {
-    return effects.summary(tenant, from, to, granularity);
-  }
-
-  /**
-   * Effectiveness events (context records, figures, reply matching) dropped since start because the
-   * background writer's queue was full or the store failed.
-   */
-  public long droppedRecords() {
-    return effects.dropped();
-  }
-
-  /**
-   * Measures what the tenant stores now (users, memories, episodes, bytes, extraction backlog) into
-   * this hour's figures; the retention sweep does it for every tenant on its own.
-   */
-  public void recordStorage(TenantId tenant) {
-    effects.sampleStorage(tenant);
-  }
-
-  /** Writes everything recorded so far (context records, figures) before returning. */
-  public void flushRecords() {
-    effects.flush();
+  public Effects effects() {
+    return engine.effectsApi();
   }
 
   // ---- maintenance ----
@@ -477,7 +275,7 @@ public final class Attune implements AutoCloseable {
    * @return the number of vectors made
    */
   public long reindex(TenantId tenant, Consumer<Integer> progress) {
-    return maintenance.reindex(tenant, progress);
+    return engine.maintenance().reindex(tenant, progress);
   }
 
   /**
@@ -485,12 +283,12 @@ public final class Attune implements AutoCloseable {
    * does not pay for loading them (the first embedding takes ten times longer than the next).
    */
   public void warmUp() {
-    maintenance.warmUp();
+    engine.maintenance().warmUp();
   }
 
   /** Drops every cached working set (they reload on next use). */
   public void clearCaches() {
-    workingSets.clear();
+    engine.workingSets().clear();
   }
 
   /**
@@ -500,17 +298,17 @@ public final class Attune implements AutoCloseable {
    * Returns how many episodes were deleted; 0 when episodes are kept forever.
    */
   public long purgeExpiredEpisodes() {
-    return maintenance.purgeExpiredEpisodes();
+    return engine.maintenance().purgeExpiredEpisodes();
   }
 
-  /** Stops background work and closes the store. */
+  /** Stops background work and closes the engine.store(). */
   @Override
   public void close() {
-    maintenance.close();
-    learner.close();
-    intake.close();
-    context.close();
-    effects.close();
-    store.close();
+    engine.maintenance().close();
+    engine.learner().close();
+    engine.intake().close();
+    engine.context().close();
+    engine.effects().close();
+    engine.store().close();
   }
 }

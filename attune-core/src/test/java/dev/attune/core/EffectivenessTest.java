@@ -80,7 +80,7 @@ class EffectivenessTest {
     ContextPack pack = context(T, ALICE, "what should I cook tonight");
 
     assertThat(pack.contextId()).matches("ctx_[0-9a-f]{24}");
-    ContextRecord record = attune.contextRecord(T, ALICE, pack.contextId());
+    ContextRecord record = attune.effects().contextRecord(T, ALICE, pack.contextId());
     assertThat(record.tokens()).isEqualTo(pack.tokens());
     assertThat(record.budget()).isEqualTo(500);
     assertThat(record.items())
@@ -97,13 +97,14 @@ class EffectivenessTest {
     observe(ALICE, user("m1", "I'm vegetarian."));
     String id = context(T, ALICE, "dinner").contextId();
 
-    assertThatThrownBy(() -> attune.contextRecord(T, BOB, id))
+    assertThatThrownBy(() -> attune.effects().contextRecord(T, BOB, id))
         .isInstanceOf(NotFoundException.class)
         .hasMessage("context_id '" + id + "' is not a context of this user");
-    assertThatThrownBy(() -> attune.contextRecord(OTHER, ALICE, id))
+    assertThatThrownBy(() -> attune.effects().contextRecord(OTHER, ALICE, id))
         .isInstanceOf(NotFoundException.class)
         .hasMessage("context_id '" + id + "' is not a context of this user");
-    assertThatThrownBy(() -> attune.contextRecord(T, ALICE, "ctx_000000000000000000000000"))
+    assertThatThrownBy(
+            () -> attune.effects().contextRecord(T, ALICE, "ctx_000000000000000000000000"))
         .isInstanceOf(NotFoundException.class)
         .hasMessage("context_id 'ctx_000000000000000000000000' is not a context of this user");
   }
@@ -120,9 +121,9 @@ class EffectivenessTest {
         user("m3", "What should I cook tonight?"),
         reply(
             "m4", "A vegetarian chickpea curry: no meat, ready in 25 minutes.", pack.contextId()));
-    attune.flushRecords();
+    attune.effects().flush();
 
-    ContextRecord record = attune.contextRecord(T, ALICE, pack.contextId());
+    ContextRecord record = attune.effects().contextRecord(T, ALICE, pack.contextId());
     assertThat(record.utilization()).isNotNull();
     assertThat(record.utilization().messageId()).isEqualTo("m4");
     assertThat(record.utilization().used()).contains(vegetarian);
@@ -140,9 +141,9 @@ class EffectivenessTest {
     observe(ALICE, user("m1", "I like curry."));
 
     observe(ALICE, reply("m2", "A vegetarian curry.", bobs));
-    attune.flushRecords();
+    attune.effects().flush();
 
-    assertThat(attune.contextRecord(T, BOB, bobs).utilization()).isNull();
+    assertThat(attune.effects().contextRecord(T, BOB, bobs).utilization()).isNull();
     assertThat(summary().total().utilizedContexts()).isZero();
   }
 
@@ -154,7 +155,7 @@ class EffectivenessTest {
     clock.advance(Duration.ofMinutes(1));
 
     observe(ALICE, user("m2", "No, I'm not vegetarian any more."));
-    attune.flushRecords();
+    attune.effects().flush();
 
     assertThat(attune.export(T, ALICE).corrections())
         .singleElement()
@@ -177,7 +178,7 @@ class EffectivenessTest {
 
     observe(ALICE, user("m2", "I'm not vegetarian any more since I started training."));
     observe(ALICE, user("m3", "I moved to Porto."));
-    attune.flushRecords();
+    attune.effects().flush();
 
     // "not ... any more" is itself a correction cue: the first counts; news about a new city, no.
     assertThat(attune.export(T, ALICE).corrections()).hasSizeLessThanOrEqualTo(1);
@@ -201,7 +202,7 @@ class EffectivenessTest {
         T, ALICE, city.id(), new MemoryEdit("User lives in Porto.", null, null), "api");
     attune.deleteMemory(T, ALICE, diet.id(), "api");
     attune.deleteMemory(T, ALICE, explicit.id(), "api");
-    attune.flushRecords();
+    attune.effects().flush();
 
     List<Correction> corrections = attune.export(T, ALICE).corrections();
     assertThat(corrections)
@@ -221,19 +222,30 @@ class EffectivenessTest {
     String contextId = context(T, ALICE, "dinner").contextId();
 
     Feedback f =
-        attune.feedback(
-            T, ALICE, contextId, Feedback.Signal.RATING, 4.0, "Great, write to alice@example.com");
+        attune
+            .effects()
+            .feedback(
+                T,
+                ALICE,
+                contextId,
+                Feedback.Signal.RATING,
+                4.0,
+                "Great, write to alice@example.com");
     assertThat(f.comment()).doesNotContain("alice@example.com");
 
     assertThatThrownBy(
-            () -> attune.feedback(T, ALICE, contextId, Feedback.Signal.RATING, 7.0, null))
+            () -> attune.effects().feedback(T, ALICE, contextId, Feedback.Signal.RATING, 7.0, null))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("value must be within 1..5");
     assertThatThrownBy(
-            () -> attune.feedback(T, BOB, contextId, Feedback.Signal.THUMBS_UP, null, null))
+            () ->
+                attune.effects().feedback(T, BOB, contextId, Feedback.Signal.THUMBS_UP, null, null))
         .isInstanceOf(NotFoundException.class);
     assertThatThrownBy(
-            () -> attune.feedback(OTHER, ALICE, contextId, Feedback.Signal.THUMBS_UP, null, null))
+            () ->
+                attune
+                    .effects()
+                    .feedback(OTHER, ALICE, contextId, Feedback.Signal.THUMBS_UP, null, null))
         .isInstanceOf(NotFoundException.class);
     assertThat(attune.export(T, ALICE).feedback()).containsExactly(f);
     assertThat(attune.export(T, BOB).feedback()).isEmpty();
@@ -254,9 +266,12 @@ class EffectivenessTest {
             .org(bank)
             .messages(List.of(user("m1", "I'm vegetarian.")))
             .build());
-    attune.putExperiment(
-        T,
-        new Experiment("holdout", List.of(new Experiment.Arm("generic", 1.0, false, null)), true));
+    attune
+        .effects()
+        .putExperiment(
+            T,
+            new Experiment(
+                "holdout", List.of(new Experiment.Arm("generic", 1.0, false, null)), true));
 
     ContextPack pack = context(T, ALICE, "what should I cook");
 
@@ -265,7 +280,8 @@ class EffectivenessTest {
         .contains("Never give investment advice.")
         .doesNotContain("vegetarian");
     assertThat(pack.experiment()).isEqualTo(new ContextPack.ExperimentArm("holdout", "generic"));
-    assertThat(attune.contextRecord(T, ALICE, pack.contextId()).arm()).isEqualTo("generic");
+    assertThat(attune.effects().contextRecord(T, ALICE, pack.contextId()).arm())
+        .isEqualTo("generic");
     // Another tenant's users are not in this tenant's experiment.
     attune.observe(
         ObserveRequest.builder(OTHER, ALICE)
@@ -277,8 +293,10 @@ class EffectivenessTest {
   @Test
   void anArmsTokenCapLowersTheBudget() {
     observe(ALICE, user("m1", "I'm vegetarian."));
-    attune.putExperiment(
-        T, new Experiment("small", List.of(new Experiment.Arm("capped", 1.0, true, 40)), true));
+    attune
+        .effects()
+        .putExperiment(
+            T, new Experiment("small", List.of(new Experiment.Arm("capped", 1.0, true, 40)), true));
 
     ContextPack pack = context(T, ALICE, "dinner");
 
@@ -291,25 +309,28 @@ class EffectivenessTest {
     var arms =
         List.of(
             new Experiment.Arm("a", 0.5, true, null), new Experiment.Arm("b", 0.5, false, null));
-    attune.putExperiment(T, new Experiment("first", arms, true));
+    attune.effects().putExperiment(T, new Experiment("first", arms, true));
 
-    assertThatThrownBy(() -> attune.putExperiment(T, new Experiment("second", arms, true)))
+    assertThatThrownBy(
+            () -> attune.effects().putExperiment(T, new Experiment("second", arms, true)))
         .isInstanceOf(ConflictException.class)
         .hasMessageContaining("experiment 'first' is active");
-    assertThat(attune.experiments(T)).extracting(Experiment::name).containsExactly("first");
-    attune.putExperiment(T, new Experiment("second", arms, false));
-    attune.putExperiment(OTHER, new Experiment("third", arms, true));
+    assertThat(attune.effects().experiments(T))
+        .extracting(Experiment::name)
+        .containsExactly("first");
+    attune.effects().putExperiment(T, new Experiment("second", arms, false));
+    attune.effects().putExperiment(OTHER, new Experiment("third", arms, true));
   }
 
   @Test
   void forgettingAUserErasesTheirRecordsFeedbackAndCorrections() {
     observe(ALICE, user("m1", "I'm vegetarian."));
     String contextId = context(T, ALICE, "dinner").contextId();
-    attune.feedback(T, ALICE, contextId, Feedback.Signal.THUMBS_UP, null, "nice");
+    attune.effects().feedback(T, ALICE, contextId, Feedback.Signal.THUMBS_UP, null, "nice");
 
     attune.forget(T, ALICE);
 
-    assertThatThrownBy(() -> attune.contextRecord(T, ALICE, contextId))
+    assertThatThrownBy(() -> attune.effects().contextRecord(T, ALICE, contextId))
         .isInstanceOf(NotFoundException.class);
     UserExport export = attune.export(T, ALICE);
     assertThat(export.contexts()).isEmpty();
@@ -346,11 +367,13 @@ class EffectivenessTest {
     assertThat(s.total().storage()).containsEntry("users", 1.0);
     assertThatThrownBy(
             () ->
-                attune.effectiveness(
-                    T,
-                    clock.instant(),
-                    clock.instant().minusSeconds(1),
-                    EffectivenessSummary.Granularity.HOUR))
+                attune
+                    .effects()
+                    .summary(
+                        T,
+                        clock.instant(),
+                        clock.instant().minusSeconds(1),
+                        EffectivenessSummary.Granularity.HOUR))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessage("from must be before to");
   }
@@ -379,14 +402,15 @@ class EffectivenessTest {
                     .contextId())
             .isNotNull();
       }
-      assertThat(slow.droppedRecords()).isPositive();
+      assertThat(slow.effects().dropped()).isPositive();
       release.countDown();
     }
   }
 
   EffectivenessSummary summary() {
     Instant day = Instant.parse("2025-03-01T00:00:00Z");
-    return attune.effectiveness(
-        T, day, day.plus(Duration.ofDays(7)), EffectivenessSummary.Granularity.DAY);
+    return attune
+        .effects()
+        .summary(T, day, day.plus(Duration.ofDays(7)), EffectivenessSummary.Granularity.DAY);
   }
 }

@@ -73,7 +73,7 @@ public final class ContextService implements AutoCloseable {
   public ContextPack context(ContextRequest request) {
     long start = System.nanoTime();
     Instant at = now.get();
-    Effectiveness.Assignment assignment = effects.assign(request.tenant(), request.user());
+    Experiments.Assignment assignment = effects.assign(request.tenant(), request.user());
     int budget = assembler.effectiveBudget(request);
     if (assignment != null && assignment.arm().maxTokens() != null) {
       budget = Math.min(budget, assignment.arm().maxTokens());

@@ -1,19 +1,13 @@
 package dev.attune.core.internal;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.attune.core.ConflictException;
 import dev.attune.core.ContextPack;
 import dev.attune.core.InvalidRequestException;
-import dev.attune.core.ItemKind;
 import dev.attune.core.NotFoundException;
 import dev.attune.core.ObserveResult;
 import dev.attune.core.effectiveness.ContextRecord;
 import dev.attune.core.effectiveness.Correction;
 import dev.attune.core.effectiveness.CorrectionCues;
 import dev.attune.core.effectiveness.EffectivenessSummary;
-import dev.attune.core.effectiveness.Experiment;
-import dev.attune.core.effectiveness.ExperimentResults;
 import dev.attune.core.effectiveness.Feedback;
 import dev.attune.core.effectiveness.Figures;
 import dev.attune.core.effectiveness.UtilizationMatcher;
@@ -24,7 +18,6 @@ import dev.attune.core.model.Origin;
 import dev.attune.core.model.Role;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
-import dev.attune.core.model.UserProfile;
 import dev.attune.core.model.UserRecord;
 import dev.attune.core.port.EngineMetrics;
 import dev.attune.core.port.MemoryStore;
@@ -39,7 +32,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -54,16 +46,10 @@ public final class Effectiveness implements AutoCloseable {
   /** How far back a superseded memory is looked for in the user's packs. */
   static final int RECENT_RECORDS = 20;
 
-  /** How long a node may take to see another node's change to an experiment. */
-  static final Duration EXPERIMENT_CACHE = Duration.ofSeconds(5);
-
   /** The longest summary: a year by day, a month by hour. */
   static final Duration MAX_DAILY_RANGE = Duration.ofDays(400);
 
   static final Duration MAX_HOURLY_RANGE = Duration.ofDays(31);
-
-  /** The user's arm in the tenant's active experiment. */
-  public record Assignment(Experiment experiment, Experiment.Arm arm) {}
 
   private final Store store;
   private final PrivacyGuard privacy;
@@ -73,9 +59,8 @@ public final class Effectiveness implements AutoCloseable {
   private final boolean recording;
   private final Duration retention;
   private final EffectRecorder recorder;
-  private final Cache<TenantId, Optional<Experiment>> active =
-      Caffeine.newBuilder().expireAfterWrite(EXPERIMENT_CACHE).maximumSize(10_000).build();
-  private final Object experimentWrites = new Object();
+  private final Experiments experiments;
+  private final ReplyMatcher replies;
 
   public Effectiveness(
       Store store,
@@ -94,70 +79,18 @@ public final class Effectiveness implements AutoCloseable {
     this.recording = recording;
     this.retention = retention;
     this.recorder = new EffectRecorder(store, metrics, queueCapacity);
+    this.experiments = new Experiments(store, recorder::flush);
+    this.replies = new ReplyMatcher(store, matcher, recorder, metrics);
   }
 
-  // ---- experiments ----
+  /** The tenant's experiments, and a user's arm in the active one. */
+  public Experiments experiments() {
+    return experiments;
+  }
 
   /** The user's arm in the tenant's active experiment; null when none is active. */
-  public @Nullable Assignment assign(TenantId tenant, UserId user) {
-    Optional<Experiment> e =
-        active.get(
-            tenant, t -> store.experiments(t).stream().filter(Experiment::active).findFirst());
-    return e.map(x -> new Assignment(x, x.armOf(tenant, user))).orElse(null);
-  }
-
-  /**
-   * Stores the experiment.
-   *
-   * @throws ConflictException when it is active and another of the tenant's experiments is
-   */
-  public Experiment putExperiment(TenantId tenant, Experiment experiment) {
-    synchronized (experimentWrites) {
-      if (experiment.active()) {
-        for (Experiment other : store.experiments(tenant)) {
-          if (other.active() && !other.name().equals(experiment.name())) {
-            throw new ConflictException(
-                "experiment '"
-                    + other.name()
-                    + "' is active; a tenant runs one experiment at a time: deactivate it first");
-          }
-        }
-      }
-      store.putExperiment(tenant, experiment);
-      active.invalidate(tenant);
-      return experiment;
-    }
-  }
-
-  public Optional<Experiment> experiment(TenantId tenant, String name) {
-    return store.experiment(tenant, name);
-  }
-
-  public List<Experiment> experiments(TenantId tenant) {
-    return store.experiments(tenant);
-  }
-
-  public boolean deleteExperiment(TenantId tenant, String name) {
-    synchronized (experimentWrites) {
-      boolean deleted = store.deleteExperiment(tenant, name);
-      active.invalidate(tenant);
-      return deleted;
-    }
-  }
-
-  /**
-   * The experiment's results from {@code from} to {@code to}.
-   *
-   * @throws NotFoundException when the tenant has no experiment by that name
-   */
-  public ExperimentResults results(TenantId tenant, String name, Instant from, Instant to) {
-    checkRange(from, to, MAX_DAILY_RANGE);
-    Experiment e =
-        store
-            .experiment(tenant, name)
-            .orElseThrow(() -> new NotFoundException("no experiment '" + name + "'"));
-    recorder.flush();
-    return ExperimentResults.compute(e, from, to, store.tallies(tenant, name, from, to));
+  public Experiments.@Nullable Assignment assign(TenantId tenant, UserId user) {
+    return experiments.assign(tenant, user);
   }
 
   // ---- context records ----
@@ -172,7 +105,7 @@ public final class Effectiveness implements AutoCloseable {
       UserId user,
       @Nullable String sessionId,
       ContextPack pack,
-      @Nullable Assignment assignment,
+      Experiments.@Nullable Assignment assignment,
       long nanos,
       boolean workingSetHit,
       Instant at) {
@@ -283,7 +216,7 @@ public final class Effectiveness implements AutoCloseable {
         String contextId = m.contextId();
         String messageId = m.id() == null ? "" : m.id();
         String reply = m.content();
-        recorder.later(() -> utilize(tenant, user, contextId, messageId, reply, at));
+        recorder.later(() -> replies.match(tenant, user, contextId, messageId, reply, at));
       }
     }
     boolean correcting =
@@ -369,81 +302,6 @@ public final class Effectiveness implements AutoCloseable {
       }
     }
     return null;
-  }
-
-  /** Which of the pack's facts and profile fields the reply used (on the writer thread). */
-  private void utilize(
-      TenantId tenant, UserId user, String contextId, String messageId, String reply, Instant at) {
-    ContextRecord record = store.findContextRecord(tenant, user, contextId).orElse(null);
-    if (record == null || record.utilization() != null) {
-      // Unknown (or another user's) pack, or a reply already matched: nothing to count.
-      return;
-    }
-    UserProfile profile = store.findUser(tenant, user).map(UserRecord::profile).orElse(null);
-    List<UtilizationMatcher.Item> items = new ArrayList<>();
-    Map<String, Integer> tokens = new HashMap<>();
-    for (ContextRecord.Injected i : record.items()) {
-      String text = itemText(tenant, user, profile, i);
-      if (text != null && !text.isBlank()) {
-        items.add(new UtilizationMatcher.Item(i.id(), text));
-        tokens.put(i.id(), i.tokens());
-      }
-    }
-    List<String> used =
-        matcher.match(items, reply).stream()
-            .filter(UtilizationMatcher.Match::used)
-            .map(UtilizationMatcher.Match::id)
-            .toList();
-    store.putUtilization(
-        tenant, user, contextId, new ContextRecord.Utilization(at, messageId, used));
-    Map<String, Long> figures = new HashMap<>();
-    figures.put(Figures.UTILIZED_CONTEXTS, 1L);
-    put(figures, Figures.ITEMS_INJECTED, items.size());
-    put(figures, Figures.ITEMS_USED, used.size());
-    put(figures, Figures.ITEM_TOKENS_INJECTED, tokens.values().stream().mapToLong(x -> x).sum());
-    put(figures, Figures.ITEM_TOKENS_USED, used.stream().mapToLong(tokens::get).sum());
-    recorder.count(tenant, at, figures);
-    metrics.utilization(items.size(), used.size());
-  }
-
-  /**
-   * The text of an injected fact or profile field as stored now; null for the conversation's own
-   * messages and the org's fields, which utilization does not judge.
-   */
-  private @Nullable String itemText(
-      TenantId tenant, UserId user, @Nullable UserProfile profile, ContextRecord.Injected item) {
-    if (item.kind() == ItemKind.FACT && item.id().startsWith("mem_")) {
-      return store.findMemory(tenant, user, MemoryId.of(item.id())).map(Memory::text).orElse(null);
-    }
-    if (item.kind() == ItemKind.PROFILE && profile != null) {
-      return profileField(profile, item.id());
-    }
-    return null;
-  }
-
-  static @Nullable String profileField(UserProfile p, String id) {
-    return switch (id) {
-      case "profile.name" -> p.name();
-      case "profile.role" -> p.role();
-      case "profile.expertise" -> p.expertise();
-      case "profile.communication_style" -> p.communicationStyle();
-      case "profile.language" -> p.language();
-      default -> {
-        if (id.startsWith("profile.attributes.")) {
-          yield p.attributes().get(id.substring("profile.attributes.".length()));
-        }
-        if (id.startsWith("profile.preferences[") && id.endsWith("]")) {
-          try {
-            int i =
-                Integer.parseInt(id.substring("profile.preferences[".length(), id.length() - 1));
-            yield i < p.preferences().size() ? p.preferences().get(i) : null;
-          } catch (NumberFormatException e) {
-            yield null;
-          }
-        }
-        yield null;
-      }
-    };
   }
 
   // ---- feedback ----
@@ -537,7 +395,7 @@ public final class Effectiveness implements AutoCloseable {
             Figures.EXTRACTION_BACKLOG, backlog.awaiting()));
   }
 
-  private static void checkRange(Instant from, Instant to, Duration max) {
+  static void checkRange(Instant from, Instant to, Duration max) {
     if (!from.isBefore(to)) {
       throw new InvalidRequestException("from", "from must be before to");
     }
@@ -548,7 +406,7 @@ public final class Effectiveness implements AutoCloseable {
     }
   }
 
-  private static void put(Map<String, Long> figures, String name, long value) {
+  static void put(Map<String, Long> figures, String name, long value) {
     if (value != 0) {
       figures.put(name, value);
     }

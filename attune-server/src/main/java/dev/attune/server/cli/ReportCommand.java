@@ -81,14 +81,14 @@ final class ReportCommand implements Callable<Integer> {
             : Wire.instant("from", from);
     PrintWriter out = spec.commandLine().getOut();
     try (Attune attune = engine.open()) {
-      EffectivenessSummary s = attune.effectiveness(engine.tenant(), since, until, g);
+      EffectivenessSummary s = attune.effects().summary(engine.tenant(), since, until, g);
       List<ExperimentResults> results = new ArrayList<>();
-      for (Experiment e : attune.experiments(engine.tenant())) {
-        results.add(attune.experimentResults(engine.tenant(), e.name(), since, until));
+      for (Experiment e : attune.effects().experiments(engine.tenant())) {
+        results.add(attune.effects().experimentResults(engine.tenant(), e.name(), since, until));
       }
       if (json) {
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("summary", EffectWire.summary(s, attune.droppedRecords(), 50));
+        doc.put("summary", EffectWire.summary(s, attune.effects().dropped(), 50));
         doc.put("experiments", results.stream().map(EffectWire::results).toList());
         out.println(Json.writePretty(doc));
         return 0;
@@ -96,7 +96,7 @@ final class ReportCommand implements Callable<Integer> {
       print(out, engine.tenant().value(), s);
       for (ExperimentResults r : results) {
         out.println();
-        print(out, r, attune.experiment(engine.tenant(), r.experiment()).orElseThrow());
+        print(out, r, attune.effects().experiment(engine.tenant(), r.experiment()).orElseThrow());
       }
       if (results.isEmpty()) {
         out.println();

@@ -157,19 +157,21 @@ final class SimulateCommand implements Callable<Integer> {
               Map.of(),
               List.of("Never give medical diagnoses; suggest seeing a professional."),
               List.of("friendly")));
-      if (attune.experiment(t, "holdout").isEmpty()) {
-        attune.experiments(t).stream()
+      if (attune.effects().experiment(t, "holdout").isEmpty()) {
+        attune.effects().experiments(t).stream()
             .filter(Experiment::active)
-            .forEach(e -> attune.putExperiment(t, e.withActive(false)));
-        attune.putExperiment(
-            t,
-            new Experiment(
-                "holdout",
-                List.of(
-                    new Experiment.Arm("generic", 0.2, false, null),
-                    new Experiment.Arm("personalized", 0.8, true, null)),
-                true,
-                Metric.TASK_COMPLETION));
+            .forEach(e -> attune.effects().putExperiment(t, e.withActive(false)));
+        attune
+            .effects()
+            .putExperiment(
+                t,
+                new Experiment(
+                    "holdout",
+                    List.of(
+                        new Experiment.Arm("generic", 0.2, false, null),
+                        new Experiment.Arm("personalized", 0.8, true, null)),
+                    true,
+                    Metric.TASK_COMPLETION));
       }
       List<List<Trait>> traits = new ArrayList<>();
       for (int u = 0; u < users; u++) {
@@ -196,9 +198,9 @@ final class SimulateCommand implements Callable<Integer> {
                   now);
         }
         now[0] = end.minus(Duration.ofDays(days - d - 1)).minusSeconds(1);
-        attune.recordStorage(t);
+        attune.effects().recordStorage(t);
       }
-      attune.flushRecords();
+      attune.effects().flush();
     }
     out.printf(
         "simulated %d users over %d days in tenant '%s': %d contexts served; experiment"
@@ -265,33 +267,39 @@ final class SimulateCommand implements Callable<Integer> {
       messages.clear();
       // The known effect: personalized answers complete the task more often (0.68 against 0.55).
       double completes = personalized ? 0.68 : 0.55;
-      attune.feedback(
-          t,
-          user,
-          pack.contextId(),
-          random.nextDouble() < completes
-              ? Feedback.Signal.TASK_COMPLETED
-              : Feedback.Signal.TASK_ABANDONED,
-          null,
-          null);
+      attune
+          .effects()
+          .feedback(
+              t,
+              user,
+              pack.contextId(),
+              random.nextDouble() < completes
+                  ? Feedback.Signal.TASK_COMPLETED
+                  : Feedback.Signal.TASK_ABANDONED,
+              null,
+              null);
       if (random.nextDouble() < 0.35) {
         boolean up = random.nextDouble() < (personalized ? 0.75 : 0.62);
-        attune.feedback(
-            t,
-            user,
-            pack.contextId(),
-            up ? Feedback.Signal.THUMBS_UP : Feedback.Signal.THUMBS_DOWN,
-            null,
-            null);
+        attune
+            .effects()
+            .feedback(
+                t,
+                user,
+                pack.contextId(),
+                up ? Feedback.Signal.THUMBS_UP : Feedback.Signal.THUMBS_DOWN,
+                null,
+                null);
       }
       if (random.nextDouble() < 0.15) {
-        attune.feedback(
-            t,
-            user,
-            pack.contextId(),
-            Feedback.Signal.RATING,
-            (double) (3 + random.nextInt(3)),
-            null);
+        attune
+            .effects()
+            .feedback(
+                t,
+                user,
+                pack.contextId(),
+                Feedback.Signal.RATING,
+                (double) (3 + random.nextInt(3)),
+                null);
       }
       if (knows && random.nextDouble() < 0.03) {
         now[0] = now[0].plusSeconds(30);

@@ -51,13 +51,15 @@ final class EffectRoutes {
     UserId user = call.auditUser(UserId.of(body.userId()));
     Feedback.Signal signal = Feedback.Signal.parse("signal", body.signal());
     Feedback f =
-        attune.feedback(
-            call.tenant(),
-            user,
-            Ids.checkOptional("context_id", body.contextId()),
-            signal,
-            body.value(),
-            body.comment());
+        attune
+            .effects()
+            .feedback(
+                call.tenant(),
+                user,
+                Ids.checkOptional("context_id", body.contextId()),
+                signal,
+                body.value(),
+                body.comment());
     call.auditTarget(f.id());
     call.json(201, EffectWire.feedback(f));
   }
@@ -70,13 +72,15 @@ final class EffectRoutes {
     call.json(
         200,
         new EffectBodies.Experiments(
-            attune.experiments(call.tenant()).stream().map(EffectWire::experiment).toList()));
+            attune.effects().experiments(call.tenant()).stream()
+                .map(EffectWire::experiment)
+                .toList()));
   }
 
   private void putExperiment(Call call) {
     String name = name(call);
     Experiment e = EffectWire.experiment(name, call.read(EffectBodies.Experiment.class));
-    call.json(200, EffectWire.experiment(attune.putExperiment(call.tenant(), e)));
+    call.json(200, EffectWire.experiment(attune.effects().putExperiment(call.tenant(), e)));
   }
 
   private void getExperiment(Call call) {
@@ -85,13 +89,14 @@ final class EffectRoutes {
         200,
         EffectWire.experiment(
             attune
+                .effects()
                 .experiment(call.tenant(), name)
                 .orElseThrow(() -> new NotFoundException("no experiment '" + name + "'"))));
   }
 
   private void deleteExperiment(Call call) {
     String name = name(call);
-    if (!attune.deleteExperiment(call.tenant(), name)) {
+    if (!attune.effects().deleteExperiment(call.tenant(), name)) {
       throw new NotFoundException("no experiment '" + name + "'");
     }
     call.noContent();
@@ -101,7 +106,8 @@ final class EffectRoutes {
     String name = name(call);
     Instant to = time(call, "to", clock.instant());
     Instant from = time(call, "from", to.minus(Duration.ofDays(14)));
-    call.json(200, EffectWire.results(attune.experimentResults(call.tenant(), name, from, to)));
+    call.json(
+        200, EffectWire.results(attune.effects().experimentResults(call.tenant(), name, from, to)));
   }
 
   private void effectiveness(Call call) {
@@ -123,8 +129,8 @@ final class EffectRoutes {
     call.json(
         200,
         EffectWire.summary(
-            attune.effectiveness(call.tenant(), from, to, granularity),
-            attune.droppedRecords(),
+            attune.effects().summary(call.tenant(), from, to, granularity),
+            attune.effects().dropped(),
             LATENCY_TARGET_MS));
   }
 
@@ -138,7 +144,10 @@ final class EffectRoutes {
     call.json(
         200,
         new EffectBodies.ContextRecords(
-            attune.contextRecords(call.tenant(), user, call.intQuery("limit", 20, 1, 200)).stream()
+            attune
+                .effects()
+                .contextRecords(call.tenant(), user, call.intQuery("limit", 20, 1, 200))
+                .stream()
                 .map(EffectWire::record)
                 .toList()));
   }
@@ -146,7 +155,7 @@ final class EffectRoutes {
   private void context(Call call) {
     UserId user = call.auditUser(call.pathUser());
     String id = call.auditTarget(Ids.check("context_id", call.ctx().pathParam("context_id")));
-    call.json(200, EffectWire.record(attune.contextRecord(call.tenant(), user, id)));
+    call.json(200, EffectWire.record(attune.effects().contextRecord(call.tenant(), user, id)));
   }
 
   private static Instant time(Call call, String field, Instant otherwise) {

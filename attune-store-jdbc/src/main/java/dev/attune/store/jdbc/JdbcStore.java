@@ -54,7 +54,10 @@ public abstract class JdbcStore implements Store {
   private final ExtractionTables extraction;
   private final AccessTables access;
   private final ObservationTables observations;
-  private final EffectTables effects;
+  private final ContextRecordTables contextRecords;
+  private final OutcomeTables outcomes;
+  private final ExperimentTables experiments;
+  private final FigureTables figures;
 
   protected JdbcStore(Db db) {
     this(db, null);
@@ -72,7 +75,10 @@ public abstract class JdbcStore implements Store {
     this.extraction = new ExtractionTables(db, episodes);
     this.access = new AccessTables(db);
     this.observations = new ObservationTables(db, sealing);
-    this.effects = new EffectTables(db, sealing);
+    this.contextRecords = new ContextRecordTables(db);
+    this.outcomes = new OutcomeTables(db, sealing);
+    this.experiments = new ExperimentTables(db);
+    this.figures = new FigureTables(db);
   }
 
   /** True when users' text is sealed at rest. */
@@ -374,96 +380,96 @@ public abstract class JdbcStore implements Store {
 
   @Override
   public void putContextRecords(List<ContextRecord> records) {
-    effects.putContextRecords(records);
+    contextRecords.putContextRecords(records);
   }
 
   @Override
   public Optional<ContextRecord> findContextRecord(TenantId tenant, UserId user, String contextId) {
-    return effects.findContextRecord(tenant, user, contextId);
+    return contextRecords.findContextRecord(tenant, user, contextId);
   }
 
   @Override
   public List<ContextRecord> contextRecords(TenantId tenant, UserId user, int limit) {
-    return effects.contextRecords(tenant, user, limit);
+    return contextRecords.contextRecords(tenant, user, limit);
   }
 
   @Override
   public boolean putUtilization(
       TenantId tenant, UserId user, String contextId, ContextRecord.Utilization utilization) {
-    return effects.putUtilization(tenant, user, contextId, utilization);
+    return contextRecords.putUtilization(tenant, user, contextId, utilization);
   }
 
   @Override
   public long deleteContextRecordsBefore(Instant cutoff) {
-    return effects.deleteContextRecordsBefore(cutoff);
+    return contextRecords.deleteContextRecordsBefore(cutoff);
   }
 
   @Override
   public void putFeedback(TenantId tenant, Feedback feedback) {
-    effects.putFeedback(tenant, feedback);
+    outcomes.putFeedback(tenant, feedback);
   }
 
   @Override
   public List<Feedback> feedback(TenantId tenant, UserId user) {
-    return effects.feedback(tenant, user);
+    return outcomes.feedback(tenant, user);
   }
 
   @Override
   public void putCorrection(TenantId tenant, Correction correction) {
-    effects.putCorrection(tenant, correction);
+    outcomes.putCorrection(tenant, correction);
   }
 
   @Override
   public List<Correction> corrections(TenantId tenant, UserId user) {
-    return effects.corrections(tenant, user);
+    return outcomes.corrections(tenant, user);
   }
 
   @Override
   public void addActivity(
       TenantId tenant, UserId user, LocalDate day, String session, int messages) {
-    effects.addActivity(tenant, user, day, session, messages);
+    outcomes.addActivity(tenant, user, day, session, messages);
   }
 
   @Override
   public void putExperiment(TenantId tenant, Experiment experiment) {
-    effects.putExperiment(tenant, experiment);
+    experiments.putExperiment(tenant, experiment);
   }
 
   @Override
   public Optional<Experiment> experiment(TenantId tenant, String name) {
-    return effects.experiments(tenant, name).stream().findFirst();
+    return experiments.experiments(tenant, name).stream().findFirst();
   }
 
   @Override
   public List<Experiment> experiments(TenantId tenant) {
-    return effects.experiments(tenant, null);
+    return experiments.experiments(tenant, null);
   }
 
   @Override
   public boolean deleteExperiment(TenantId tenant, String name) {
-    return effects.deleteExperiment(tenant, name);
+    return experiments.deleteExperiment(tenant, name);
   }
 
   @Override
   public List<ExperimentResults.UserTally> tallies(
       TenantId tenant, String experiment, Instant from, Instant to) {
-    return effects.tallies(tenant, experiment, from, to);
+    return outcomes.tallies(tenant, experiment, from, to);
   }
 
   @Override
   public void addHourly(
       TenantId tenant, Instant hour, Map<String, Long> add, Map<String, Long> set) {
-    effects.addHourly(tenant, hour, add, set);
+    figures.addHourly(tenant, hour, add, set);
   }
 
   @Override
   public List<HourlyFigure> hourly(TenantId tenant, Instant from, Instant to) {
-    return effects.hourly(tenant, from, to);
+    return figures.hourly(tenant, from, to);
   }
 
   @Override
   public Storage storage(TenantId tenant) {
-    return effects.storage(tenant);
+    return figures.storage(tenant);
   }
 
   @Override

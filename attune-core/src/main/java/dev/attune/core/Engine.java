@@ -1,0 +1,135 @@
+package dev.attune.core;
+
+import dev.attune.core.assembly.ContextAssembler;
+import dev.attune.core.effectiveness.UtilizationMatcher;
+import dev.attune.core.internal.ContextService;
+import dev.attune.core.internal.Effectiveness;
+import dev.attune.core.internal.EngineClock;
+import dev.attune.core.internal.EpisodeVectors;
+import dev.attune.core.internal.Intake;
+import dev.attune.core.internal.Learner;
+import dev.attune.core.internal.Maintenance;
+import dev.attune.core.internal.MemoryEditor;
+import dev.attune.core.internal.PrivacyGuard;
+import dev.attune.core.internal.Summaries;
+import dev.attune.core.internal.UserLocks;
+import dev.attune.core.internal.UserRecords;
+import dev.attune.core.internal.WorkingSets;
+import dev.attune.core.port.Embedder;
+import dev.attune.core.port.Store;
+import dev.attune.core.retrieval.DecayPolicy;
+import dev.attune.core.retrieval.Retriever;
+import java.time.Instant;
+import java.util.function.Supplier;
+
+/**
+ * The engine's jobs, made and wired once from the builder's settings: what {@link Attune} hands
+ * each request to. Wiring lives here so that the facade reads as the list of what it offers.
+ */
+record Engine(
+    Store store,
+    Embedder embedder,
+    DecayPolicy decay,
+    Supplier<Instant> clock,
+    WorkingSets workingSets,
+    ContextService context,
+    Learner learner,
+    Intake intake,
+    UserRecords records,
+    MemoryEditor editor,
+    Maintenance maintenance,
+    Effectiveness effects,
+    Effects effectsApi) {
+
+  static Engine wire(AttuneBuilder b, Store store, Embedder embedder) {
+    Supplier<Instant> clock = new EngineClock(b.clock);
+    UserLocks locks = new UserLocks();
+    PrivacyGuard privacy = new PrivacyGuard(store, b.dataPolicy);
+    Summaries summaries = new Summaries(b.compressor, b.summarizer);
+    EpisodeVectors vectors = new EpisodeVectors(store, embedder, b.retrievalPolicy.denseContext());
+    Effectiveness effects =
+        new Effectiveness(
+            store,
+            privacy,
+            new UtilizationMatcher(embedder),
+            b.metrics,
+            clock,
+            b.contextRecords,
+            b.contextRecordRetention,
+            b.effectQueue);
+    WorkingSets workingSets =
+        new WorkingSets(
+            store,
+            embedder,
+            b.retrievalPolicy,
+            b.workingSetCacheBytes,
+            b.workingSetEpisodes,
+            b.metrics);
+    ContextService context =
+        new ContextService(
+            store,
+            embedder,
+            new Retriever(b.retrievalPolicy, b.decayPolicy),
+            new ContextAssembler(b.tokens, b.priorities, b.assemblyPolicy, b.decayPolicy),
+            workingSets,
+            effects,
+            b.metrics,
+            clock);
+    Effects effectsApi = new Effects(effects);
+    Learner learner =
+        new Learner(
+            store,
+            embedder,
+            b.extractor,
+            b.judge,
+            privacy,
+            summaries,
+            vectors,
+            b.metrics,
+            b.extractionBuffer,
+            workingSets,
+            locks,
+            clock);
+    Intake intake = new Intake(store, privacy, learner, effects, locks, clock);
+    UserRecords records = new UserRecords(store, privacy, workingSets, locks, clock);
+    MemoryEditor editor =
+        new MemoryEditor(
+            store,
+            embedder,
+            privacy,
+            summaries,
+            vectors,
+            records,
+            workingSets,
+            effects,
+            locks,
+            clock);
+    Maintenance maintenance =
+        new Maintenance(
+            store,
+            embedder,
+            b.tokens,
+            vectors,
+            workingSets,
+            context,
+            effects,
+            locks,
+            clock,
+            b.episodeRetention,
+            b.retentionSweepEvery);
+    return new Engine(
+        store,
+        embedder,
+        b.decayPolicy,
+        clock,
+        workingSets,
+        context,
+        learner,
+        intake,
+        records,
+        editor,
+        maintenance,
+        effects,
+        effectsApi);
+  }
+}
