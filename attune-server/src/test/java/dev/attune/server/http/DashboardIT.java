@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -68,7 +69,9 @@ class DashboardIT {
     ChromeDriverService driver =
         new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build();
     browser = new ChromeDriver(driver, options);
+    // The page re-renders tables when data arrives: an element found a moment ago can go stale.
     wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+    wait.ignoring(StaleElementReferenceException.class);
   }
 
   @AfterAll
@@ -204,14 +207,23 @@ class DashboardIT {
     assertThat(browser.findElements(By.cssSelector("#memories b"))).isEmpty();
     screenshot("dashboard-user.png");
 
-    WebElement row =
-        browser.findElements(By.cssSelector("#memories tbody tr")).stream()
-            .filter(r -> r.getText().contains("User is vegetarian."))
-            .findFirst()
-            .orElseThrow();
-    String memoryId = row.getAttribute("data-memory");
-    row.findElement(By.cssSelector("button.delete")).click();
-    row.findElement(By.cssSelector("button.confirm-delete")).click();
+    String memoryId =
+        wait.until(
+            d ->
+                d.findElements(By.cssSelector("#memories tbody tr")).stream()
+                    .filter(r -> r.getText().contains("User is vegetarian."))
+                    .map(r -> r.getAttribute("data-memory"))
+                    .findFirst()
+                    .orElse(null));
+    By row = By.cssSelector("#memories tbody tr[data-memory='" + memoryId + "']");
+    // Both clicks in one attempt: a re-render between them hides the confirm button again.
+    wait.until(
+        d -> {
+          WebElement current = d.findElement(row);
+          current.findElement(By.cssSelector("button.delete")).click();
+          current.findElement(By.cssSelector("button.confirm-delete")).click();
+          return true;
+        });
     wait.until(
         d ->
             d
