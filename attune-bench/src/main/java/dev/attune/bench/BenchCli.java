@@ -18,7 +18,7 @@ public final class BenchCli {
       name = "bench",
       mixinStandardHelpOptions = true,
       description = "Latency and throughput benchmarks.",
-      subcommands = {ContextBench.class, HttpBench.class, EmbedderBench.class})
+      subcommands = {ContextBench.class, HttpBench.class, ProxyBench.class, EmbedderBench.class})
   static final class Bench {}
 
   @Command(

@@ -46,6 +46,7 @@ import org.jspecify.annotations.Nullable;
  * @param decay how confidence fades with time
  * @param llm the chat model for extraction, consolidation and summaries (provider none: offline)
  * @param extraction how messages are batched for the chat model
+ * @param proxy where the model proxy forwards, and with which keys
  */
 public record ServerConfig(
     String host,
@@ -68,7 +69,21 @@ public record ServerConfig(
     Duration contextRecordRetention,
     DecayPolicy decay,
     LlmSettings llm,
-    ExtractionBuffer extraction) {
+    ExtractionBuffer extraction,
+    ProxySettings proxy) {
+
+  /**
+   * The model proxy's upstreams.
+   *
+   * @param openAiKey the key sent to the OpenAI-compatible upstream; empty: the client's
+   * @param anthropicKey the key sent to Anthropic; empty: the client's
+   */
+  public record ProxySettings(
+      URI openAiBaseUrl,
+      URI anthropicBaseUrl,
+      String openAiKey,
+      String anthropicKey,
+      Duration timeout) {}
 
   /**
    * Resolves every setting.
@@ -146,7 +161,28 @@ public record ServerConfig(
             Duration.ofMillis(longValue(v, "extraction_idle_ms")),
             ExtractionBuffer.defaults().poll(),
             ExtractionBuffer.defaults().retryBase(),
-            ExtractionBuffer.defaults().concurrency()));
+            ExtractionBuffer.defaults().concurrency()),
+        new ProxySettings(
+            url(v, "proxy_openai_base_url"),
+            url(v, "proxy_anthropic_base_url"),
+            v.get("proxy_openai_api_key").text().strip(),
+            v.get("proxy_anthropic_api_key").text().strip(),
+            Duration.ofMillis(longValue(v, "proxy_timeout_ms"))));
+  }
+
+  private static URI url(Map<String, Value> v, String key) {
+    String text = v.get(key).text().strip();
+    try {
+      URI uri = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+      if (uri.getScheme() == null
+          || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+          || uri.getHost() == null) {
+        throw invalid(key, v.get(key), "an http(s) URL");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw invalid(key, v.get(key), "an http(s) URL");
+    }
   }
 
   private static boolean onOff(Map<String, Value> v, String key) {

@@ -343,7 +343,45 @@ public final class Settings {
               "30000",
               code("30000"),
               "with a model: quiet time before a partial batch is extracted, milliseconds",
-              integer(100, 86_400_000)));
+              integer(100, 86_400_000)),
+          s(
+              "proxy_openai_base_url",
+              "--proxy-openai-base-url",
+              "https://api.openai.com/v1",
+              code("https://api.openai.com/v1"),
+              "where `/v1/proxy/openai` forwards: any OpenAI-compatible API root (vLLM, Ollama,"
+                  + " LM Studio)",
+              text("an http(s) URL", false)),
+          s(
+              "proxy_anthropic_base_url",
+              "--proxy-anthropic-base-url",
+              "https://api.anthropic.com",
+              code("https://api.anthropic.com"),
+              "where `/v1/proxy/anthropic` forwards",
+              text("an http(s) URL", false)),
+          s(
+              "proxy_openai_api_key",
+              null,
+              "",
+              "(none)",
+              "the OpenAI key the proxy sends upstream; when set, clients send their Attune key as"
+                  + " the bearer; never logged",
+              text("an API key", true)),
+          s(
+              "proxy_anthropic_api_key",
+              null,
+              "",
+              "(none)",
+              "the Anthropic key the proxy sends upstream; when set, clients send their Attune key"
+                  + " as the key; never logged",
+              text("an API key", true)),
+          s(
+              "proxy_timeout_ms",
+              "--proxy-timeout-ms",
+              "300000",
+              code("300000"),
+              "milliseconds an upstream call through the proxy may take, streaming included",
+              integer(1_000, 3_600_000)));
 
   /** The setting with this key. */
   public static Setting get(String key) {

@@ -135,7 +135,7 @@ public final class Learner implements AutoCloseable {
     if (fresh.isEmpty()) {
       if (row != null) {
         store.write(tenant, user, UserWrite.user(row));
-        workingSets.invalidate(tenant, user);
+        workingSets.reloadIfCached(tenant, user);
       }
       return new ObserveResult(0, known.size(), List.of(), List.of(), List.of());
     }
@@ -180,7 +180,7 @@ public final class Learner implements AutoCloseable {
           user,
           new UserWrite(at, row, episodes, List.of(), List.of(), written)
               .withEpisodesAwaitingExtraction());
-      workingSets.invalidate(tenant, user);
+      workingSets.reloadIfCached(tenant, user);
       metrics.observed(episodes.size(), 0, 0, 0);
       if (flusher != null) {
         flusher.wake();
@@ -196,7 +196,7 @@ public final class Learner implements AutoCloseable {
         tenant,
         user,
         new UserWrite(at, row, episodes, learned.memories(), learned.changes(), written));
-    workingSets.invalidate(tenant, user);
+    workingSets.reloadIfCached(tenant, user);
     return learned.result(episodes.size(), known.size());
   }
 
@@ -358,7 +358,7 @@ public final class Learner implements AutoCloseable {
             // Another process extracted these messages first: its result stands.
             return ObserveResult.unchanged(0);
           }
-          workingSets.invalidate(tenant, user);
+          workingSets.reloadIfCached(tenant, user);
           return learned.result(0, 0);
         });
   }

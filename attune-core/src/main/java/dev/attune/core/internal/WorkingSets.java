@@ -75,6 +75,19 @@ public final class WorkingSets {
     cache.invalidate(new Key(tenant, user));
   }
 
+  /**
+   * After a write by the observation pipeline: a cached set is built again at once, on the writer's
+   * thread, so that the user's next context (in a chat, the next message) finds it ready instead of
+   * loading it on the request path. A user not in the cache stays out of it.
+   */
+  public void reloadIfCached(TenantId tenant, UserId user) {
+    Key key = new Key(tenant, user);
+    if (cache.getIfPresent(key) != null) {
+      cache.invalidate(key);
+      cache.get(key, this::load);
+    }
+  }
+
   public void invalidateTenant(TenantId tenant) {
     cache.asMap().keySet().removeIf(k -> k.tenant().equals(tenant));
   }

@@ -11,5 +11,10 @@ public enum Access implements RouteRole {
   /** Admin and service keys. */
   SERVICE,
   /** Admin and service keys, and the user token of the user named in the path. */
-  OWN_USER
+  OWN_USER,
+  /**
+   * The model proxy: admin and service keys, checked by the proxy itself, which takes Attune's key
+   * from {@code X-Attune-Key} when {@code Authorization} carries the provider's.
+   */
+  PROXY
 }

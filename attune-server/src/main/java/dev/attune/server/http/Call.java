@@ -27,6 +27,9 @@ final class Call {
   static final String AUDIT_USER = "attune.audit.user";
   static final String AUDIT_TARGET = "attune.audit.target";
 
+  /** Set on the model proxy: errors are written in that provider's shape. */
+  static final String WIRE_FORMAT = "attune.wire";
+
   private final Context ctx;
   private final ApiKey key;
   private final long maxBodyBytes;

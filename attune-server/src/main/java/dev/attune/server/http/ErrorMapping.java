@@ -6,6 +6,7 @@ import dev.attune.core.ConflictException;
 import dev.attune.core.InvalidRequestException;
 import dev.attune.core.NotFoundException;
 import dev.attune.core.StoreException;
+import dev.attune.server.proxy.WireFormat;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.lang.System.Logger.Level;
@@ -13,8 +14,9 @@ import java.util.UUID;
 
 /**
  * Every failure as the API answers it, in one place: {@code {"error": {"code", "message",
- * "field"?}}} with its status. Bad input is a 4xx naming the field; an unexpected failure is a 500
- * with an id to find it in the log, never a stack trace.
+ * "field"?}}} with its status (on the model proxy, the provider's error shape). Bad input is a 4xx
+ * naming the field; an unexpected failure is a 500 with an id to find it in the log, never a stack
+ * trace.
  */
 final class ErrorMapping {
   private static final System.Logger LOG = System.getLogger(ErrorMapping.class.getName());
@@ -28,18 +30,18 @@ final class ErrorMapping {
   void handle(Exception e, Context ctx) {
     if (e instanceof HttpError h) {
       h.headers.forEach(ctx::header);
-      Call.respond(ctx, h.status, ErrorBody.of(h.code, h.getMessage(), h.field));
+      respond(ctx, h.status, ErrorBody.of(h.code, h.getMessage(), h.field));
     } else if (e instanceof JsonInputException j) {
-      Call.respond(ctx, 400, ErrorBody.of(j.code(), j.getMessage(), j.field()));
+      respond(ctx, 400, ErrorBody.of(j.code(), j.getMessage(), j.field()));
     } else if (e instanceof InvalidRequestException i) {
-      Call.respond(ctx, 422, ErrorBody.of("invalid_value", i.getMessage(), i.field()));
+      respond(ctx, 422, ErrorBody.of("invalid_value", i.getMessage(), i.field()));
     } else if (e instanceof NotFoundException n) {
-      Call.respond(ctx, 404, ErrorBody.of("not_found", n.getMessage(), null));
+      respond(ctx, 404, ErrorBody.of("not_found", n.getMessage(), null));
     } else if (e instanceof ConflictException c) {
-      Call.respond(ctx, 409, ErrorBody.of("conflict", c.getMessage(), null));
+      respond(ctx, 409, ErrorBody.of("conflict", c.getMessage(), null));
     } else if (e instanceof StoreException s && s.retryable()) {
       ctx.header("Retry-After", "1");
-      Call.respond(ctx, 503, ErrorBody.of("unavailable", s.getMessage(), null));
+      respond(ctx, 503, ErrorBody.of("unavailable", s.getMessage(), null));
     } else if (e instanceof HttpResponseException h) {
       int status = h.getStatus();
       String code =
@@ -54,7 +56,7 @@ final class ErrorMapping {
           status == 413
               ? "the request body is larger than " + maxBodyBytes + " bytes (max_body_bytes)"
               : h.getMessage();
-      Call.respond(ctx, status, ErrorBody.of(code, message, status == 413 ? "body" : null));
+      respond(ctx, status, ErrorBody.of(code, message, status == 413 ? "body" : null));
     } else {
       String id = UUID.randomUUID().toString().substring(0, 8);
       LOG.log(Level.ERROR, "internal error " + id + " on " + ctx.method() + " " + ctx.path(), e);
@@ -66,10 +68,20 @@ final class ErrorMapping {
     }
   }
 
+  /** Writes the error in Attune's shape, or on the model proxy in the provider's own. */
+  private static void respond(Context ctx, int status, ErrorBody body) {
+    WireFormat format = ctx.attribute(Call.WIRE_FORMAT);
+    ErrorBody.Detail d = body.error();
+    Call.respond(
+        ctx,
+        status,
+        format == null ? body : format.error(status, d.code(), d.message(), d.field()));
+  }
+
   /** A path or method no route serves (and no route answered already). */
   void unmatched(Context ctx, int status, String code, String message) {
     if (ctx.attribute(Call.ROUTE) == null) {
-      Call.respond(ctx, status, ErrorBody.of(code, message, null));
+      respond(ctx, status, ErrorBody.of(code, message, null));
     }
   }
 }

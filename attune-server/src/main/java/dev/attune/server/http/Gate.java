@@ -28,7 +28,7 @@ final class Gate {
   void check(Context ctx) {
     Set<RouteRole> roles = ctx.routeRoles();
     ctx.attribute(Call.ROUTE, ctx.endpoints().matchedHttpEndpoint().path);
-    if (roles.isEmpty() || roles.contains(Access.PUBLIC)) {
+    if (roles.isEmpty() || roles.contains(Access.PUBLIC) || roles.contains(Access.PROXY)) {
       return;
     }
     ctx.attribute(Call.STARTED, System.nanoTime());
@@ -65,7 +65,7 @@ final class Gate {
 
   private static boolean allowed(ApiKey key, Access required, Context ctx) {
     return switch (required) {
-      case PUBLIC -> true;
+      case PUBLIC, PROXY -> true;
       case ADMIN -> key.role() == KeyRole.ADMIN;
       case SERVICE -> key.role() == KeyRole.ADMIN || key.role() == KeyRole.SERVICE;
       case OWN_USER ->

@@ -43,7 +43,8 @@ public final class HttpApi implements AutoCloseable {
     this.audit = new AuditRecorder(access);
     this.metrics = metrics;
     metrics.countMemoriesWith(attune::countActiveMemories);
-    Gate gate = new Gate(keys, new RateLimiter(config.rateLimit(), config.rateBurst()), metrics);
+    RateLimiter limiter = new RateLimiter(config.rateLimit(), config.rateBurst());
+    Gate gate = new Gate(keys, limiter, metrics);
     ErrorMapping errors = new ErrorMapping(config.maxBodyBytes());
     List<Routes.Route>[] declared = new List[1];
     this.app =
@@ -70,6 +71,7 @@ public final class HttpApi implements AutoCloseable {
               new UserRoutes(attune).declare(r);
               new AdminRoutes(attune, access, keys, audit, config, clock).declare(r);
               new EffectRoutes(attune, clock).declare(r);
+              new ModelProxy(attune, keys, limiter, config).declare(r);
               DashboardPages.declare(r);
               declared[0] = r.declared();
               cfg.routes.after(this::finish);

@@ -42,6 +42,11 @@ final class Routes {
     register(method, path, Access.PUBLIC, handler);
   }
 
+  /** A model-proxy route: it authenticates its caller itself ({@link Access#PROXY}). */
+  void proxy(String path, Handler handler) {
+    register("POST", path, Access.PROXY, handler);
+  }
+
   /** A web page or its file: anyone may fetch it; not part of the API (nor of its document). */
   void page(String path, Handler handler) {
     javalin.addHttpHandler(HandlerType.GET, path, handler, Access.PUBLIC);

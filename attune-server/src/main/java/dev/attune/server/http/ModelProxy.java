@@ -1,0 +1,396 @@
+package dev.attune.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.attune.api.Json;
+import dev.attune.core.Attune;
+import dev.attune.core.ContextPack;
+import dev.attune.core.ContextRequest;
+import dev.attune.core.Limits;
+import dev.attune.core.ObserveRequest;
+import dev.attune.core.model.ApiKey;
+import dev.attune.core.model.Ids;
+import dev.attune.core.model.KeyRole;
+import dev.attune.core.model.Message;
+import dev.attune.core.model.OrgId;
+import dev.attune.core.model.Role;
+import dev.attune.core.model.TenantId;
+import dev.attune.core.model.UserId;
+import dev.attune.server.ServerConfig;
+import dev.attune.server.proxy.WireFormat;
+import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The model proxy: an application points its OpenAI or Anthropic client at {@code /v1/proxy/openai}
+ * or {@code /v1/proxy/anthropic} and changes nothing else. For a request naming a user, Attune's
+ * context for the latest user message goes into the system prompt; the request goes upstream with
+ * the provider's key; the response streams back as it arrives, byte for byte; then, in the
+ * background, the user's message and the reply (with the pack's {@code context_id}) are observed,
+ * with ids that stay the same when the client retries. Memory never breaks a chat: when context
+ * fails, the request goes upstream without it.
+ */
+final class ModelProxy {
+  private static final System.Logger LOG = System.getLogger(ModelProxy.class.getName());
+
+  /** Request headers never forwarded: hop-by-hop, computed by the client, or Attune's own. */
+  private static final Set<String> DROPPED_REQUEST_HEADERS =
+      Set.of(
+          "host",
+          "content-length",
+          "connection",
+          "keep-alive",
+          "transfer-encoding",
+          "te",
+          "trailer",
+          "upgrade",
+          "expect",
+          "proxy-authorization",
+          "proxy-connection",
+          "accept-encoding",
+          "authorization",
+          "x-api-key");
+
+  /** Response headers not copied back: hop-by-hop, or set by this server. */
+  private static final Set<String> DROPPED_RESPONSE_HEADERS =
+      Set.of(
+          "content-length",
+          "connection",
+          "keep-alive",
+          "transfer-encoding",
+          "te",
+          "trailer",
+          "upgrade",
+          ":status");
+
+  /** How much of a response is kept to read the reply from (the client gets all of it). */
+  private static final int MAX_REPLY_BYTES = 4 << 20;
+
+  private final Attune attune;
+  private final Keys keys;
+  private final RateLimiter limiter;
+  private final ServerConfig config;
+  private final HttpClient upstream;
+
+  ModelProxy(Attune attune, Keys keys, RateLimiter limiter, ServerConfig config) {
+    this.attune = attune;
+    this.keys = keys;
+    this.limiter = limiter;
+    this.config = config;
+    this.upstream =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .executor(Executors.newVirtualThreadPerTaskExecutor())
+            .build();
+  }
+
+  void declare(Routes r) {
+    r.proxy("/v1/proxy/openai/chat/completions", this::openAi);
+    r.proxy("/v1/proxy/anthropic/v1/messages", this::anthropic);
+  }
+
+  private void openAi(Context ctx) throws IOException, InterruptedException {
+    String key = config.proxy().openAiKey();
+    forward(
+        ctx,
+        WireFormat.OPENAI,
+        URI.create(config.proxy().openAiBaseUrl() + "/chat/completions"),
+        key.isEmpty() ? null : new Credential("authorization", "Bearer " + key));
+  }
+
+  private void anthropic(Context ctx) throws IOException, InterruptedException {
+    String key = config.proxy().anthropicKey();
+    forward(
+        ctx,
+        WireFormat.ANTHROPIC,
+        URI.create(config.proxy().anthropicBaseUrl() + "/v1/messages"),
+        key.isEmpty() ? null : new Credential("x-api-key", key));
+  }
+
+  /** A provider credential: the header that carries it and its value. Never logged. */
+  private record Credential(String header, String value) {
+    @Override
+    public String toString() {
+      return "Credential[" + header + "]";
+    }
+  }
+
+  /** The first credential header the client sent, or null. */
+  private static @Nullable Credential clientCredential(Context ctx, WireFormat format) {
+    for (String header : format.credentialHeaders()) {
+      String value = ctx.header(header);
+      if (value != null && !value.isBlank()) {
+        return new Credential(header, value);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * @param configured the operator's provider credential, or null: the client sends its own
+   */
+  private void forward(Context ctx, WireFormat format, URI target, @Nullable Credential configured)
+      throws IOException, InterruptedException {
+    ctx.attribute(Call.STARTED, System.nanoTime());
+    ctx.attribute(Call.WIRE_FORMAT, format);
+    Credential fromClient = clientCredential(ctx, format);
+    ApiKey key = authenticate(ctx, configured != null, fromClient);
+    Credential provider = configured != null ? configured : fromClient;
+    if (provider == null) {
+      throw HttpError.unauthorized(
+          "no provider key: send it as the client's API key ("
+              + String.join(" or ", format.credentialHeaders())
+              + ") and Attune's key in X-Attune-Key, or configure it in Attune");
+    }
+    byte[] body = ctx.bodyAsBytes();
+    ObjectNode json = object(body);
+    Prepared prepared = prepare(ctx, format, key, json);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(target)
+            // Cleartext upstreams (local model servers) speak HTTP/1.1: no h2c upgrade dance.
+            .version(
+                "http".equals(target.getScheme())
+                    ? HttpClient.Version.HTTP_1_1
+                    : HttpClient.Version.HTTP_2)
+            .timeout(config.proxy().timeout())
+            .POST(
+                HttpRequest.BodyPublishers.ofByteArray(
+                    prepared.pack == null && !prepared.degraded
+                        ? body
+                        : Json.MAPPER.writeValueAsBytes(json)));
+    ctx.headerMap()
+        .forEach(
+            (name, value) -> {
+              String n = name.toLowerCase(Locale.ROOT);
+              if (!DROPPED_REQUEST_HEADERS.contains(n) && !n.startsWith("x-attune-")) {
+                request.header(name, value);
+              }
+            });
+    request.setHeader(provider.header(), provider.value());
+    HttpResponse<InputStream> response;
+    try {
+      response = upstream.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw new HttpError(
+          502,
+          "upstream_unreachable",
+          "the model provider at " + target.getHost() + " could not be reached: " + e.getMessage(),
+          null,
+          Map.of());
+    }
+    ctx.status(response.statusCode());
+    response
+        .headers()
+        .map()
+        .forEach(
+            (name, values) -> {
+              if (!DROPPED_RESPONSE_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                values.forEach(v -> ctx.res().addHeader(name, v));
+              }
+            });
+    if (prepared.pack != null) {
+      if (prepared.pack.contextId() != null) {
+        ctx.header("X-Attune-Context-Id", prepared.pack.contextId());
+      }
+      ctx.header("X-Attune-Context-Tokens", Integer.toString(prepared.pack.tokens()));
+    }
+    if (prepared.degraded) {
+      ctx.header("X-Attune-Degraded", "true");
+    }
+    byte[] kept = stream(response.body(), ctx.res().getOutputStream());
+    if (prepared.user != null && response.statusCode() / 100 == 2) {
+      // After the response, on its own thread: observing never delays the reply.
+      boolean streamed = format.streaming(json);
+      Thread.startVirtualThread(
+          () -> learn(key.tenant(), prepared, format.reply(kept, streamed), key));
+    }
+  }
+
+  /** Copies the upstream's body to the client as it arrives; returns what was kept of it. */
+  private static byte[] stream(InputStream in, OutputStream out) throws IOException {
+    ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    try (in) {
+      byte[] buffer = new byte[8192];
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        out.write(buffer, 0, n);
+        out.flush();
+        if (kept.size() + n <= MAX_REPLY_BYTES) {
+          kept.write(buffer, 0, n);
+        }
+      }
+    }
+    return kept.toByteArray();
+  }
+
+  /** What the proxy decided about a request before sending it. */
+  private record Prepared(
+      @Nullable UserId user,
+      @Nullable OrgId org,
+      @Nullable String session,
+      @Nullable String userText,
+      int messages,
+      @Nullable ContextPack pack,
+      boolean degraded) {}
+
+  /** The user's context injected into the request (unless there is no user or no user message). */
+  private Prepared prepare(Context ctx, WireFormat format, ApiKey key, ObjectNode json) {
+    String userHeader = ctx.header("X-Attune-User-Id");
+    String userName = userHeader != null ? userHeader : format.user(json);
+    if (key.role() == KeyRole.USER) {
+      throw HttpError.forbidden("a user token may not call the model proxy");
+    }
+    if (userName == null || userName.isBlank()) {
+      return new Prepared(null, null, null, null, 0, null, false);
+    }
+    UserId user = UserId.of(Ids.check("X-Attune-User-Id", userName));
+    String orgName = ctx.header("X-Attune-Org-Id");
+    OrgId org = orgName == null ? null : OrgId.of(Ids.check("X-Attune-Org-Id", orgName));
+    String session = Ids.checkOptional("X-Attune-Session-Id", ctx.header("X-Attune-Session-Id"));
+    ctx.attribute(Call.AUDIT_USER, user);
+    List<Message> conversation = format.conversation(json);
+    String userText = format.lastUserText(conversation);
+    if (userText == null) {
+      return new Prepared(user, org, session, null, conversation.size(), null, false);
+    }
+    try {
+      ContextRequest.Builder request =
+          ContextRequest.builder(key.tenant(), user)
+              .org(org)
+              .sessionId(session)
+              .query(truncate(userText, Limits.MAX_QUERY_CHARS))
+              .conversation(conversation)
+              .modelContextWindow(WireFormat.contextWindow(format.model(json)))
+              .timeout(Duration.ofMillis(config.contextTimeoutMs()));
+      ContextPack pack = attune.context(request.build());
+      if (!pack.context().isEmpty()) {
+        format.inject(json, pack.context());
+      }
+      return new Prepared(user, org, session, userText, conversation.size(), pack, pack.degraded());
+    } catch (RuntimeException e) {
+      // Memory never breaks a chat: the request goes on without context.
+      LOG.log(System.Logger.Level.WARNING, "proxy: context failed, forwarding without it: " + e);
+      return new Prepared(user, org, session, userText, conversation.size(), null, true);
+    }
+  }
+
+  /**
+   * Observes the exchange in the background (durably queued before this returns): the user's latest
+   * message and the reply, with ids derived from the conversation so that a retried request stores
+   * nothing twice.
+   */
+  private void learn(TenantId tenant, Prepared p, String reply, ApiKey key) {
+    if (p.userText == null || p.user == null) {
+      return;
+    }
+    String base =
+        "px-"
+            + sha256(
+                    tenant.value()
+                        + "\u0000"
+                        + p.user.value()
+                        + "\u0000"
+                        + (p.session == null ? "" : p.session)
+                        + "\u0000"
+                        + p.messages
+                        + "\u0000"
+                        + p.userText)
+                .substring(0, 32);
+    List<Message> messages = new java.util.ArrayList<>();
+    messages.add(
+        new Message(Role.USER, truncate(p.userText, Limits.MAX_MESSAGE_CHARS), base, null, null));
+    if (!reply.isBlank()) {
+      messages.add(
+          new Message(
+              Role.ASSISTANT,
+              truncate(reply, Limits.MAX_MESSAGE_CHARS),
+              base + "-r",
+              null,
+              null,
+              p.pack == null ? null : p.pack.contextId()));
+    }
+    try {
+      attune.submit(
+          ObserveRequest.builder(tenant, p.user)
+              .org(p.org)
+              .sessionId(p.session)
+              .messages(messages)
+              .actor(key.id())
+              .build());
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "proxy: could not observe the exchange: " + e);
+    }
+  }
+
+  /**
+   * Attune's key: {@code X-Attune-Key}, or (when the operator holds the provider key) the client's
+   * own API key.
+   */
+  private ApiKey authenticate(
+      Context ctx, boolean providerKeyConfigured, @Nullable Credential clientsOwnKey) {
+    String presented = ctx.header("X-Attune-Key");
+    if (presented == null && providerKeyConfigured && clientsOwnKey != null) {
+      String v = clientsOwnKey.value();
+      presented = v.regionMatches(true, 0, "Bearer ", 0, 7) ? v.substring(7) : v;
+    }
+    if (presented == null || presented.isBlank()) {
+      throw HttpError.unauthorized(
+          "missing Attune key: send it in X-Attune-Key"
+              + (providerKeyConfigured ? " or as the client's API key" : ""));
+    }
+    ApiKey key =
+        keys.verify(presented.strip())
+            .orElseThrow(() -> HttpError.unauthorized("invalid, expired or revoked API key"));
+    ctx.attribute(Call.KEY, key);
+    long wait = limiter.acquire(key.id(), System.nanoTime());
+    if (wait > 0) {
+      throw HttpError.tooManyRequests(wait);
+    }
+    return key;
+  }
+
+  private static ObjectNode object(byte[] body) {
+    try {
+      JsonNode node = Json.MAPPER.readTree(body);
+      if (node instanceof ObjectNode o) {
+        return o;
+      }
+    } catch (IOException e) {
+      // answered below
+    }
+    throw new HttpError(
+        400, "malformed_json", "the request body must be a JSON object", "body", Map.of());
+  }
+
+  private static String truncate(String text, int max) {
+    return text.length() <= max ? text : text.substring(text.length() - max);
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+}
