@@ -14,12 +14,13 @@ import java.util.concurrent.Executors;
 /**
  * A model provider on localhost that speaks OpenAI's chat completions and Anthropic's messages with
  * fixed replies (whole or streamed as server-sent events, chunk by chunk) and remembers every
- * request it was sent: headers and body.
+ * request it was sent: headers and body. Other modules' tests (the framework integrations) use it
+ * as their model server.
  */
-final class ScriptedUpstream implements AutoCloseable {
+public final class ScriptedUpstream implements AutoCloseable {
   /** One request as the upstream saw it. */
-  record Seen(String path, Map<String, List<String>> headers, String body) {
-    String header(String name) {
+  public record Seen(String path, Map<String, List<String>> headers, String body) {
+    public String header(String name) {
       return headers.entrySet().stream()
           .filter(e -> e.getKey().equalsIgnoreCase(name))
           .map(e -> e.getValue().get(0))
@@ -27,18 +28,18 @@ final class ScriptedUpstream implements AutoCloseable {
           .orElse(null);
     }
 
-    boolean hasHeaderStartingWith(String prefix) {
+    public boolean hasHeaderStartingWith(String prefix) {
       return headers.keySet().stream().anyMatch(h -> h.toLowerCase().startsWith(prefix));
     }
   }
 
-  static final String REPLY = "A vegetarian chickpea curry: no meat, ready in 25 minutes.";
+  public static final String REPLY = "A vegetarian chickpea curry: no meat, ready in 25 minutes.";
 
-  final List<Seen> seen = new CopyOnWriteArrayList<>();
+  public final List<Seen> seen = new CopyOnWriteArrayList<>();
   private final HttpServer server;
-  volatile int status = 200;
+  public volatile int status = 200;
 
-  ScriptedUpstream() throws IOException {
+  public ScriptedUpstream() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/chat/completions", this::openAi);
@@ -46,7 +47,8 @@ final class ScriptedUpstream implements AutoCloseable {
     server.start();
   }
 
-  String url() {
+  /** The API root: OpenAI clients call {@code url()/chat/completions}. */
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
