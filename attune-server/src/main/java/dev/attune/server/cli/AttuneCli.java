@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ReportCommand.class,
       SimulateCommand.class,
+      McpCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class AttuneCli {

@@ -31,6 +31,7 @@ public final class HttpApi implements AutoCloseable {
   private final InstantSource clock;
   private final List<Routes.Route> routes;
   private final Javalin app;
+  private final McpEndpoint mcp;
 
   private HttpApi(
       ServerConfig config,
@@ -47,6 +48,7 @@ public final class HttpApi implements AutoCloseable {
     Gate gate = new Gate(keys, limiter, metrics);
     ErrorMapping errors = new ErrorMapping(config.maxBodyBytes());
     List<Routes.Route>[] declared = new List[1];
+    this.mcp = new McpEndpoint(attune, keys, limiter, VERSION);
     this.app =
         Javalin.create(
             cfg -> {
@@ -56,6 +58,7 @@ public final class HttpApi implements AutoCloseable {
               cfg.jetty.port = config.port();
               cfg.http.maxRequestSize = config.maxBodyBytes();
               cfg.router.ignoreTrailingSlashes = true;
+              cfg.jetty.modifyServletContextHandler(mcp::mount);
               cfg.routes.beforeMatched(gate::check);
               Routes r = new Routes(cfg.routes, config.maxBodyBytes());
               r.open(
@@ -128,6 +131,7 @@ public final class HttpApi implements AutoCloseable {
 
   @Override
   public void close() {
+    mcp.close();
     app.stop();
     audit.close();
   }
