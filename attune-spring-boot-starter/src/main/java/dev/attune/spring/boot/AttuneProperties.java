@@ -1,0 +1,50 @@
+package dev.attune.spring.boot;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * {@code attune.*}: where Attune runs and how the ChatClient advisor uses it.
+ *
+ * @param baseUrl a remote Attune service (e.g. {@code http://attune:8080}); when set, the starter
+ *     talks to it with {@code apiKey} instead of embedding an engine
+ * @param apiKey the service key for {@code baseUrl} (role {@code service})
+ * @param timeout how long a call to the remote service may take (default 10 s)
+ * @param dataDir the embedded engine's data directory (default {@code ./attune-data})
+ * @param tenant the embedded engine's tenant (default {@code default}); a remote service takes the
+ *     key's
+ * @param maxTokens the context budget per call, tokens (default Attune's, 1,000)
+ * @param advisor {@code default-enabled}: add the advisor to every {@code ChatClient} the
+ *     application builds from Spring AI's builder (default true)
+ */
+@ConfigurationProperties("attune")
+public record AttuneProperties(
+    @Nullable String baseUrl,
+    @Nullable String apiKey,
+    @Nullable Duration timeout,
+    @Nullable Path dataDir,
+    @Nullable String tenant,
+    @Nullable Integer maxTokens,
+    @Nullable Advisor advisor) {
+
+  /** {@code attune.advisor.*}. */
+  public record Advisor(@Nullable Boolean defaultEnabled) {}
+
+  boolean remote() {
+    return baseUrl != null && !baseUrl.isBlank();
+  }
+
+  Path dataDirOrDefault() {
+    return dataDir == null ? Path.of("attune-data") : dataDir;
+  }
+
+  String tenantOrDefault() {
+    return tenant == null || tenant.isBlank() ? "default" : tenant;
+  }
+
+  Duration timeoutOrDefault() {
+    return timeout == null ? Duration.ofSeconds(10) : timeout;
+  }
+}
