@@ -298,6 +298,38 @@ class ProxyIT {
   }
 
   @Test
+  void toolsImagesAndUnknownFieldsPassThroughUntouched() throws Exception {
+    String request =
+        "{\"model\":\"gpt-4o-mini\",\"temperature\":0.2,\"x_vendor\":{\"trace\":[1,2.5,\"a\"]},"
+            + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"weather\","
+            + "\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}}],"
+            + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"A vegetarian"
+            + " dish like this?\"},{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,AAAA\"}}]},"
+            + "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\","
+            + "\"function\":{\"name\":\"weather\",\"arguments\":\"{\\\"city\\\":\\\"Porto\\\"}\"}}]},"
+            + "{\"role\":\"tool\",\"tool_call_id\":\"call_1\",\"content\":\"sunny\"},"
+            + "{\"role\":\"user\",\"content\":\"And a vegetarian dinner?\"}]}";
+    HttpResponse<String> r =
+        raw(
+            server,
+            "/v1/proxy/openai/chat/completions",
+            Map.of(
+                "Authorization", "Bearer sk-client",
+                "X-Attune-Key", service,
+                "X-Attune-User-Id", "ann",
+                "X-Attune-Session-Id", "tools-1"),
+            request);
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonNode original = Json.MAPPER.readTree(request);
+    JsonNode sent = Json.MAPPER.readTree(last().body());
+    // Only a system message was added in front; everything else is as the client sent it.
+    assertThat(sent.get("messages").get(0).get("role").asText()).isEqualTo("system");
+    assertThat(sent.get("messages").get(0).get("content").asText()).contains("vegetarian");
+    ((com.fasterxml.jackson.databind.node.ArrayNode) sent.get("messages")).remove(0);
+    assertThat(sent).isEqualTo(original);
+  }
+
+  @Test
   void withoutAUserTheRequestGoesUpstreamUntouched() throws Exception {
     String request =
         "{\"model\":\"gpt-4o-mini\",  \"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
