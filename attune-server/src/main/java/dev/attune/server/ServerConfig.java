@@ -47,6 +47,7 @@ import org.jspecify.annotations.Nullable;
  * @param llm the chat model for extraction, consolidation and summaries (provider none: offline)
  * @param extraction how messages are batched for the chat model
  * @param proxy where the model proxy forwards, and with which keys
+ * @param metricsToken the bearer token {@code /metrics} requires; null: open
  */
 public record ServerConfig(
     String host,
@@ -70,7 +71,26 @@ public record ServerConfig(
     DecayPolicy decay,
     LlmSettings llm,
     ExtractionBuffer extraction,
-    ProxySettings proxy) {
+    ProxySettings proxy,
+    @Nullable String metricsToken) {
+
+  /** Without the secrets (master key, tokens, provider keys, the store's password). */
+  @Override
+  public String toString() {
+    return "ServerConfig[host="
+        + host
+        + ", port="
+        + port
+        + ", data="
+        + dataDir
+        + ", store="
+        + (storeUrl == null ? "sqlite" : storeUrl.replaceAll("(?i)(password=)[^&]*", "$1***"))
+        + ", encryption="
+        + encryption
+        + ", metricsToken="
+        + (metricsToken == null ? "none" : "***")
+        + "]";
+  }
 
   /**
    * The model proxy's upstreams.
@@ -83,7 +103,13 @@ public record ServerConfig(
       URI anthropicBaseUrl,
       String openAiKey,
       String anthropicKey,
-      Duration timeout) {}
+      Duration timeout) {
+    /** Without the keys. */
+    @Override
+    public String toString() {
+      return "ProxySettings[openAi=" + openAiBaseUrl + ", anthropic=" + anthropicBaseUrl + "]";
+    }
+  }
 
   /**
    * Resolves every setting.
@@ -167,7 +193,8 @@ public record ServerConfig(
             url(v, "proxy_anthropic_base_url"),
             v.get("proxy_openai_api_key").text().strip(),
             v.get("proxy_anthropic_api_key").text().strip(),
-            Duration.ofMillis(longValue(v, "proxy_timeout_ms"))));
+            Duration.ofMillis(longValue(v, "proxy_timeout_ms"))),
+        v.get("metrics_token").text().isBlank() ? null : v.get("metrics_token").text().strip());
   }
 
   private static URI url(Map<String, Value> v, String key) {

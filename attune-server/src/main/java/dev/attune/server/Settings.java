@@ -241,6 +241,13 @@ public final class Settings {
               "seconds; at most 86400",
               integer(1, 86_400)),
           s(
+              "metrics_token",
+              null,
+              "",
+              "(none: `/metrics` is open)",
+              "when set, `GET /metrics` needs `Authorization: Bearer <token>`; never logged",
+              text("a token", true)),
+          s(
               "observe_wait_ms",
               "--observe-wait-ms",
               "30000",

@@ -29,6 +29,13 @@ public interface AccessStore {
   /** True if any key exists in any tenant. */
   boolean anyKeys();
 
+  /**
+   * Registers listeners told when another process changed a key (revoked it), for stores several
+   * processes share: {@code changed} with the key's id, {@code reset} when such news may have been
+   * missed (forget every cached key). Stores one process owns never call them.
+   */
+  default void onKeyChange(java.util.function.Consumer<String> changed, Runnable reset) {}
+
   /** Appends entries to the tenant's audit log. */
   void appendAudit(TenantId tenant, List<AuditEntry> entries);
 

@@ -12,8 +12,10 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.InstantSource;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The HTTP API v1, built in code (no annotations): the route groups ({@link ContextRoutes}, {@link
@@ -63,12 +65,7 @@ public final class HttpApi implements AutoCloseable {
               Routes r = new Routes(cfg.routes, config.maxBodyBytes());
               r.open(
                   "GET", "/health", ctx -> Call.respond(ctx, 200, new HealthBody("ok", VERSION)));
-              r.open(
-                  "GET",
-                  "/metrics",
-                  ctx ->
-                      ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                          .result(metrics.scrape()));
+              r.open("GET", "/metrics", ctx -> metrics(ctx, config.metricsToken()));
               r.open("GET", "/openapi.yaml", HttpApi::openApi);
               new ContextRoutes(attune, config, metrics).declare(r);
               new UserRoutes(attune).declare(r);
@@ -134,6 +131,23 @@ public final class HttpApi implements AutoCloseable {
     mcp.close();
     app.stop();
     audit.close();
+  }
+
+  /** Prometheus text; with {@code metrics_token} set, only for a bearer of that token. */
+  private void metrics(Context ctx, @Nullable String token) {
+    if (token != null) {
+      String header = ctx.header("Authorization");
+      String presented =
+          header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+              ? header.substring(7).strip()
+              : "";
+      if (!MessageDigest.isEqual(
+          presented.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+        throw HttpError.unauthorized(
+            "/metrics needs the metrics token: Authorization: Bearer <token>");
+      }
+    }
+    ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
   }
 
   private static void openApi(Context ctx) throws IOException {

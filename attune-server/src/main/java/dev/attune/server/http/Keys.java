@@ -23,8 +23,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * API keys: {@code atn_<id>_<secret>}. The id finds the stored key; the secret (256 random bits) is
  * kept only as its SHA-256 and compared in constant time. Verified keys are cached for {@link
- * #CACHE_FOR}, so a revocation made by another server process takes effect within that time (at
- * once in the process that revokes).
+ * #CACHE_FOR}. A revocation takes effect at once in the process that revokes and, on PostgreSQL, on
+ * every other node as soon as the store's key notification arrives (milliseconds); on SQLite, in a
+ * serve process beside a command line that revoked, within {@link #CACHE_FOR}.
  */
 public final class Keys {
   static final Duration CACHE_FOR = Duration.ofSeconds(30);
@@ -42,6 +43,8 @@ public final class Keys {
   public Keys(AccessStore store, InstantSource clock) {
     this.store = store;
     this.clock = clock;
+    // Another node revoked a key (PostgreSQL): forget it now, not when the cache entry expires.
+    store.onKeyChange(this::forget, verified::invalidateAll);
   }
 
   /** Makes and stores a key. */
@@ -111,8 +114,12 @@ public final class Keys {
       return false;
     }
     store.putKey(key.get().revoked(clock.instant()));
-    verified.asMap().values().removeIf(k -> k.id().equals(id));
+    forget(id);
     return true;
+  }
+
+  private void forget(String id) {
+    verified.asMap().values().removeIf(k -> k.id().equals(id));
   }
 
   static String sha256(String secret) {

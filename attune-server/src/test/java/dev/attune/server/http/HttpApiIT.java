@@ -54,6 +54,24 @@ class HttpApiIT {
     assertThat(server.get("/openapi.yaml", null).body()).startsWith("openapi: 3.1.0");
   }
 
+  @Test
+  void withAMetricsTokenMetricsNeedIt() throws Exception {
+    try (TestServer guarded =
+        new TestServer(
+            Map.of("metrics_token", "scrape-secret"),
+            new dev.attune.core.testing.HashingEmbedder())) {
+      TestServer.Reply none = guarded.get("/metrics", null);
+      assertThat(none.status()).isEqualTo(401);
+      assertThat(none.errorCode()).isEqualTo("unauthorized");
+      assertThat(guarded.get("/metrics", "wrong-secret").status()).isEqualTo(401);
+      TestServer.Reply ok = guarded.get("/metrics", "scrape-secret");
+      assertThat(ok.status()).isEqualTo(200);
+      assertThat(ok.body()).contains("attune_context_latency_seconds");
+      // Health stays open for load balancers.
+      assertThat(guarded.get("/health", null).status()).isEqualTo(200);
+    }
+  }
+
   // ---- keys and roles ----
 
   @Test

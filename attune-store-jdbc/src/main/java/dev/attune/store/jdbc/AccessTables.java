@@ -54,6 +54,7 @@ final class AccessTables {
             Db.setLong(ps, 9, Codec.microsOrNull(k.revokedAt()));
             ps.executeUpdate();
           }
+          db.dialect().keyChanged(c, k.id());
           return null;
         });
   }

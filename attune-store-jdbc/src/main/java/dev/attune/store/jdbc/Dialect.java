@@ -37,6 +37,12 @@ public interface Dialect {
   void changed(Connection c, TenantId tenant, UserId user) throws SQLException;
 
   /**
+   * Last in every write of a key, inside its transaction: PostgreSQL tells the other processes
+   * here, so that a revoked key stops working on every node at once.
+   */
+  default void keyChanged(Connection c, String keyId) throws SQLException {}
+
+  /**
    * After rows were deleted (retention, erasure), outside any transaction: SQLite moves its WAL
    * into the file here, so deleted text does not linger in old WAL frames.
    */

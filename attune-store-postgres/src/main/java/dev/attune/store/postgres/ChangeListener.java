@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -18,10 +19,11 @@ import org.postgresql.PGNotification;
  * attune_changes} in its transaction (delivered at commit), and this thread, on a connection of its
  * own, passes each to the listeners (the engine drops that user's cached working set). After a lost
  * connection it reconnects and tells the listeners to drop everything, since notices sent meanwhile
- * are gone.
+ * are gone. Keys have their own channel: a key revoked on one node stops working on all at once.
  */
 final class ChangeListener implements AutoCloseable {
   static final String CHANNEL = "attune_changes";
+  static final String KEY_CHANNEL = "attune_keys";
   private static final System.Logger LOG = System.getLogger(ChangeListener.class.getName());
 
   private final String url;
@@ -29,6 +31,7 @@ final class ChangeListener implements AutoCloseable {
   private final String node;
   private final List<BiConsumer<TenantId, UserId>> listeners = new CopyOnWriteArrayList<>();
   private final List<Runnable> resets = new CopyOnWriteArrayList<>();
+  private final List<Consumer<String>> keyListeners = new CopyOnWriteArrayList<>();
   private final Thread thread;
   private volatile boolean closed;
 
@@ -48,6 +51,12 @@ final class ChangeListener implements AutoCloseable {
     resets.add(reset);
   }
 
+  /** Told the id of each key another node wrote (revoked); {@code reset} after a lost feed. */
+  void addKeys(Consumer<String> listener, Runnable reset) {
+    keyListeners.add(listener);
+    resets.add(reset);
+  }
+
   /** The payload of a change made by {@code node}. */
   static String payload(String node, TenantId tenant, UserId user) {
     return node + " " + tenant.value() + " " + user.value();
@@ -59,6 +68,7 @@ final class ChangeListener implements AutoCloseable {
       try (Connection c = DriverManager.getConnection(url, credentials)) {
         try (Statement st = c.createStatement()) {
           st.execute("LISTEN " + CHANNEL);
+          st.execute("LISTEN " + KEY_CHANNEL);
         }
         if (!first) {
           resets.forEach(Runnable::run);
@@ -71,7 +81,11 @@ final class ChangeListener implements AutoCloseable {
             continue;
           }
           for (PGNotification n : notes) {
-            deliver(n.getParameter());
+            if (KEY_CHANNEL.equals(n.getName())) {
+              deliverKey(n.getParameter());
+            } else {
+              deliver(n.getParameter());
+            }
           }
         }
       } catch (SQLException e) {
@@ -97,6 +111,20 @@ final class ChangeListener implements AutoCloseable {
         l.accept(tenant, user);
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "a change listener failed: " + e.getMessage());
+      }
+    }
+  }
+
+  private void deliverKey(String payload) {
+    String[] parts = payload.split(" ", 2);
+    if (parts.length != 2 || parts[0].equals(node)) {
+      return;
+    }
+    for (Consumer<String> l : keyListeners) {
+      try {
+        l.accept(parts[1]);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "a key listener failed: " + e.getMessage());
       }
     }
   }

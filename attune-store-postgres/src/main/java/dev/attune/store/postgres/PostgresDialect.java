@@ -82,6 +82,16 @@ final class PostgresDialect implements Dialect {
     }
   }
 
+  /** Tells the other nodes (on commit) that a key changed: their caches drop it at once. */
+  @Override
+  public void keyChanged(Connection c, String keyId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+      ps.setString(1, ChangeListener.KEY_CHANNEL);
+      ps.setString(2, node + " " + keyId);
+      ps.execute();
+    }
+  }
+
   @Override
   public void afterDelete(Db db, boolean encrypted) {
     // Deleted rows are PostgreSQL's to vacuum; its WAL is not ours to truncate.

@@ -140,6 +140,11 @@ public final class PostgresStore extends JdbcStore {
   }
 
   @Override
+  public void onKeyChange(java.util.function.Consumer<String> changed, Runnable reset) {
+    changes.addKeys(changed, reset);
+  }
+
+  @Override
   public void close() {
     changes.close();
     super.close();
