@@ -55,6 +55,7 @@ public final class AttuneBuilder {
   boolean contextRecords = true;
   Duration contextRecordRetention = Duration.ofDays(30);
   int effectQueue = 10_000;
+  String nodeId = "node_" + java.util.UUID.randomUUID().toString().replace("-", "");
 
   AttuneBuilder() {}
 
@@ -161,6 +162,17 @@ public final class AttuneBuilder {
       throw new InvalidRequestException("effect_queue", "effect_queue must be at least 1");
     }
     this.effectQueue = capacity;
+    return this;
+  }
+
+  /**
+   * This process's name in the store's work queues (default: random per process). A process
+   * restarted with the same id takes back at once the observations and extraction batches it had
+   * claimed when it died, instead of waiting for their leases to run out; two live processes must
+   * never share one. {@code serve} keeps its id in the SQLite data directory.
+   */
+  public AttuneBuilder nodeId(String id) {
+    this.nodeId = dev.attune.core.model.Ids.check("node_id", id);
     return this;
   }
 

@@ -89,8 +89,9 @@ record Engine(
             b.extractionBuffer,
             workingSets,
             locks,
-            clock);
-    Intake intake = new Intake(store, privacy, learner, effects, locks, clock);
+            clock,
+            b.nodeId);
+    Intake intake = new Intake(store, privacy, learner, effects, locks, clock, b.nodeId);
     UserRecords records = new UserRecords(store, privacy, workingSets, locks, clock);
     MemoryEditor editor =
         new MemoryEditor(

@@ -3,6 +3,7 @@ package dev.attune.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.attune.core.internal.ObservationWorker;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.Observation;
@@ -73,6 +74,35 @@ class ObservationWorkerTest {
       assertThat(attune.memories(T, ANN, MemoryQuery.active()))
           .extracting(Memory::text)
           .containsExactly("User moved to Rome.");
+    }
+  }
+
+  @Test
+  void aProcessRestartedWithItsNodeIdResumesWhatItHadClaimedAtOnce() {
+    InMemoryStore store = new InMemoryStore();
+    Instant now = Instant.now();
+    // A process named n1 claimed an observation and died before finishing it.
+    store.enqueue(
+        T,
+        Observation.pending(
+            "obs_crashed", ANN, null, "s1", List.of(user("m1", "I live in Oslo.")), "k", now));
+    assertThat(store.claim("n1", now, ObservationWorker.LEASE, 10)).hasSize(1);
+
+    // Restarted under another name it would wait for the lease (20 s); under its own, not at all.
+    try (Attune other =
+        Attune.builder().store(store).embedder(new HashingEmbedder()).nodeId("n2").build()) {
+      assertThat(
+              other.awaitObservation(T, "obs_crashed", Duration.ofSeconds(2)).orElseThrow().state())
+          .isEqualTo(Observation.State.RUNNING);
+    }
+    try (Attune restarted =
+        Attune.builder().store(store).embedder(new HashingEmbedder()).nodeId("n1").build()) {
+      Observation done =
+          restarted.awaitObservation(T, "obs_crashed", Duration.ofSeconds(5)).orElseThrow();
+      assertThat(done.state()).isEqualTo(Observation.State.DONE);
+      assertThat(restarted.memories(T, ANN, MemoryQuery.active()))
+          .extracting(Memory::text)
+          .contains("User lives in Oslo.");
     }
   }
 

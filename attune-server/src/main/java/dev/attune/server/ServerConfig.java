@@ -48,6 +48,7 @@ import org.jspecify.annotations.Nullable;
  * @param extraction how messages are batched for the chat model
  * @param proxy where the model proxy forwards, and with which keys
  * @param metricsToken the bearer token {@code /metrics} requires; null: open
+ * @param nodeId this process's name in the work queues; null: see {@code ServerEngine.nodeId}
  */
 public record ServerConfig(
     String host,
@@ -72,7 +73,8 @@ public record ServerConfig(
     LlmSettings llm,
     ExtractionBuffer extraction,
     ProxySettings proxy,
-    @Nullable String metricsToken) {
+    @Nullable String metricsToken,
+    @Nullable String nodeId) {
 
   /** Without the secrets (master key, tokens, provider keys, the store's password). */
   @Override
@@ -194,7 +196,10 @@ public record ServerConfig(
             v.get("proxy_openai_api_key").text().strip(),
             v.get("proxy_anthropic_api_key").text().strip(),
             Duration.ofMillis(longValue(v, "proxy_timeout_ms"))),
-        v.get("metrics_token").text().isBlank() ? null : v.get("metrics_token").text().strip());
+        v.get("metrics_token").text().isBlank() ? null : v.get("metrics_token").text().strip(),
+        v.get("node_id").text().isBlank()
+            ? null
+            : dev.attune.core.model.Ids.check("node_id", v.get("node_id").text().strip()));
   }
 
   private static URI url(Map<String, Value> v, String key) {

@@ -241,6 +241,14 @@ public final class Settings {
               "seconds; at most 86400",
               integer(1, 86_400)),
           s(
+              "node_id",
+              "--node-id",
+              "",
+              "(SQLite: kept in `data`/node.id; PostgreSQL: new per process)",
+              "this process's name in the work queues: a node restarted with its name takes back at"
+                  + " once what it had claimed; never two live processes with one name",
+              text("an id", true)),
+          s(
               "metrics_token",
               null,
               "",

@@ -46,7 +46,8 @@ public final class Intake implements AutoCloseable {
       Learner learner,
       Effectiveness effects,
       UserLocks locks,
-      Supplier<Instant> now) {
+      Supplier<Instant> now,
+      String node) {
     this.store = store;
     this.privacy = privacy;
     this.learner = learner;
@@ -54,7 +55,7 @@ public final class Intake implements AutoCloseable {
     this.locks = locks;
     this.now = now;
     // Started at once: observations accepted before a crash or by another process are drained.
-    this.worker = new ObservationWorker(store, now, this::process);
+    this.worker = new ObservationWorker(store, now, this::process, node);
     worker.start();
   }
 

@@ -68,7 +68,7 @@ public final class Learner implements AutoCloseable {
   private final @Nullable ExtractionFlusher flusher;
 
   /** This engine among the processes sharing its store (claims of extraction work). */
-  private final String node = "node_" + UUID.randomUUID().toString().replace("-", "");
+  private final String node;
 
   public Learner(
       Store store,
@@ -82,7 +82,9 @@ public final class Learner implements AutoCloseable {
       ExtractionBuffer buffer,
       WorkingSets workingSets,
       UserLocks locks,
-      Supplier<Instant> now) {
+      Supplier<Instant> now,
+      String node) {
+    this.node = node;
     this.store = store;
     this.embedder = embedder;
     this.extractor = extractor;

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -24,7 +23,13 @@ import java.util.function.Supplier;
  * reason recorded. One thread; a user's observations are processed in the order accepted.
  */
 public final class ObservationWorker implements AutoCloseable {
-  public static final Duration LEASE = Duration.ofMinutes(5);
+  /**
+   * How long a claim lasts without renewal. A live worker renews its claims every {@link #RENEW},
+   * so an observation may take as long as it needs; a dead worker's claims run out within this.
+   */
+  public static final Duration LEASE = Duration.ofSeconds(20);
+
+  static final Duration RENEW = Duration.ofSeconds(5);
   static final int MAX_ATTEMPTS = 3;
   static final Duration IDLE_POLL = Duration.ofSeconds(1);
   private static final System.Logger LOG = System.getLogger(ObservationWorker.class.getName());
@@ -37,22 +42,45 @@ public final class ObservationWorker implements AutoCloseable {
   private final ObservationLog log;
   private final Supplier<Instant> now;
   private final Processor processor;
-  private final String id = "worker-" + UUID.randomUUID();
+  private final String id;
   private final Map<String, CompletableFuture<Void>> finished = new ConcurrentHashMap<>();
   private final Object signal = new Object();
   private final Thread thread;
+  private final Thread renewer;
   private boolean wake;
   private volatile boolean closed;
 
-  public ObservationWorker(ObservationLog log, Supplier<Instant> now, Processor processor) {
+  /**
+   * @param id this process's worker id: the same after a restart, so that claims held when the
+   *     process died are taken back at once
+   */
+  public ObservationWorker(
+      ObservationLog log, Supplier<Instant> now, Processor processor, String id) {
     this.log = log;
     this.now = now;
     this.processor = processor;
+    this.id = id;
     this.thread = Thread.ofPlatform().daemon().name("attune-observations").unstarted(this::run);
+    this.renewer = Thread.ofVirtual().name("attune-observation-leases").unstarted(this::renew);
   }
 
   public void start() {
     thread.start();
+    renewer.start();
+  }
+
+  /** Keeps this worker's claims alive while it lives. */
+  private void renew() {
+    while (!closed) {
+      try {
+        Thread.sleep(RENEW.toMillis());
+        log.renew(id, now.get().plus(LEASE));
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "cannot renew observation leases: " + e.getMessage());
+      }
+    }
   }
 
   /** New work was accepted: look now rather than at the next poll. */
@@ -166,6 +194,7 @@ public final class ObservationWorker implements AutoCloseable {
   public void close() {
     closed = true;
     wake();
+    renewer.interrupt();
     try {
       thread.join(10_000);
     } catch (InterruptedException e) {

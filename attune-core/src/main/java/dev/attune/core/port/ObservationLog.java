@@ -25,10 +25,17 @@ public interface ObservationLog {
 
   /**
    * Marks up to {@code limit} observations as running for {@code worker} until {@code now + lease}
-   * and returns them: the oldest pending observation of each user that has none running (a running
-   * one whose lease has expired counts as pending again).
+   * and returns them: the oldest pending observation of each user that has none running. A running
+   * one whose lease has expired counts as pending again, and so does one {@code worker} itself
+   * holds: a process restarted with the same worker id takes back its claims at once.
    */
   List<Claimed> claim(String worker, Instant now, Duration lease, int limit);
+
+  /**
+   * Extends every lease {@code worker} holds to {@code until}: a live worker keeps its claims
+   * however long an observation takes, and a dead one's run out one short lease later.
+   */
+  void renew(String worker, Instant until);
 
   /**
    * Records the end of an observation claimed by {@code worker}: done or failed, with its outcome

@@ -506,6 +506,15 @@ public class InMemoryStore extends InMemoryEffects implements Store {
   }
 
   @Override
+  public synchronized void renew(String worker, Instant until) {
+    observations.replaceAll(
+        (k, q) ->
+            q.observation().state() == Observation.State.RUNNING && worker.equals(q.worker())
+                ? new Queued(q.seq(), q.tenant(), q.observation(), q.worker(), until)
+                : q);
+  }
+
+  @Override
   public synchronized List<Claimed> claim(String worker, Instant now, Duration lease, int limit) {
     List<Claimed> out = new ArrayList<>();
     Map<String, Queued> oldestUnfinished = new LinkedHashMap<>();
@@ -516,7 +525,9 @@ public class InMemoryStore extends InMemoryEffects implements Store {
       if (state == Observation.State.PENDING || state == Observation.State.RUNNING) {
         oldestUnfinished.putIfAbsent(user, q);
       }
-      if (state == Observation.State.RUNNING && !q.leaseUntil().isBefore(now)) {
+      if (state == Observation.State.RUNNING
+          && !q.leaseUntil().isBefore(now)
+          && !worker.equals(q.worker())) {
         busy.add(user);
       }
     }

@@ -115,6 +115,32 @@ public abstract class ObservationLogContract<S extends ObservationLog & MemorySt
   }
 
   @Test
+  void aWorkerRestartedWithItsIdTakesBackItsClaimsAtOnce() {
+    store.enqueue(T1, pending("a1", ALICE, 0));
+    store.enqueue(T1, pending("b1", BOB, 1));
+    assertThat(ids(store.claim("node-1", T0, LEASE, 10))).containsExactly("a1", "b1");
+    // The process dies; another node must wait for the lease...
+    assertThat(store.claim("node-2", T0.plusSeconds(1), LEASE, 10)).isEmpty();
+    // ...but the same node, restarted, takes its claims back at once.
+    List<Claimed> back = store.claim("node-1", T0.plusSeconds(2), LEASE, 10);
+    assertThat(ids(back)).containsExactly("a1", "b1");
+    assertThat(back.get(0).observation().attempts()).isEqualTo(2);
+  }
+
+  @Test
+  void aRenewedLeaseKeepsTheClaimAndAnUnrenewedOneRunsOut() {
+    store.enqueue(T1, pending("a1", ALICE, 0));
+    store.enqueue(T1, pending("b1", BOB, 1));
+    store.claim("w1", T0, LEASE, 1); // a1
+    store.claim("w2", T0, LEASE, 1); // b1
+    // w1 lives and renews; w2 died.
+    store.renew("w1", T0.plus(LEASE).plus(LEASE));
+    List<Claimed> taken = store.claim("w3", T0.plus(LEASE).plusSeconds(1), LEASE, 10);
+    assertThat(ids(taken)).containsExactly("b1");
+    assertThat(store.finish(T1, "w1", pending("a1", ALICE, 1).failed(T0, "x"))).isTrue();
+  }
+
+  @Test
   void aReleasedObservationIsPendingAgain() {
     store.enqueue(T1, pending("a1", ALICE, 0));
     store.claim("w1", T0, LEASE, 10);

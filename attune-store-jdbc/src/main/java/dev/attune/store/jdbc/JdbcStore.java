@@ -362,6 +362,11 @@ public abstract class JdbcStore implements Store {
   }
 
   @Override
+  public void renew(String worker, Instant until) {
+    observations.renew(worker, until);
+  }
+
+  @Override
   public boolean finish(TenantId tenant, String worker, Observation finished) {
     return observations.finish(tenant, worker, finished);
   }

@@ -81,16 +81,20 @@ final class ObservationTables {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT o.tenant_id, o.observation_id FROM observations o"
-                      + " WHERE (o.state = 'PENDING' OR (o.state = 'RUNNING' AND o.lease_until < ?))"
+                      + " WHERE (o.state = 'PENDING' OR (o.state = 'RUNNING'"
+                      + " AND (o.lease_until < ? OR o.worker = ?)))"
                       + " AND o.seq = (SELECT MIN(p.seq) FROM observations p WHERE"
                       + " p.tenant_id = o.tenant_id AND p.user_id = o.user_id"
                       + " AND p.state IN ('PENDING', 'RUNNING'))"
                       + " AND NOT EXISTS (SELECT 1 FROM observations r WHERE r.tenant_id = o.tenant_id"
-                      + " AND r.user_id = o.user_id AND r.state = 'RUNNING' AND r.lease_until >= ?)"
+                      + " AND r.user_id = o.user_id AND r.state = 'RUNNING' AND r.lease_until >= ?"
+                      + " AND r.worker <> ?)"
                       + " ORDER BY o.seq LIMIT ?")) {
             ps.setLong(1, nowMicros);
-            ps.setLong(2, nowMicros);
-            ps.setInt(3, limit);
+            ps.setString(2, worker);
+            ps.setLong(3, nowMicros);
+            ps.setString(4, worker);
+            ps.setInt(5, limit);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 ids.add(new String[] {rs.getString(1), rs.getString(2)});
@@ -104,12 +108,14 @@ final class ObservationTables {
                     "UPDATE observations SET state = 'RUNNING', worker = ?, lease_until = ?,"
                         + " attempts = attempts + 1 WHERE tenant_id = ? AND observation_id = ?"
                         // Still claimable: another process may have claimed it since the SELECT.
-                        + " AND (state = 'PENDING' OR (state = 'RUNNING' AND lease_until < ?))")) {
+                        + " AND (state = 'PENDING' OR (state = 'RUNNING'"
+                        + " AND (lease_until < ? OR worker = ?)))")) {
               ps.setString(1, worker);
               ps.setLong(2, Codec.micros(now.plus(lease)));
               ps.setString(3, id[0]);
               ps.setString(4, id[1]);
               ps.setLong(5, nowMicros);
+              ps.setString(6, worker);
               if (ps.executeUpdate() == 0) {
                 continue;
               }
@@ -118,6 +124,21 @@ final class ObservationTables {
             out.add(new Claimed(tenant, find(c, tenant, id[1]).orElseThrow()));
           }
           return out;
+        });
+  }
+
+  void renew(String worker, Instant until) {
+    db.transaction(
+        null,
+        "renew observation leases",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE observations SET lease_until = ? WHERE state = 'RUNNING' AND worker = ?")) {
+            ps.setLong(1, Codec.micros(until));
+            ps.setString(2, worker);
+            return ps.executeUpdate();
+          }
         });
   }
 
