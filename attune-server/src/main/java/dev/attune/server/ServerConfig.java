@@ -49,6 +49,7 @@ import org.jspecify.annotations.Nullable;
  * @param proxy where the model proxy forwards, and with which keys
  * @param metricsToken the bearer token {@code /metrics} requires; null: open
  * @param nodeId this process's name in the work queues; null: see {@code ServerEngine.nodeId}
+ * @param shutdownTimeout how long a graceful shutdown may take
  */
 public record ServerConfig(
     String host,
@@ -74,7 +75,8 @@ public record ServerConfig(
     ExtractionBuffer extraction,
     ProxySettings proxy,
     @Nullable String metricsToken,
-    @Nullable String nodeId) {
+    @Nullable String nodeId,
+    Duration shutdownTimeout) {
 
   /** Without the secrets (master key, tokens, provider keys, the store's password). */
   @Override
@@ -199,7 +201,8 @@ public record ServerConfig(
         v.get("metrics_token").text().isBlank() ? null : v.get("metrics_token").text().strip(),
         v.get("node_id").text().isBlank()
             ? null
-            : dev.attune.core.model.Ids.check("node_id", v.get("node_id").text().strip()));
+            : dev.attune.core.model.Ids.check("node_id", v.get("node_id").text().strip()),
+        Duration.ofMillis(longValue(v, "shutdown_timeout_ms")));
   }
 
   private static URI url(Map<String, Value> v, String key) {

@@ -241,6 +241,14 @@ public final class Settings {
               "seconds; at most 86400",
               integer(1, 86_400)),
           s(
+              "shutdown_timeout_ms",
+              "--shutdown-timeout-ms",
+              "30000",
+              code("30000"),
+              "on SIGTERM: how long requests in flight and the observation being learned may take"
+                  + " before the process exits anyway (with status 1)",
+              integer(100, 600_000)),
+          s(
               "node_id",
               "--node-id",
               "",

@@ -74,13 +74,42 @@ final class ServeCommand implements Callable<Integer> {
     }
     HttpApi api = HttpApi.start(cfg, attune, store, metrics, InstantSource.system());
     CountDownLatch stopped = new CountDownLatch(1);
+    // SIGTERM or Ctrl-C: stop accepting, answer the requests in flight, finish the observation
+    // being learned, flush the audit, close the store; exit 0, or 1 past shutdown_timeout_ms.
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  api.close();
+                  var err = spec.commandLine().getErr();
+                  Thread watchdog =
+                      Thread.ofPlatform()
+                          .daemon()
+                          .start(
+                              () -> {
+                                try {
+                                  Thread.sleep(cfg.shutdownTimeout().toMillis());
+                                  err.println(
+                                      "Attune did not stop within shutdown_timeout_ms ("
+                                          + cfg.shutdownTimeout().toMillis()
+                                          + " ms): exiting anyway.");
+                                  err.flush();
+                                  Runtime.getRuntime().halt(1);
+                                } catch (InterruptedException e) {
+                                  // stopped in time
+                                }
+                              });
+                  long began = System.nanoTime();
+                  boolean drained = api.shutdown(cfg.shutdownTimeout());
                   attune.close();
                   stopped.countDown();
+                  watchdog.interrupt();
+                  err.printf(
+                      "Attune stopped in %d ms%s.%n",
+                      (System.nanoTime() - began) / 1_000_000,
+                      drained ? "" : " (some requests were still running)");
+                  err.flush();
+                  // A signal's default exit status is 128 + its number: a clean stop says 0.
+                  Runtime.getRuntime().halt(0);
                 },
                 "attune-shutdown"));
     out.println(

@@ -34,6 +34,8 @@ public final class HttpApi implements AutoCloseable {
   private final List<Routes.Route> routes;
   private final Javalin app;
   private final McpEndpoint mcp;
+  private final java.util.concurrent.atomic.AtomicInteger inFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private HttpApi(
       ServerConfig config,
@@ -61,6 +63,7 @@ public final class HttpApi implements AutoCloseable {
               cfg.http.maxRequestSize = config.maxBodyBytes();
               cfg.router.ignoreTrailingSlashes = true;
               cfg.jetty.modifyServletContextHandler(mcp::mount);
+              cfg.routes.before(ctx -> inFlight.incrementAndGet());
               cfg.routes.beforeMatched(gate::check);
               Routes r = new Routes(cfg.routes, config.maxBodyBytes());
               r.open(
@@ -75,6 +78,7 @@ public final class HttpApi implements AutoCloseable {
               DashboardPages.declare(r);
               declared[0] = r.declared();
               cfg.routes.after(this::finish);
+              cfg.routes.after(ctx -> inFlight.decrementAndGet());
               cfg.routes.exception(Exception.class, errors::handle);
               cfg.routes.error(
                   404,
@@ -124,6 +128,30 @@ public final class HttpApi implements AutoCloseable {
 
   public Keys keys() {
     return keys;
+  }
+
+  /**
+   * Stops gracefully: no new connections, the requests in flight answered (for at most {@code
+   * timeout}), then {@link #close}. Returns true when every request in flight was answered.
+   */
+  public boolean shutdown(java.time.Duration timeout) {
+    for (var connector : app.jettyServer().server().getConnectors()) {
+      if (connector instanceof org.eclipse.jetty.server.NetworkConnector listening) {
+        listening.close(); // stop accepting; open connections finish their requests
+      }
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    boolean drained = inFlight.get() == 0;
+    close();
+    return drained;
   }
 
   @Override

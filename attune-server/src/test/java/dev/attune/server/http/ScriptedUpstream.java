@@ -39,6 +39,9 @@ public final class ScriptedUpstream implements AutoCloseable {
   private final HttpServer server;
   public volatile int status = 200;
 
+  /** How long the upstream thinks before answering, milliseconds (a slow model). */
+  public volatile long delayMillis;
+
   public ScriptedUpstream() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -55,6 +58,13 @@ public final class ScriptedUpstream implements AutoCloseable {
   private String record(HttpExchange ex) throws IOException {
     String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
     seen.add(new Seen(ex.getRequestURI().getPath(), Map.copyOf(ex.getRequestHeaders()), body));
+    if (delayMillis > 0) {
+      try {
+        Thread.sleep(delayMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     return body;
   }
 
