@@ -6,6 +6,7 @@ import dev.attune.store.jdbc.JdbcStore;
 import dev.attune.store.jdbc.MasterKey;
 import dev.attune.store.postgres.PostgresStore;
 import dev.attune.store.sqlite.SqliteStore;
+import dev.attune.store.sqlite.SqliteStoreProvider;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,17 +18,23 @@ import org.jspecify.annotations.Nullable;
  * master_key_file}, or {@code master.key} in the data directory.
  */
 public final class Stores {
+  /** In the data directory while {@code ./attune encrypt} runs: a store it has not finished. */
+  public static final String ENCRYPTING_MARKER = SqliteStoreProvider.ENCRYPTING_MARKER;
+
   /** The default master key file's name in the data directory. */
-  public static final String MASTER_KEY_FILE = "master.key";
+  public static final String MASTER_KEY_FILE = SqliteStoreProvider.MASTER_KEY_FILE;
 
   private Stores() {}
 
-  /** Whether a store may get a new master key when it has none yet. */
+  /** How the master key is found or made. */
   public enum Keys {
-    /** {@code serve}: a new SQLite store gets a key file on first start. */
+    /**
+     * {@code serve} and every tool: a new SQLite store gets a key file on first use; a store
+     * holding plaintext is refused (never half plaintext), with the command that encrypts it.
+     */
     CREATE_FOR_NEW_STORE,
-    /** The command-line tools: use the key if one is found. */
-    USE_IF_FOUND
+    /** {@code ./attune encrypt}: a plaintext store gets a key too, and is opened to be sealed. */
+    ENCRYPT_IN_PLACE
   }
 
   /**
@@ -38,10 +45,26 @@ public final class Stores {
    *     needs one
    */
   public static JdbcStore open(ServerConfig cfg, Keys keys, PrintWriter notices) {
-    MasterKey master = cfg.encryption() ? masterKey(cfg, keys, notices) : null;
+    Path dir = cfg.dataDir();
+    boolean interrupted = Files.exists(dir.resolve(ENCRYPTING_MARKER));
+    MasterKey master = cfg.encryption() ? masterKey(cfg, notices) : null;
     if (cfg.storeUrl() == null) {
-      Path dir = cfg.dataDir();
-      return master == null ? SqliteStore.open(dir) : SqliteStore.open(dir, master);
+      JdbcStore store = master == null ? SqliteStore.open(dir) : SqliteStore.open(dir, master);
+      if (master != null
+          && keys == Keys.CREATE_FOR_NEW_STORE
+          && (interrupted || store.holdsPlaintext())) {
+        store.close();
+        throw new StoreException(
+            "the store in "
+                + dir
+                + " holds users' data in plaintext (written with encryption off) and encryption is"
+                + " on: run ./attune encrypt --data "
+                + dir
+                + " to encrypt it in place (resumable), or set encryption=off to go on without",
+            false,
+            null);
+      }
+      return store;
     }
     return PostgresStore.open(cfg.storeUrl(), master);
   }
@@ -55,7 +78,7 @@ public final class Stores {
     return PostgresStore.open(url.strip());
   }
 
-  private static @Nullable MasterKey masterKey(ServerConfig cfg, Keys keys, PrintWriter notices) {
+  private static @Nullable MasterKey masterKey(ServerConfig cfg, PrintWriter notices) {
     if (cfg.masterKey() != null) {
       return MasterKey.fromBase64(cfg.masterKey());
     }
@@ -67,9 +90,11 @@ public final class Stores {
     if (file != null && Files.exists(file)) {
       return MasterKey.read(file);
     }
-    // A SQLite store that has never held a data key can start encrypting now.
-    boolean fresh = sqlite && !Files.exists(cfg.dataDir().resolve(SqliteStore.KEYS_FILE_NAME));
-    if (fresh && keys == Keys.CREATE_FOR_NEW_STORE && file != null) {
+    // A SQLite store that has never held a data key gets one now: a new store starts encrypted; a
+    // plaintext one is refused after opening, or sealed by ./attune encrypt.
+    boolean neverEncrypted =
+        sqlite && !Files.exists(cfg.dataDir().resolve(SqliteStore.KEYS_FILE_NAME));
+    if (neverEncrypted && file != null) {
       MasterKey created = MasterKey.generate();
       created.writeNew(file);
       notices.println(
@@ -81,10 +106,8 @@ public final class Stores {
       notices.println(
           "Move it out of the data directory into your secret store and pass it as"
               + " ATTUNE_MASTER_KEY or --master-key-file: without it the data cannot be read.");
+      notices.flush();
       return created;
-    }
-    if (fresh && keys == Keys.USE_IF_FOUND) {
-      return null; // nothing encrypted yet: the tools write plaintext until serve sets a key
     }
     throw new StoreException(
         "encryption is on (the default) and no master key was found"

@@ -69,7 +69,7 @@ class StoresIT {
 
     // The tools find the same key; the data reads back.
     try (JdbcStore store =
-        Stores.open(config(Map.of()), Stores.Keys.USE_IF_FOUND, new PrintWriter(notices))) {
+        Stores.open(config(Map.of()), Stores.Keys.CREATE_FOR_NEW_STORE, new PrintWriter(notices))) {
       assertThat(store.memories(T, ANN, MemoryQuery.all()).get(0).text()).contains("peanuts");
     }
     // Without the key, an encrypted store refuses to start rather than serve unreadable data.
@@ -89,17 +89,54 @@ class StoresIT {
   }
 
   @Test
-  void encryptionOffAndTheToolsOnAFreshStoreWritePlaintext() {
-    try (JdbcStore store = serve(Map.of("encryption", "off"))) {
-      assertThat(store.encrypted()).isFalse();
-    }
+  void theToolsMakeANewStorePrivateAsServeDoesAndPlaintextOnlyWhenAsked() throws Exception {
+    // A tool first on a new directory: encrypted, with the key serve would have made.
     try (JdbcStore store =
-        Stores.open(config(Map.of()), Stores.Keys.USE_IF_FOUND, new PrintWriter(notices))) {
-      assertThat(store.encrypted()).isFalse();
+        Stores.open(config(Map.of()), Stores.Keys.CREATE_FOR_NEW_STORE, new PrintWriter(notices))) {
+      assertThat(store.encrypted()).isTrue();
     }
-    assertThat(Files.exists(dir.resolve(Stores.MASTER_KEY_FILE))).isFalse();
+    assertThat(Files.exists(dir.resolve(Stores.MASTER_KEY_FILE))).isTrue();
     assertThatThrownBy(() -> config(Map.of("encryption", "maybe")))
         .hasMessageContaining("invalid encryption 'maybe'");
+  }
+
+  @Test
+  void aPlaintextStoreIsRefusedWithEncryptionOnUntilEncryptSealsItInPlace() throws Exception {
+    try (JdbcStore store = serve(Map.of("encryption", "off"))) {
+      assertThat(store.encrypted()).isFalse();
+      remember(store, "Ann is allergic to peanuts.");
+    }
+    assertThat(Files.exists(dir.resolve(Stores.MASTER_KEY_FILE))).isFalse();
+    // Never half plaintext: with encryption on, the store says so and names the command.
+    assertThatThrownBy(() -> serve(Map.of()))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("plaintext")
+        .hasMessageContaining("./attune encrypt --data");
+
+    StringWriter out = new StringWriter();
+    int code =
+        AttuneCli.run(
+            new String[] {"encrypt", "--data", dir.toString()},
+            new PrintWriter(out),
+            new PrintWriter(notices));
+    assertThat(code).as(notices.toString()).isZero();
+    assertThat(out.toString()).contains("wholly encrypted");
+    // Run again (as after an interruption): nothing left to do.
+    StringWriter again = new StringWriter();
+    AttuneCli.run(
+        new String[] {"encrypt", "--data", dir.toString()},
+        new PrintWriter(again),
+        new PrintWriter(notices));
+    assertThat(again.toString()).contains(": 0 values");
+
+    try (JdbcStore store = serve(Map.of())) {
+      assertThat(store.encrypted()).isTrue();
+      assertThat(store.memories(T, ANN, MemoryQuery.all()).get(0).text()).contains("peanuts");
+    }
+    // The file itself holds no plaintext any more.
+    byte[] db = Files.readAllBytes(dir.resolve(SqliteStore.FILE_NAME));
+    assertThat(new String(db, java.nio.charset.StandardCharsets.ISO_8859_1))
+        .doesNotContain("peanuts");
   }
 
   @Test

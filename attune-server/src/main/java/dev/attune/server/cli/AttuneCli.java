@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       SimulateCommand.class,
       McpCommand.class,
+      EncryptCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class AttuneCli {

@@ -41,7 +41,8 @@ final class EngineOptions {
         store.config(tokenEncoding == null ? Map.of() : Map.of("token_encoding", tokenEncoding));
     return Attune.builder()
         .store(
-            Stores.open(cfg, Stores.Keys.USE_IF_FOUND, new java.io.PrintWriter(System.err, true)))
+            Stores.open(
+                cfg, Stores.Keys.CREATE_FOR_NEW_STORE, new java.io.PrintWriter(System.err, true)))
         .tokenCounter(TokenCounters.forEncoding(cfg.tokenEncoding()))
         .decayPolicy(cfg.decay())
         .episodeRetention(cfg.episodeRetention())

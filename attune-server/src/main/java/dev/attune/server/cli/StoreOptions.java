@@ -45,6 +45,7 @@ final class StoreOptions {
 
   /** The store, with the master key the environment or the data directory gives. */
   JdbcStore open() {
-    return Stores.open(config(), Stores.Keys.USE_IF_FOUND, new PrintWriter(System.err, true));
+    return Stores.open(
+        config(), Stores.Keys.CREATE_FOR_NEW_STORE, new PrintWriter(System.err, true));
   }
 }

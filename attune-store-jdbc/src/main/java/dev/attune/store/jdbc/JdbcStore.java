@@ -303,6 +303,22 @@ public abstract class JdbcStore implements Store {
 
   // ---- access ----
 
+  /**
+   * With encryption on: true if some user's text was written without it (the user has no data key),
+   * so the store is partly plaintext until {@link #encryptPlaintext} runs.
+   */
+  public boolean holdsPlaintext() {
+    return sealing.on() && new PlaintextSealer(db, sealing).hasUserWithoutKey();
+  }
+
+  /**
+   * Encrypts in place every plaintext value of users' text (SQLite), in batches that each commit:
+   * run again after an interruption, it goes on where it stopped. Returns how many were sealed.
+   */
+  public long encryptPlaintext(java.util.function.LongConsumer progress) {
+    return new PlaintextSealer(db, sealing).sealAll(progress);
+  }
+
   @Override
   public void putKey(ApiKey key) {
     access.putKey(key);
