@@ -28,6 +28,8 @@ import picocli.CommandLine.Command;
       SimulateCommand.class,
       McpCommand.class,
       EncryptCommand.class,
+      BackupCommands.Backup.class,
+      BackupCommands.Restore.class,
       CommandLine.HelpCommand.class
     })
 public final class AttuneCli {

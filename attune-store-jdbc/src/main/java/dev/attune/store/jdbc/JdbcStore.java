@@ -312,6 +312,25 @@ public abstract class JdbcStore implements Store {
   }
 
   /**
+   * After a database was restored beside today's keys: every user whose data key is gone was erased
+   * after the backup was taken, so their rows (unreadable without the key) are deleted now, as
+   * their erasure did. Needs encryption on. Returns how many users were purged.
+   */
+  public int purgeErasedUsers() {
+    if (!sealing.on()) {
+      throw new dev.attune.core.StoreException(
+          "purging erased users needs the master key: encryption is off", false, null);
+    }
+    int n = 0;
+    for (Object[] u : new PlaintextSealer(db, sealing).usersWithoutKey()) {
+      if (forget((TenantId) u[0], (UserId) u[1])) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
    * Encrypts in place every plaintext value of users' text (SQLite), in batches that each commit:
    * run again after an interruption, it goes on where it stopped. Returns how many were sealed.
    */

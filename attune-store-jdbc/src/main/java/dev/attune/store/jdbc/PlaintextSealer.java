@@ -60,6 +60,27 @@ final class PlaintextSealer {
         });
   }
 
+  /** The users who have no data key: (tenant, user) pairs. */
+  List<Object[]> usersWithoutKey() {
+    return db.read(
+        null,
+        "list users without keys",
+        c -> {
+          List<Object[]> out = new ArrayList<>();
+          try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT tenant_id, user_id FROM users u WHERE NOT EXISTS (SELECT 1 FROM"
+                          + " data_keys k WHERE k.tenant_id = u.tenant_id AND k.user_id ="
+                          + " u.user_id)");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(new Object[] {new TenantId(rs.getString(1)), new UserId(rs.getString(2))});
+            }
+          }
+          return out;
+        });
+  }
+
   /** Seals every plaintext value; returns how many were sealed. */
   long sealAll(LongConsumer progress) {
     if (!sealing.on()) {
