@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * {@code ./attune serve} as a real child process, stopped with SIGTERM while a request is in flight
  * (a proxied chat whose model takes 2 s) and an observation was just accepted: the request is
  * answered, the process exits 0 well within {@code shutdown_timeout_ms}, and after a restart on the
- * same data directory the observation is learned and the request's audit entry is there.
+ * same data directory the observation is learned and the request's audit entry is there. And an
+ * answered request's audit entry survives SIGKILL: it is written before the answer.
  */
 class ServeShutdownIT {
   static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -156,6 +157,35 @@ class ServeShutdownIT {
         assertThat(learned.path("status").asText()).isEqualTo("done");
         JsonNode audit = Json.MAPPER.readTree(send(again, "GET", "/v1/audit", admin, null).body());
         assertThat(audit.get("entries").toString()).contains("/v1/proxy/openai/chat/completions");
+      } finally {
+        again.process().destroy();
+        again.process().waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void anAnsweredRequestsAuditEntrySurvivesSigkill() throws Exception {
+    Path data = Files.createTempDirectory("attune-kill");
+    try (ScriptedUpstream model = new ScriptedUpstream()) {
+      Serve serve = start(data, model.url());
+      String admin =
+          serve.output().stream()
+              .map(String::strip)
+              .filter(l -> l.startsWith("atn_"))
+              .findFirst()
+              .orElseThrow();
+      HttpResponse<String> context =
+          send(serve, "POST", "/v1/context", admin, "{\"user_id\":\"zoe\",\"query\":\"x\"}");
+      assertThat(context.statusCode()).isEqualTo(200);
+
+      serve.process().destroyForcibly(); // SIGKILL: no shutdown hook, no flush
+      assertThat(serve.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+      Serve again = start(data, model.url());
+      try {
+        JsonNode audit = Json.MAPPER.readTree(send(again, "GET", "/v1/audit", admin, null).body());
+        assertThat(audit.get("entries").toString()).contains("POST /v1/context").contains("zoe");
       } finally {
         again.process().destroy();
         again.process().waitFor(30, TimeUnit.SECONDS);
