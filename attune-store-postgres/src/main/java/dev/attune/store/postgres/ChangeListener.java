@@ -33,6 +33,8 @@ final class ChangeListener implements AutoCloseable {
   private final List<Runnable> resets = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> keyListeners = new CopyOnWriteArrayList<>();
   private final Thread thread;
+  private final java.util.concurrent.CountDownLatch listening =
+      new java.util.concurrent.CountDownLatch(1);
   private volatile boolean closed;
 
   ChangeListener(String url, Properties credentials, String node) {
@@ -42,8 +44,21 @@ final class ChangeListener implements AutoCloseable {
     this.thread = Thread.ofPlatform().daemon().name("attune-pg-changes").unstarted(this::run);
   }
 
+  /**
+   * Starts listening and waits (up to 10 s) until the feed is open, so that nothing another node
+   * changes after this store has opened goes unnoticed.
+   */
   void start() {
     thread.start();
+    try {
+      if (!listening.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "the PostgreSQL change feed is not open yet; caches may be stale until it is");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   void add(BiConsumer<TenantId, UserId> listener, Runnable reset) {
@@ -70,6 +85,7 @@ final class ChangeListener implements AutoCloseable {
           st.execute("LISTEN " + CHANNEL);
           st.execute("LISTEN " + KEY_CHANNEL);
         }
+        listening.countDown();
         if (!first) {
           resets.forEach(Runnable::run);
         }
