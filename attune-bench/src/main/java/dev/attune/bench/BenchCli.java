@@ -18,7 +18,13 @@ public final class BenchCli {
       name = "bench",
       mixinStandardHelpOptions = true,
       description = "Latency and throughput benchmarks.",
-      subcommands = {ContextBench.class, HttpBench.class, ProxyBench.class, EmbedderBench.class})
+      subcommands = {
+        ContextBench.class,
+        HttpBench.class,
+        ProxyBench.class,
+        SoakBench.class,
+        EmbedderBench.class
+      })
   static final class Bench {}
 
   @Command(

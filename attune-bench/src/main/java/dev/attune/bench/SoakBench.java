@@ -1,0 +1,357 @@
+package dev.attune.bench;
+
+import com.sun.management.UnixOperatingSystemMXBean;
+import dev.attune.api.Json;
+import dev.attune.core.Attune;
+import dev.attune.core.model.KeyRole;
+import dev.attune.core.model.TenantId;
+import dev.attune.server.ServerConfig;
+import dev.attune.server.http.HttpApi;
+import dev.attune.server.http.Keys;
+import dev.attune.server.http.ServerMetrics;
+import dev.attune.store.sqlite.SqliteStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ./attune bench soak}: the real server under a steady mixed load for minutes, to see what
+ * drifts. Requests fall due at a fixed rate (latency from when each was due): 80% context, 15%
+ * observe, 5% edits, exports and erasures. Every sample period: p50 / p95 of the period, heap after
+ * a collection, live threads, open files, and the data directory's size. The server and the load
+ * run in one process, as in {@code bench http}.
+ */
+@Command(
+    name = "soak",
+    mixinStandardHelpOptions = true,
+    description = "A steady mixed load over HTTP for minutes, sampling what drifts.")
+final class SoakBench implements Callable<Integer> {
+  private static final TenantId TENANT = TenantId.of("bench");
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--minutes", defaultValue = "10", description = "Minutes of load (default 10).")
+  int minutes;
+
+  @Option(
+      names = "--rate",
+      defaultValue = "200",
+      description = "Requests per second (default 200).")
+  int rate;
+
+  @Option(names = "--users", defaultValue = "200", description = "Users (default 200).")
+  int users;
+
+  @Option(
+      names = "--memories",
+      defaultValue = "100",
+      description = "Memories per seeded user (default 100).")
+  int memories;
+
+  @Option(
+      names = "--sample-seconds",
+      defaultValue = "10",
+      description = "Seconds per sample (default 10).")
+  int sampleSeconds;
+
+  @Option(
+      names = "--out",
+      defaultValue = "bench-results",
+      description = "Where to write soak.json.")
+  Path out;
+
+  @Option(
+      names = "--warm-up-seconds",
+      defaultValue = "30",
+      description = "Seconds of the same load before the first sample (default 30).")
+  int warmUpSeconds;
+
+  /** One sample period's figures. */
+  record Sample(
+      int second,
+      long requests,
+      long errors,
+      double p50Ms,
+      double p95Ms,
+      long heapAfterGcMb,
+      int threads,
+      long openFiles,
+      long storeMb) {}
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter w = spec.commandLine().getOut();
+    Path dir = Files.createTempDirectory("attune-bench-soak");
+    SyntheticData synth = new SyntheticData(13);
+    w.printf(
+        "attune bench soak: %d min at %d requests/s, %d users x %d memories, java %s, %d cores%n",
+        minutes,
+        rate,
+        users,
+        memories,
+        Runtime.version(),
+        Runtime.getRuntime().availableProcessors());
+    w.flush();
+    Seeder.seed(
+        dir, TENANT, users, memories, null, 0, synth, Instant.parse("2025-01-01T00:00:00Z"), w);
+    ServerConfig config =
+        ServerConfig.resolve(
+            Map.of("port", "0", "data", dir.toString(), "rate_limit", "0"), Map.of(), null);
+    List<Sample> samples = new ArrayList<>();
+    try (SqliteStore store = SqliteStore.open(dir)) {
+      ServerMetrics metrics = new ServerMetrics();
+      Attune attune = Attune.builder().store(store).metrics(metrics).build();
+      attune.warmUp();
+      String key =
+          new Keys(store, InstantSource.system())
+              .create(TENANT, KeyRole.SERVICE, "soak", null, null)
+              .secret();
+      HttpApi api = HttpApi.start(config, attune, store, metrics, InstantSource.system());
+      try {
+        samples = load(URI.create("http://127.0.0.1:" + api.port()), key, synth, dir, w);
+      } finally {
+        api.close();
+        attune.close();
+      }
+    } finally {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+    int perMinute = Math.max(1, 60 / sampleSeconds);
+    Sample first = samples.get(Math.min(samples.size() - 1, perMinute - 1));
+    Sample last = samples.get(samples.size() - 1);
+    double firstP95 =
+        samples.stream().limit(perMinute).mapToDouble(Sample::p95Ms).average().orElse(0);
+    double lastP95 =
+        samples.stream()
+            .skip(Math.max(0, samples.size() - perMinute))
+            .mapToDouble(Sample::p95Ms)
+            .average()
+            .orElse(0);
+    double drift = firstP95 == 0 ? 0 : (lastP95 - firstP95) / firstP95;
+    w.println();
+    w.printf(
+        "p95, first minute %.2f ms, last minute %.2f ms: drift %+.0f%% (target <= +10%%)%n",
+        firstP95, lastP95, 100 * drift);
+    w.printf(
+        "heap after GC %d -> %d MB; threads %d -> %d; open files %d -> %d; store %d -> %d MB%n",
+        first.heapAfterGcMb(),
+        last.heapAfterGcMb(),
+        first.threads(),
+        last.threads(),
+        first.openFiles(),
+        last.openFiles(),
+        first.storeMb(),
+        last.storeMb());
+    Map<String, Object> results = new LinkedHashMap<>();
+    results.put("samples", samples);
+    results.put("p95_drift", drift);
+    results.put(
+        "config", Map.of("minutes", minutes, "rate", rate, "users", users, "memories", memories));
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("soak.json"), Json.writePretty(results));
+    w.println("wrote " + out.resolve("soak.json"));
+    return 0;
+  }
+
+  private List<Sample> load(URI base, String key, SyntheticData synth, Path dir, PrintWriter w)
+      throws InterruptedException {
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newVirtualThreadPerTaskExecutor())
+            .build();
+    ConcurrentLinkedQueue<Long> window = new ConcurrentLinkedQueue<>();
+    AtomicLong errors = new AtomicLong();
+    AtomicLong sent = new AtomicLong();
+    List<String> queries = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      queries.add(synth.query());
+    }
+    long interval = 1_000_000_000L / rate;
+    // Sampling starts after the warm-up (JIT, caches); the load runs through it.
+    long start = System.nanoTime() + Duration.ofSeconds(warmUpSeconds).toNanos();
+    long end = start + Duration.ofMinutes(minutes).toNanos();
+    long nextSample = start + Duration.ofSeconds(sampleSeconds).toNanos();
+    List<Sample> samples = new ArrayList<>();
+    Random random = new Random(17);
+    w.println(
+        "| second | requests | errors | p50 (ms) | p95 (ms) | heap after GC (MB) | threads | open files | store (MB) |");
+    w.println("|---|---|---|---|---|---|---|---|---|");
+    w.flush();
+    long due = System.nanoTime();
+    long seq = 0;
+    boolean warm = warmUpSeconds == 0;
+    while (due < end) {
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      HttpRequest request = request(base, key, random, queries, seq++);
+      long dueAt = due;
+      sent.incrementAndGet();
+      http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+          .whenComplete(
+              (r, e) -> {
+                window.add(System.nanoTime() - dueAt);
+                if (e != null || r.statusCode() >= 500) {
+                  errors.incrementAndGet();
+                }
+              });
+      due += interval;
+      if (!warm && System.nanoTime() >= start) {
+        warm = true;
+        window.clear();
+        errors.set(0);
+      }
+      if (warm && System.nanoTime() >= nextSample) {
+        samples.add(
+            sample((int) ((System.nanoTime() - start) / 1_000_000_000L), window, errors, dir));
+        Sample s = samples.get(samples.size() - 1);
+        w.printf(
+            "| %d | %d | %d | %.2f | %.2f | %d | %d | %d | %d |%n",
+            s.second(),
+            s.requests(),
+            s.errors(),
+            s.p50Ms(),
+            s.p95Ms(),
+            s.heapAfterGcMb(),
+            s.threads(),
+            s.openFiles(),
+            s.storeMb());
+        w.flush();
+        nextSample += Duration.ofSeconds(sampleSeconds).toNanos();
+      }
+    }
+    Thread.sleep(2_000); // the last answers
+    samples.add(sample((int) ((System.nanoTime() - start) / 1_000_000_000L), window, errors, dir));
+    return samples;
+  }
+
+  /** The next request of the mix: 80% context, 15% observe, 5% edits, exports and erasures. */
+  private HttpRequest request(URI base, String key, Random random, List<String> queries, long seq) {
+    String user = Seeder.typical(random.nextInt(users)).value();
+    int pick = random.nextInt(100);
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder()
+            .header("Authorization", "Bearer " + key)
+            .header("Content-Type", "application/json");
+    if (pick < 80) {
+      return b.uri(base.resolve("/v1/context"))
+          .POST(
+              HttpRequest.BodyPublishers.ofString(
+                  Json.write(
+                      Map.of(
+                          "user_id",
+                          user,
+                          "query",
+                          queries.get(random.nextInt(queries.size())),
+                          "max_tokens",
+                          1000))))
+          .build();
+    }
+    if (pick < 95) {
+      return b.uri(base.resolve("/v1/observe"))
+          .POST(
+              HttpRequest.BodyPublishers.ofString(
+                  Json.write(
+                      Map.of(
+                          "user_id",
+                          user,
+                          "messages",
+                          List.of(
+                              Map.of(
+                                  "role",
+                                  "user",
+                                  "content",
+                                  "I started learning the cello, lesson " + seq + ".",
+                                  "id",
+                                  "soak-" + seq))))))
+          .build();
+    }
+    if (pick < 97) {
+      return b.uri(base.resolve("/v1/users/" + user + "/memories"))
+          .POST(
+              HttpRequest.BodyPublishers.ofString(
+                  Json.write(
+                      Map.of("text", "User prefers tea " + seq + ".", "category", "preference"))))
+          .build();
+    }
+    if (pick < 99) {
+      return b.uri(base.resolve("/v1/users/" + user + "/export")).GET().build();
+    }
+    // An erasure of a user the load created (never a seeded one: their memories stay).
+    return b.uri(base.resolve("/v1/users/soak-" + (seq % 50))).DELETE().build();
+  }
+
+  private Sample sample(
+      int second, ConcurrentLinkedQueue<Long> window, AtomicLong errors, Path dir) {
+    List<Long> taken = new ArrayList<>();
+    for (Long v; (v = window.poll()) != null; ) {
+      taken.add(v);
+    }
+    long[] nanos = taken.stream().mapToLong(Long::longValue).toArray();
+    Percentiles p = Percentiles.of(nanos);
+    System.gc();
+    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    long openFiles =
+        ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+            ? unix.getOpenFileDescriptorCount()
+            : -1;
+    long storeBytes;
+    try (Stream<Path> files = Files.walk(dir)) {
+      storeBytes =
+          files
+              .filter(Files::isRegularFile)
+              .mapToLong(
+                  f -> {
+                    try {
+                      return Files.size(f);
+                    } catch (IOException e) {
+                      return 0;
+                    }
+                  })
+              .sum();
+    } catch (IOException e) {
+      storeBytes = -1;
+    }
+    return new Sample(
+        second,
+        nanos.length,
+        errors.getAndSet(0),
+        p.p50Ms(),
+        p.p95Ms(),
+        heap.getUsed() >> 20,
+        ManagementFactory.getThreadMXBean().getThreadCount(),
+        openFiles,
+        storeBytes >> 20);
+  }
+}
