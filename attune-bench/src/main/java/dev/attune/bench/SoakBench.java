@@ -134,6 +134,12 @@ final class SoakBench implements Callable<Integer> {
       HttpApi api = HttpApi.start(config, attune, store, metrics, InstantSource.system());
       try {
         samples = load(URI.create("http://127.0.0.1:" + api.port()), key, synth, dir, w);
+        // Where the store's bytes are at the end: the database, its WAL, the rest.
+        try (Stream<Path> files = Files.list(dir)) {
+          for (Path f : files.sorted().toList()) {
+            w.printf("  %s: %,d KB%n", f.getFileName(), Files.size(f) >> 10);
+          }
+        }
       } finally {
         api.close();
         attune.close();
