@@ -140,6 +140,29 @@ final class SoakBench implements Callable<Integer> {
             w.printf("  %s: %,d KB%n", f.getFileName(), Files.size(f) >> 10);
           }
         }
+        // And inside the database, by table (SQLite's dbstat), with the bytes per context record.
+        try (java.sql.Connection c =
+                java.sql.DriverManager.getConnection(
+                    "jdbc:sqlite:" + dir.resolve(SqliteStore.FILE_NAME));
+            java.sql.Statement st = c.createStatement()) {
+          try (java.sql.ResultSet r =
+              st.executeQuery(
+                  "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 6")) {
+            while (r.next()) {
+              w.printf("  table %s: %,d KB%n", r.getString(1), r.getLong(2) >> 10);
+            }
+          }
+          try (java.sql.ResultSet r =
+              st.executeQuery(
+                  "SELECT (SELECT SUM(pgsize) FROM dbstat WHERE name = 'context_records'),"
+                      + " (SELECT COUNT(*) FROM context_records)")) {
+            if (r.next() && r.getLong(2) > 0) {
+              w.printf(
+                  "  context records: %,d, %,d bytes each%n",
+                  r.getLong(2), r.getLong(1) / r.getLong(2));
+            }
+          }
+        }
       } finally {
         api.close();
         attune.close();
@@ -197,7 +220,6 @@ final class SoakBench implements Callable<Integer> {
             .build();
     ConcurrentLinkedQueue<Long> window = new ConcurrentLinkedQueue<>();
     AtomicLong errors = new AtomicLong();
-    AtomicLong sent = new AtomicLong();
     List<String> queries = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       queries.add(synth.query());
@@ -223,7 +245,6 @@ final class SoakBench implements Callable<Integer> {
       }
       HttpRequest request = request(base, key, random, queries, seq++);
       long dueAt = due;
-      sent.incrementAndGet();
       http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
           .whenComplete(
               (r, e) -> {

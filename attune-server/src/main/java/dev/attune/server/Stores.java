@@ -6,7 +6,6 @@ import dev.attune.store.jdbc.JdbcStore;
 import dev.attune.store.jdbc.MasterKey;
 import dev.attune.store.postgres.PostgresStore;
 import dev.attune.store.sqlite.SqliteStore;
-import dev.attune.store.sqlite.SqliteStoreProvider;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,10 +18,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Stores {
   /** In the data directory while {@code ./attune encrypt} runs: a store it has not finished. */
-  public static final String ENCRYPTING_MARKER = SqliteStoreProvider.ENCRYPTING_MARKER;
+  public static final String ENCRYPTING_MARKER = SqliteStore.ENCRYPTING_MARKER;
 
   /** The default master key file's name in the data directory. */
-  public static final String MASTER_KEY_FILE = SqliteStoreProvider.MASTER_KEY_FILE;
+  public static final String MASTER_KEY_FILE = SqliteStore.MASTER_KEY_FILE;
 
   private Stores() {}
 
@@ -45,26 +44,15 @@ public final class Stores {
    *     needs one
    */
   public static JdbcStore open(ServerConfig cfg, Keys keys, PrintWriter notices) {
-    Path dir = cfg.dataDir();
-    boolean interrupted = Files.exists(dir.resolve(ENCRYPTING_MARKER));
     MasterKey master = cfg.encryption() ? masterKey(cfg, notices) : null;
     if (cfg.storeUrl() == null) {
-      JdbcStore store = master == null ? SqliteStore.open(dir) : SqliteStore.open(dir, master);
-      if (master != null
-          && keys == Keys.CREATE_FOR_NEW_STORE
-          && (interrupted || store.holdsPlaintext())) {
-        store.close();
-        throw new StoreException(
-            "the store in "
-                + dir
-                + " holds users' data in plaintext (written with encryption off) and encryption is"
-                + " on: run ./attune encrypt --data "
-                + dir
-                + " to encrypt it in place (resumable), or set encryption=off to go on without",
-            false,
-            null);
+      Path dir = cfg.dataDir();
+      if (master == null) {
+        return SqliteStore.open(dir);
       }
-      return store;
+      return keys == Keys.ENCRYPT_IN_PLACE
+          ? SqliteStore.open(dir, master)
+          : SqliteStore.openSealed(dir, master);
     }
     return PostgresStore.open(cfg.storeUrl(), master);
   }

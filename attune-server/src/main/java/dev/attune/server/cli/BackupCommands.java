@@ -7,7 +7,6 @@ import dev.attune.store.jdbc.JdbcStore;
 import dev.attune.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -155,8 +154,6 @@ final class BackupCommands {
         w.printf(
             "Restored %s into %s; %d user(s) erased since the backup deleted again.%n",
             source.toAbsolutePath(), dir.toAbsolutePath(), purged);
-      } catch (UncheckedIOException e) {
-        throw e;
       }
       return 0;
     }

@@ -4,11 +4,8 @@ import dev.attune.core.InvalidRequestException;
 import dev.attune.server.ServerConfig;
 import dev.attune.server.Stores;
 import dev.attune.store.jdbc.JdbcStore;
-import java.io.IOException;
+import dev.attune.store.sqlite.SqliteStore;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,30 +40,18 @@ final class EncryptCommand implements Callable<Integer> {
       throw new InvalidRequestException("encryption", "encrypt needs encryption=on (the default)");
     }
     PrintWriter out = spec.commandLine().getOut();
-    // Until the last value is sealed, serve and the tools refuse the store as half plaintext.
-    Path marker = cfg.dataDir().resolve(Stores.ENCRYPTING_MARKER);
-    try {
-      Files.createDirectories(cfg.dataDir());
-      Files.writeString(marker, "./attune encrypt has not finished\n");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + marker, e);
-    }
     try (JdbcStore opened =
         Stores.open(cfg, Stores.Keys.ENCRYPT_IN_PLACE, spec.commandLine().getErr())) {
       long sealed =
-          opened.encryptPlaintext(
-              n -> {
-                out.printf("\rsealed %,d values", n);
-                out.flush();
-              });
+          ((SqliteStore) opened)
+              .encryptInPlace(
+                  n -> {
+                    out.printf("\rsealed %,d values", n);
+                    out.flush();
+                  });
       out.printf(
           "%s%s: %,d values of users' text encrypted; the store is wholly encrypted.%n",
           sealed > 0 ? "\n" : "", cfg.dataDir().toAbsolutePath(), sealed);
-    }
-    try {
-      Files.delete(marker);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove " + marker, e);
     }
     return 0;
   }

@@ -7,6 +7,7 @@ import io.javalin.http.HandlerType;
 import io.javalin.security.RouteRole;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Authentication, authorization and rate limiting, in one place, before every matched route: the
@@ -32,15 +33,11 @@ final class Gate {
       return;
     }
     ctx.attribute(Call.STARTED, System.nanoTime());
-    String header = ctx.header("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw HttpError.unauthorized("missing API key: send Authorization: Bearer <key>");
-    }
     ApiKey key =
-        keys.verify(header.substring(7).strip())
-            .orElseThrow(() -> HttpError.unauthorized("invalid, expired or revoked API key"));
+        verify(
+            bearer(ctx.header("Authorization")),
+            "missing API key: send Authorization: Bearer <key>");
     ctx.attribute(Call.KEY, key);
-    metrics.sawTenant(key.tenant());
     Access required = (Access) roles.iterator().next();
     if (!allowed(key, required, ctx)) {
       throw HttpError.forbidden(
@@ -53,13 +50,42 @@ final class Gate {
                   + " "
                   + ctx.attribute(Call.ROUTE));
     }
-    long wait = limiter.acquire(key.id(), System.nanoTime());
-    if (wait > 0) {
-      throw HttpError.tooManyRequests(wait);
-    }
+    throttle(key);
     HandlerType method = ctx.method();
     if (method == HandlerType.POST || method == HandlerType.PUT || method == HandlerType.PATCH) {
       requireJson(ctx);
+    }
+  }
+
+  /** The token of an {@code Authorization: Bearer <token>} header, or null. */
+  static @Nullable String bearer(@Nullable String header) {
+    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? header.substring(7).strip()
+        : null;
+  }
+
+  /**
+   * The usable key a presented secret belongs to; every door (routes, model proxy, MCP) admits keys
+   * here.
+   *
+   * @param missing what a request without a key is told
+   */
+  ApiKey verify(@Nullable String presented, String missing) {
+    if (presented == null || presented.isBlank()) {
+      throw HttpError.unauthorized(missing);
+    }
+    ApiKey key =
+        keys.verify(presented.strip())
+            .orElseThrow(() -> HttpError.unauthorized("invalid, expired or revoked API key"));
+    metrics.sawTenant(key.tenant());
+    return key;
+  }
+
+  /** Refuses a key over its rate (429 with Retry-After). */
+  void throttle(ApiKey key) {
+    long wait = limiter.acquire(key.id(), System.nanoTime());
+    if (wait > 0) {
+      throw HttpError.tooManyRequests(wait);
     }
   }
 

@@ -52,7 +52,7 @@ public final class HttpApi implements AutoCloseable {
     Gate gate = new Gate(keys, limiter, metrics);
     ErrorMapping errors = new ErrorMapping(config.maxBodyBytes());
     List<Routes.Route>[] declared = new List[1];
-    this.mcp = new McpEndpoint(attune, keys, limiter, VERSION);
+    this.mcp = new McpEndpoint(attune, gate, VERSION);
     this.app =
         Javalin.create(
             cfg -> {
@@ -74,7 +74,7 @@ public final class HttpApi implements AutoCloseable {
               new UserRoutes(attune).declare(r);
               new AdminRoutes(attune, access, keys, audit, config, clock).declare(r);
               new EffectRoutes(attune, clock).declare(r);
-              new ModelProxy(attune, keys, limiter, config).declare(r);
+              new ModelProxy(attune, gate, config).declare(r);
               DashboardPages.declare(r);
               declared[0] = r.declared();
               cfg.routes.after(this::finish);
@@ -164,11 +164,8 @@ public final class HttpApi implements AutoCloseable {
   /** Prometheus text; with {@code metrics_token} set, only for a bearer of that token. */
   private void metrics(Context ctx, @Nullable String token) {
     if (token != null) {
-      String header = ctx.header("Authorization");
-      String presented =
-          header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-              ? header.substring(7).strip()
-              : "";
+      String bearer = Gate.bearer(ctx.header("Authorization"));
+      String presented = bearer == null ? "" : bearer;
       if (!MessageDigest.isEqual(
           presented.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
         throw HttpError.unauthorized(

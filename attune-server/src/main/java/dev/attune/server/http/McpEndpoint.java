@@ -34,14 +34,12 @@ final class McpEndpoint implements AutoCloseable {
   static final String PATH = "/mcp";
   private static final String KEY_ATTRIBUTE = "attune.mcp.key";
 
-  private final Keys keys;
-  private final RateLimiter limiter;
+  private final Gate gate;
   private final HttpServletStreamableServerTransportProvider transport;
   private final McpSyncServer server;
 
-  McpEndpoint(Attune attune, Keys keys, RateLimiter limiter, String version) {
-    this.keys = keys;
-    this.limiter = limiter;
+  McpEndpoint(Attune attune, Gate gate, String version) {
+    this.gate = gate;
     this.transport =
         HttpServletStreamableServerTransportProvider.builder()
             .jsonMapper(McpJsonDefaults.getMapper())
@@ -108,27 +106,16 @@ final class McpEndpoint implements AutoCloseable {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response)
         throws IOException, jakarta.servlet.ServletException {
-      String header = request.getHeader("Authorization");
-      String presented =
-          header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-              ? header.substring(7).strip()
-              : null;
-      ApiKey key = presented == null ? null : keys.verify(presented).orElse(null);
-      if (key == null) {
-        response.setHeader("WWW-Authenticate", "Bearer");
-        refuse(
-            response,
-            401,
-            "unauthorized",
-            presented == null
-                ? "missing Attune key: send Authorization: Bearer <key>"
-                : "invalid, expired or revoked API key");
-        return;
-      }
-      long wait = limiter.acquire(key.id(), System.nanoTime());
-      if (wait > 0) {
-        response.setHeader("Retry-After", Long.toString(wait));
-        refuse(response, 429, "rate_limited", "too many requests for this key");
+      ApiKey key;
+      try {
+        key =
+            gate.verify(
+                Gate.bearer(request.getHeader("Authorization")),
+                "missing Attune key: send Authorization: Bearer <key>");
+        gate.throttle(key);
+      } catch (HttpError refused) {
+        refused.headers.forEach(response::setHeader);
+        refuse(response, refused.status, refused.code, refused.getMessage());
         return;
       }
       request.setAttribute(KEY_ATTRIBUTE, key);

@@ -27,11 +27,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -85,15 +81,13 @@ final class ModelProxy {
   private static final int MAX_REPLY_BYTES = 4 << 20;
 
   private final Attune attune;
-  private final Keys keys;
-  private final RateLimiter limiter;
+  private final Gate gate;
   private final ServerConfig config;
   private final HttpClient upstream;
 
-  ModelProxy(Attune attune, Keys keys, RateLimiter limiter, ServerConfig config) {
+  ModelProxy(Attune attune, Gate gate, ServerConfig config) {
     this.attune = attune;
-    this.keys = keys;
-    this.limiter = limiter;
+    this.gate = gate;
     this.config = config;
     this.upstream =
         HttpClient.newBuilder()
@@ -303,7 +297,7 @@ final class ModelProxy {
     }
     String base =
         "px-"
-            + sha256(
+            + Keys.sha256(
                     tenant.value()
                         + "\u0000"
                         + p.user.value()
@@ -349,21 +343,15 @@ final class ModelProxy {
     String presented = ctx.header("X-Attune-Key");
     if (presented == null && providerKeyConfigured && clientsOwnKey != null) {
       String v = clientsOwnKey.value();
-      presented = v.regionMatches(true, 0, "Bearer ", 0, 7) ? v.substring(7) : v;
-    }
-    if (presented == null || presented.isBlank()) {
-      throw HttpError.unauthorized(
-          "missing Attune key: send it in X-Attune-Key"
-              + (providerKeyConfigured ? " or as the client's API key" : ""));
+      presented = Gate.bearer(v) != null ? Gate.bearer(v) : v;
     }
     ApiKey key =
-        keys.verify(presented.strip())
-            .orElseThrow(() -> HttpError.unauthorized("invalid, expired or revoked API key"));
+        gate.verify(
+            presented,
+            "missing Attune key: send it in X-Attune-Key"
+                + (providerKeyConfigured ? " or as the client's API key" : ""));
     ctx.attribute(Call.KEY, key);
-    long wait = limiter.acquire(key.id(), System.nanoTime());
-    if (wait > 0) {
-      throw HttpError.tooManyRequests(wait);
-    }
+    gate.throttle(key);
     return key;
   }
 
@@ -382,15 +370,5 @@ final class ModelProxy {
 
   private static String truncate(String text, int max) {
     return text.length() <= max ? text : text.substring(text.length() - max);
-  }
-
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
   }
 }

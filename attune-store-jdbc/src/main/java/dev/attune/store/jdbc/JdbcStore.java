@@ -308,7 +308,7 @@ public abstract class JdbcStore implements Store {
    * so the store is partly plaintext until {@link #encryptPlaintext} runs.
    */
   public boolean holdsPlaintext() {
-    return sealing.on() && new PlaintextSealer(db, sealing).hasUserWithoutKey();
+    return sealing.on() && !new PlaintextSealer(db, sealing).usersWithoutKey(1).isEmpty();
   }
 
   /**
@@ -322,7 +322,7 @@ public abstract class JdbcStore implements Store {
           "purging erased users needs the master key: encryption is off", false, null);
     }
     int n = 0;
-    for (Object[] u : new PlaintextSealer(db, sealing).usersWithoutKey()) {
+    for (Object[] u : new PlaintextSealer(db, sealing).usersWithoutKey(Integer.MAX_VALUE)) {
       if (forget((TenantId) u[0], (UserId) u[1])) {
         n++;
       }

@@ -42,26 +42,11 @@ final class PlaintextSealer {
   }
 
   /**
-   * True if a user has no data key: their text was written without encryption (every write of an
-   * encrypting store makes the user's key first). Needs the keys attached (encryption on).
+   * Up to {@code limit} users who have no data key, as (tenant, user): their text was written
+   * without encryption (every write of an encrypting store makes the user's key first), or they
+   * were erased after the database was backed up. Needs the keys attached (encryption on).
    */
-  boolean hasUserWithoutKey() {
-    return db.read(
-        null,
-        "look for plaintext users",
-        c -> {
-          try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT 1 FROM users u WHERE NOT EXISTS (SELECT 1 FROM data_keys k"
-                          + " WHERE k.tenant_id = u.tenant_id AND k.user_id = u.user_id) LIMIT 1");
-              ResultSet rs = ps.executeQuery()) {
-            return rs.next();
-          }
-        });
-  }
-
-  /** The users who have no data key: (tenant, user) pairs. */
-  List<Object[]> usersWithoutKey() {
+  List<Object[]> usersWithoutKey(int limit) {
     return db.read(
         null,
         "list users without keys",
@@ -71,7 +56,8 @@ final class PlaintextSealer {
                   c.prepareStatement(
                       "SELECT tenant_id, user_id FROM users u WHERE NOT EXISTS (SELECT 1 FROM"
                           + " data_keys k WHERE k.tenant_id = u.tenant_id AND k.user_id ="
-                          + " u.user_id)");
+                          + " u.user_id) LIMIT "
+                          + limit);
               ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               out.add(new Object[] {new TenantId(rs.getString(1)), new UserId(rs.getString(2))});

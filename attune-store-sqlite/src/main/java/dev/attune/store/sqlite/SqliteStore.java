@@ -67,6 +67,53 @@ public final class SqliteStore extends JdbcStore {
     return open(dataDir, DEFAULT_BUSY_TIMEOUT_MS, master);
   }
 
+  /** The master key file's name in a data directory (serve, the tools, the Java builder). */
+  public static final String MASTER_KEY_FILE = "master.key";
+
+  /** Present in the data directory while {@link #encryptInPlace} has not finished. */
+  public static final String ENCRYPTING_MARKER = "encrypting";
+
+  /**
+   * Opens the store encrypted under {@code master} and refuses it when it is half plaintext: text
+   * written with encryption off, or an {@link #encryptInPlace} that has not finished. Every door
+   * that opens a store privately comes through here.
+   */
+  public static SqliteStore openSealed(Path dataDir, MasterKey master) {
+    boolean interrupted = Files.exists(dataDir.resolve(ENCRYPTING_MARKER));
+    SqliteStore store = open(dataDir, master);
+    if (interrupted || store.holdsPlaintext()) {
+      store.close();
+      throw new StoreException(
+          "the store in "
+              + dataDir
+              + " holds users' data in plaintext (written with encryption off) and encryption is"
+              + " on: run ./attune encrypt --data "
+              + dataDir
+              + " to encrypt it in place (resumable), or open it with encryption off",
+          false,
+          null);
+    }
+    return store;
+  }
+
+  /**
+   * Encrypts in place what was written in plaintext (see {@link #encryptPlaintext}); until it has
+   * finished, a marker in the data directory makes {@link #openSealed} refuse the store, so an
+   * interrupted run is resumed by running it again. Returns how many values were sealed.
+   */
+  public long encryptInPlace(java.util.function.LongConsumer progress) {
+    Path marker = file.resolveSibling(ENCRYPTING_MARKER);
+    try {
+      Files.writeString(marker, "./attune encrypt has not finished\n");
+      long sealed = encryptPlaintext(progress);
+      Files.delete(marker);
+      return sealed;
+    } catch (java.io.IOException e) {
+      throw new StoreException(
+          "cannot keep the marker " + marker + ": " + e.getMessage(), false, e);
+    }
+  }
+
   /** The file of the data keys (encrypted stores only). */
   public static final String KEYS_FILE_NAME = "keys.db";
 

@@ -17,12 +17,6 @@ import java.nio.file.Path;
 public final class SqliteStoreProvider implements StoreProvider {
   private static final System.Logger LOG = System.getLogger(SqliteStoreProvider.class.getName());
 
-  /** The master key file in the data directory (the name serve uses). */
-  public static final String MASTER_KEY_FILE = "master.key";
-
-  /** Present while {@code ./attune encrypt} has not finished (the name serve uses). */
-  public static final String ENCRYPTING_MARKER = "encrypting";
-
   @Override
   public boolean accepts(String location) {
     return !location.startsWith("jdbc:") && !location.contains("://");
@@ -31,7 +25,7 @@ public final class SqliteStoreProvider implements StoreProvider {
   @Override
   public Store open(String location) {
     Path dir = Path.of(location);
-    Path keyFile = dir.resolve(MASTER_KEY_FILE);
+    Path keyFile = dir.resolve(SqliteStore.MASTER_KEY_FILE);
     MasterKey master;
     if (Files.exists(keyFile)) {
       master = MasterKey.read(keyFile);
@@ -55,19 +49,11 @@ public final class SqliteStoreProvider implements StoreProvider {
           false,
           null);
     }
-    SqliteStore store = SqliteStore.open(dir, master);
-    if (Files.exists(dir.resolve(ENCRYPTING_MARKER)) || store.holdsPlaintext()) {
-      store.close();
+    try {
+      return SqliteStore.openSealed(dir, master);
+    } catch (StoreException e) {
       throw new StoreException(
-          "the store in "
-              + dir
-              + " holds users' data in plaintext: ./attune encrypt --data "
-              + dir
-              + " encrypts it in place, or Attune.builder().store(SqliteStore.open(dir)) opens it"
-              + " without encryption",
-          false,
-          null);
+          e.getMessage() + " (in Java: Attune.builder().store(SqliteStore.open(dir)))", false, e);
     }
-    return store;
   }
 }

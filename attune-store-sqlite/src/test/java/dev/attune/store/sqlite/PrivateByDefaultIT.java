@@ -41,7 +41,7 @@ class PrivateByDefaultIT {
     try (Attune attune = Attune.builder().dataDir(dir).embedder(new HashingEmbedder()).build()) {
       observe(attune);
     }
-    assertThat(dir.resolve(SqliteStoreProvider.MASTER_KEY_FILE)).exists();
+    assertThat(dir.resolve(SqliteStore.MASTER_KEY_FILE)).exists();
     String raw =
         new String(
             Files.readAllBytes(dir.resolve(SqliteStore.FILE_NAME)), StandardCharsets.ISO_8859_1);
