@@ -2,15 +2,7 @@ package dev.attune.bench;
 
 import dev.attune.api.ContextQuery;
 import dev.attune.api.Json;
-import dev.attune.core.Attune;
-import dev.attune.core.ContextRequest;
-import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.TenantId;
-import dev.attune.server.ServerConfig;
-import dev.attune.server.http.HttpApi;
-import dev.attune.server.http.Keys;
-import dev.attune.server.http.ServerMetrics;
-import dev.attune.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -20,8 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,9 +99,7 @@ final class HttpBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter w = spec.commandLine().getOut();
-    Path dir = data != null ? data : Files.createTempDirectory("attune-bench-http");
     SyntheticData synth = new SyntheticData(7);
-    Instant start = Instant.parse("2025-01-01T00:00:00Z");
     w.printf(
         "attune bench http: %d users x %d memories, %d connections, %d s per run, java %s, %d cores%n",
         users,
@@ -121,48 +109,36 @@ final class HttpBench implements Callable<Integer> {
         Runtime.version(),
         Runtime.getRuntime().availableProcessors());
     w.flush();
-    Seeder.seed(dir, TENANT, users, memories, null, 0, synth, start, w);
-
-    ServerConfig config =
-        ServerConfig.resolve(
-            Map.of(
-                "port",
-                "0",
-                "data",
-                dir.toString(),
-                "rate_limit",
-                "0",
-                "cache_bytes",
-                Long.toString(6L << 30)),
-            Map.of(),
-            null);
     List<Run> runs = new ArrayList<>();
-    try (SqliteStore store = SqliteStore.open(dir)) {
-      ServerMetrics metrics = new ServerMetrics();
-      Attune attune =
-          Attune.builder()
-              .store(store)
-              .workingSetCacheBytes(config.cacheBytes())
-              .episodeRetention(Duration.ZERO)
-              .metrics(metrics)
-              .build();
-      attune.warmUp();
-      for (int u = 0; u < users; u++) {
-        attune.context(ContextRequest.builder(TENANT, Seeder.typical(u)).build());
+    // Every user's working set fits: the bench measures serving, not loading.
+    try (LoopbackServer server =
+        LoopbackServer.start(
+            TENANT,
+            users,
+            memories,
+            synth,
+            data,
+            Map.of("cache_bytes", Long.toString(6L << 30)),
+            b -> b,
+            w)) {
+      String key = server.key;
+      URI uri = server.uri("/v1/context");
+      List<String> queries = new ArrayList<>();
+      for (int i = 0; i < pool; i++) {
+        queries.add(synth.query());
       }
-      String key =
-          new Keys(store, InstantSource.system())
-              .create(TENANT, KeyRole.SERVICE, "bench", null, null)
-              .secret();
-      HttpApi api = HttpApi.start(config, attune, store, metrics, InstantSource.system());
-      try {
-        URI uri = URI.create("http://127.0.0.1:" + api.port() + "/v1/context");
-        List<String> queries = new ArrayList<>();
-        for (int i = 0; i < pool; i++) {
-          queries.add(synth.query());
-        }
-        load(uri, key, synth, null, 10, "warm-up", 0);
-        runs.add(load(uri, key, synth, null, duration, "closed loop, every query new", 0));
+      load(uri, key, synth, null, 10, "warm-up", 0);
+      runs.add(load(uri, key, synth, null, duration, "closed loop, every query new", 0));
+      runs.add(
+          load(
+              uri,
+              key,
+              synth,
+              queries,
+              duration,
+              "closed loop, queries from a pool of " + pool,
+              0));
+      if (rate > 0) {
         runs.add(
             load(
                 uri,
@@ -170,30 +146,8 @@ final class HttpBench implements Callable<Integer> {
                 synth,
                 queries,
                 duration,
-                "closed loop, queries from a pool of " + pool,
-                0));
-        if (rate > 0) {
-          runs.add(
-              load(
-                  uri,
-                  key,
-                  synth,
-                  queries,
-                  duration,
-                  "fixed " + rate + "/s, queries from a pool of " + pool,
-                  rate));
-        }
-      } finally {
-        api.close();
-        attune.close();
-      }
-    } finally {
-      if (data == null) {
-        try (var paths = Files.walk(dir)) {
-          for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-            Files.deleteIfExists(p);
-          }
-        }
+                "fixed " + rate + "/s, queries from a pool of " + pool,
+                rate));
       }
     }
     w.println();

@@ -5,13 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.attune.api.Json;
 import dev.attune.core.Attune;
 import dev.attune.core.ContextRequest;
-import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.TenantId;
-import dev.attune.server.ServerConfig;
-import dev.attune.server.http.HttpApi;
-import dev.attune.server.http.Keys;
-import dev.attune.server.http.ServerMetrics;
-import dev.attune.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,9 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -106,51 +97,34 @@ final class ProxyBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter w = spec.commandLine().getOut();
-    Path dir = Files.createTempDirectory("attune-bench-proxy");
     SyntheticData synth = new SyntheticData(11);
     w.printf(
         "attune bench proxy: %d users x %d memories, %d pairs per case, java %s, %d cores%n",
         users, memories, requests, Runtime.version(), Runtime.getRuntime().availableProcessors());
     w.flush();
-    Seeder.seed(
-        dir, TENANT, users, memories, null, 0, synth, Instant.parse("2025-01-01T00:00:00Z"), w);
     HttpServer upstream = upstream();
     String upstreamUrl = "http://127.0.0.1:" + upstream.getAddress().getPort() + "/v1";
-    ServerConfig config =
-        ServerConfig.resolve(
-            Map.of(
-                "port",
-                "0",
-                "data",
-                dir.toString(),
-                "rate_limit",
-                "0",
-                "proxy_openai_base_url",
-                upstreamUrl),
-            Map.of(),
-            null);
     Map<String, Case> cases = new LinkedHashMap<>();
-    try (SqliteStore store = SqliteStore.open(dir)) {
-      ServerMetrics metrics = new ServerMetrics();
-      Attune attune =
-          Attune.builder().store(store).episodeRetention(Duration.ZERO).metrics(metrics).build();
-      attune.warmUp();
-      for (int u = 0; u < users; u++) {
-        attune.context(ContextRequest.builder(TENANT, Seeder.typical(u)).build());
-      }
-      String key =
-          new Keys(store, InstantSource.system())
-              .create(TENANT, KeyRole.SERVICE, "bench", null, null)
-              .secret();
-      HttpApi api = HttpApi.start(config, attune, store, metrics, InstantSource.system());
+    // As bench http: every seeded user's working set fits (2,000 messages each).
+    try (LoopbackServer server =
+        LoopbackServer.start(
+            TENANT,
+            users,
+            memories,
+            synth,
+            null,
+            Map.of("cache_bytes", Long.toString(6L << 30), "proxy_openai_base_url", upstreamUrl),
+            b -> b,
+            w)) {
+      Attune attune = server.attune;
+      String key = server.key;
       HttpClient client =
           HttpClient.newBuilder()
               .version(HttpClient.Version.HTTP_1_1)
               .executor(Executors.newVirtualThreadPerTaskExecutor())
               .build();
       URI direct = URI.create(upstreamUrl + "/chat/completions");
-      URI proxied =
-          URI.create("http://127.0.0.1:" + api.port() + "/v1/proxy/openai/chat/completions");
+      URI proxied = server.uri("/v1/proxy/openai/chat/completions");
       try {
         for (boolean withUser : new boolean[] {true, false}) {
           for (boolean stream : new boolean[] {false, true}) {
@@ -164,15 +138,7 @@ final class ProxyBench implements Callable<Integer> {
           }
         }
       } finally {
-        api.close();
-        attune.close();
         upstream.stop(0);
-      }
-    } finally {
-      try (var paths = Files.walk(dir)) {
-        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
       }
     }
     w.println();

@@ -2,13 +2,7 @@ package dev.attune.bench;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import dev.attune.api.Json;
-import dev.attune.core.Attune;
-import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.TenantId;
-import dev.attune.server.ServerConfig;
-import dev.attune.server.http.HttpApi;
-import dev.attune.server.http.Keys;
-import dev.attune.server.http.ServerMetrics;
 import dev.attune.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,8 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,7 +98,6 @@ final class SoakBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter w = spec.commandLine().getOut();
-    Path dir = Files.createTempDirectory("attune-bench-soak");
     SyntheticData synth = new SyntheticData(13);
     w.printf(
         "attune bench soak: %d min at %d requests/s, %d users x %d memories, java %s, %d cores%n",
@@ -117,60 +108,47 @@ final class SoakBench implements Callable<Integer> {
         Runtime.version(),
         Runtime.getRuntime().availableProcessors());
     w.flush();
-    Seeder.seed(
-        dir, TENANT, users, memories, null, 0, synth, Instant.parse("2025-01-01T00:00:00Z"), w);
-    ServerConfig config =
-        ServerConfig.resolve(
-            Map.of("port", "0", "data", dir.toString(), "rate_limit", "0"), Map.of(), null);
-    List<Sample> samples = new ArrayList<>();
-    try (SqliteStore store = SqliteStore.open(dir)) {
-      ServerMetrics metrics = new ServerMetrics();
-      Attune attune = Attune.builder().store(store).metrics(metrics).build();
-      attune.warmUp();
-      String key =
-          new Keys(store, InstantSource.system())
-              .create(TENANT, KeyRole.SERVICE, "soak", null, null)
-              .secret();
-      HttpApi api = HttpApi.start(config, attune, store, metrics, InstantSource.system());
-      try {
-        samples = load(URI.create("http://127.0.0.1:" + api.port()), key, synth, dir, w);
-        // Where the store's bytes are at the end: the database, its WAL, the rest.
-        try (Stream<Path> files = Files.list(dir)) {
-          for (Path f : files.sorted().toList()) {
-            w.printf("  %s: %,d KB%n", f.getFileName(), Files.size(f) >> 10);
-          }
+    List<Sample> samples;
+    // The engine's own retention (90 days), as serve runs it; the seeded messages are older.
+    try (LoopbackServer server =
+        LoopbackServer.start(
+            TENANT,
+            users,
+            memories,
+            synth,
+            null,
+            Map.of(),
+            b -> b.episodeRetention(Duration.ofDays(90)),
+            w)) {
+      Path dir = server.dir;
+      samples = load(server.uri("/"), server.key, synth, dir, w);
+      // Where the store's bytes are at the end: the database, its WAL, the rest.
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path f : files.sorted().toList()) {
+          w.printf("  %s: %,d KB%n", f.getFileName(), Files.size(f) >> 10);
         }
-        // And inside the database, by table (SQLite's dbstat), with the bytes per context record.
-        try (java.sql.Connection c =
-                java.sql.DriverManager.getConnection(
-                    "jdbc:sqlite:" + dir.resolve(SqliteStore.FILE_NAME));
-            java.sql.Statement st = c.createStatement()) {
-          try (java.sql.ResultSet r =
-              st.executeQuery(
-                  "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 6")) {
-            while (r.next()) {
-              w.printf("  table %s: %,d KB%n", r.getString(1), r.getLong(2) >> 10);
-            }
-          }
-          try (java.sql.ResultSet r =
-              st.executeQuery(
-                  "SELECT (SELECT SUM(pgsize) FROM dbstat WHERE name = 'context_records'),"
-                      + " (SELECT COUNT(*) FROM context_records)")) {
-            if (r.next() && r.getLong(2) > 0) {
-              w.printf(
-                  "  context records: %,d, %,d bytes each%n",
-                  r.getLong(2), r.getLong(1) / r.getLong(2));
-            }
-          }
-        }
-      } finally {
-        api.close();
-        attune.close();
       }
-    } finally {
-      try (Stream<Path> paths = Files.walk(dir)) {
-        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
+      // And inside the database, by table (SQLite's dbstat), with the bytes per context record.
+      try (java.sql.Connection c =
+              java.sql.DriverManager.getConnection(
+                  "jdbc:sqlite:" + dir.resolve(SqliteStore.FILE_NAME));
+          java.sql.Statement st = c.createStatement()) {
+        try (java.sql.ResultSet r =
+            st.executeQuery(
+                "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 6")) {
+          while (r.next()) {
+            w.printf("  table %s: %,d KB%n", r.getString(1), r.getLong(2) >> 10);
+          }
+        }
+        try (java.sql.ResultSet r =
+            st.executeQuery(
+                "SELECT (SELECT SUM(pgsize) FROM dbstat WHERE name = 'context_records'),"
+                    + " (SELECT COUNT(*) FROM context_records)")) {
+          if (r.next() && r.getLong(2) > 0) {
+            w.printf(
+                "  context records: %,d, %,d bytes each%n",
+                r.getLong(2), r.getLong(1) / r.getLong(2));
+          }
         }
       }
     }
