@@ -82,7 +82,8 @@ public final class Intake implements AutoCloseable {
                   existing,
                   policy,
                   redacted.audit(),
-                  at);
+                  at,
+                  null);
             });
     effects.observed(tenant, user, request.sessionId(), request.messages(), result, at);
     return result;
@@ -142,7 +143,8 @@ public final class Intake implements AutoCloseable {
                   existing,
                   policyOf(tenant, o.org(), existing),
                   List.of(),
-                  at);
+                  at,
+                  o.id());
             });
     effects.observed(tenant, o.user(), o.sessionId(), o.messages(), result, at);
     return result;

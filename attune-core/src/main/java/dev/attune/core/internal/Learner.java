@@ -112,6 +112,8 @@ public final class Learner implements AutoCloseable {
    * @param existing the user's record as it stands, or null for a new user
    * @param policy the data policy that applies to the user
    * @param audit what redaction decided, written with the episodes
+   * @param observation the queued observation being learned (its writes happen only while it is
+   *     still queued: an erasure withdraws it); null for a direct observe
    */
   public ObserveResult storeAndLearn(
       TenantId tenant,
@@ -122,7 +124,8 @@ public final class Learner implements AutoCloseable {
       @Nullable UserRecord existing,
       DataPolicy policy,
       List<AuditEntry> audit,
-      Instant at) {
+      Instant at,
+      @Nullable String observation) {
     List<Episode> fresh = new ArrayList<>(messages.size());
     List<String> ids = new ArrayList<>(messages.size());
     for (Message m : messages) {
@@ -136,7 +139,7 @@ public final class Learner implements AutoCloseable {
     UserRecord row = userRowFor(existing, user, org, at);
     if (fresh.isEmpty()) {
       if (row != null) {
-        store.write(tenant, user, UserWrite.user(row));
+        store.write(tenant, user, UserWrite.user(row).learnedFrom(observation));
         workingSets.reloadIfCached(tenant, user);
       }
       return new ObserveResult(0, known.size(), List.of(), List.of(), List.of());
@@ -181,7 +184,8 @@ public final class Learner implements AutoCloseable {
           tenant,
           user,
           new UserWrite(at, row, episodes, List.of(), List.of(), written)
-              .withEpisodesAwaitingExtraction());
+              .withEpisodesAwaitingExtraction()
+              .learnedFrom(observation));
       workingSets.reloadIfCached(tenant, user);
       metrics.observed(episodes.size(), 0, 0, 0);
       if (flusher != null) {
@@ -197,7 +201,8 @@ public final class Learner implements AutoCloseable {
     store.write(
         tenant,
         user,
-        new UserWrite(at, row, episodes, learned.memories(), learned.changes(), written));
+        new UserWrite(at, row, episodes, learned.memories(), learned.changes(), written)
+            .learnedFrom(observation));
     workingSets.reloadIfCached(tenant, user);
     return learned.result(episodes.size(), known.size());
   }

@@ -1,6 +1,7 @@
 package dev.attune.core.internal;
 
 import dev.attune.core.InvalidRequestException;
+import dev.attune.core.ObservationWithdrawnException;
 import dev.attune.core.ObserveResult;
 import dev.attune.core.StoreException;
 import dev.attune.core.model.Observation;
@@ -152,6 +153,14 @@ public final class ObservationWorker implements AutoCloseable {
                   r.reinforced().stream().map(m -> m.id()).toList(),
                   r.superseded().stream().map(m -> m.id()).toList(),
                   r.awaitingExtraction()));
+    } catch (ObservationWithdrawnException withdrawn) {
+      // Its user was erased meanwhile: the observation is gone, and nothing of it was written.
+      LOG.log(Level.INFO, withdrawn.getMessage());
+      CompletableFuture<Void> waiter = finished.remove(key(c.tenant(), o.id()));
+      if (waiter != null) {
+        waiter.complete(null);
+      }
+      return;
     } catch (RuntimeException e) {
       boolean transient_ = e instanceof StoreException s && s.retryable();
       if (o.attempts() < MAX_ATTEMPTS && !(e instanceof InvalidRequestException)) {

@@ -27,6 +27,10 @@ import org.jspecify.annotations.Nullable;
  * @param extracted message ids whose extraction this write completes; each must be awaiting
  *     extraction, or the whole write fails with {@link dev.attune.core.ConflictException} (another
  *     process extracted them first)
+ * @param observation the queued observation this write learns from, or null: the write happens only
+ *     while that observation is still being learned, in the same transaction, or it fails with
+ *     {@link dev.attune.core.ObservationWithdrawnException} and writes nothing (the user was erased
+ *     meanwhile, and nothing of theirs may come back)
  */
 public record UserWrite(
     Instant at,
@@ -36,7 +40,8 @@ public record UserWrite(
     List<MemoryChange> changes,
     List<AuditEntry> audit,
     Set<String> awaitingExtraction,
-    Set<String> extracted) {
+    Set<String> extracted,
+    @Nullable String observation) {
   public UserWrite {
     Objects.requireNonNull(at, "at");
     episodes = List.copyOf(episodes);
@@ -57,16 +62,35 @@ public record UserWrite(
     this(at, user, episodes, memories, changes, audit, Set.of(), Set.of());
   }
 
+  public UserWrite(
+      Instant at,
+      @Nullable UserRecord user,
+      List<Episode> episodes,
+      List<Memory> memories,
+      List<MemoryChange> changes,
+      List<AuditEntry> audit,
+      Set<String> awaitingExtraction,
+      Set<String> extracted) {
+    this(at, user, episodes, memories, changes, audit, awaitingExtraction, extracted, null);
+  }
+
   /** This write, with its episodes stored as awaiting extraction. */
   public UserWrite withEpisodesAwaitingExtraction() {
     Set<String> ids = new java.util.HashSet<>();
     episodes.forEach(e -> ids.add(e.messageId()));
-    return new UserWrite(at, user, episodes, memories, changes, audit, ids, extracted);
+    return new UserWrite(at, user, episodes, memories, changes, audit, ids, extracted, observation);
   }
 
   /** This write, completing the extraction of {@code ids}. */
   public UserWrite completingExtraction(Set<String> ids) {
-    return new UserWrite(at, user, episodes, memories, changes, audit, awaitingExtraction, ids);
+    return new UserWrite(
+        at, user, episodes, memories, changes, audit, awaitingExtraction, ids, observation);
+  }
+
+  /** This write, made only while the queued observation {@code id} is still being learned. */
+  public UserWrite learnedFrom(@Nullable String id) {
+    return new UserWrite(
+        at, user, episodes, memories, changes, audit, awaitingExtraction, extracted, id);
   }
 
   public UserWrite(

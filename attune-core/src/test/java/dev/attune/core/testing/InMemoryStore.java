@@ -267,6 +267,12 @@ public class InMemoryStore extends InMemoryEffects implements Store {
     // Validate everything first: the write applies completely or not at all.
     write.episodes().forEach(e -> checkOwner(user, e.user()));
     write.memories().forEach(m -> checkOwner(user, m.user()));
+    if (write.observation() != null) {
+      Queued q = observations.get(qkey(tenant, write.observation()));
+      if (q == null || q.observation().state() != Observation.State.RUNNING) {
+        throw new dev.attune.core.ObservationWithdrawnException(write.observation());
+      }
+    }
     Key key = new Key(tenant, user);
     UserData d = users.get(key);
     if (!write.extracted().isEmpty()) {

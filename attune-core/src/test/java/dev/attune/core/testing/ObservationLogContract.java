@@ -1,7 +1,10 @@
 package dev.attune.core.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.attune.core.ObservationWithdrawnException;
+import dev.attune.core.model.Episode;
 import dev.attune.core.model.MemoryId;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.Observation;
@@ -9,9 +12,11 @@ import dev.attune.core.model.OrgId;
 import dev.attune.core.model.Role;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
+import dev.attune.core.port.EpisodeQuery;
 import dev.attune.core.port.MemoryStore;
 import dev.attune.core.port.ObservationLog;
 import dev.attune.core.port.ObservationLog.Claimed;
+import dev.attune.core.port.UserWrite;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -157,5 +162,40 @@ public abstract class ObservationLogContract<S extends ObservationLog & MemorySt
     store.forget(T1, ALICE);
     assertThat(store.findObservation(T1, "a1")).isEmpty();
     assertThat(store.findObservation(T1, "b1")).isPresent();
+  }
+
+  @Test
+  void whatAnObservationWouldWriteAfterItsUserWasErasedIsNotWritten() {
+    store.enqueue(T1, pending("a1", ALICE, 0));
+    store.enqueue(T1, pending("b1", BOB, 1));
+    assertThat(ids(store.claim("w1", T0, LEASE, 10))).containsExactly("a1", "b1");
+    store.forget(T1, ALICE); // while a1 was being learned
+
+    UserWrite learned =
+        new UserWrite(
+                T0,
+                null,
+                List.of(new Episode("a1-m1", ALICE, Role.USER, null, "hello", "s1", T0, null)),
+                List.of(),
+                List.of())
+            .learnedFrom("a1");
+    assertThatThrownBy(() -> store.write(T1, ALICE, learned))
+        .isInstanceOf(ObservationWithdrawnException.class)
+        .hasMessageContaining("a1");
+    assertThat(store.findUser(T1, ALICE)).isEmpty();
+    assertThat(store.episodes(T1, ALICE, EpisodeQuery.all())).isEmpty();
+
+    // A running observation's write goes through.
+    store.write(
+        T1,
+        BOB,
+        new UserWrite(
+                T0,
+                null,
+                List.of(new Episode("b1-m1", BOB, Role.USER, null, "hi", "s1", T0, null)),
+                List.of(),
+                List.of())
+            .learnedFrom("b1"));
+    assertThat(store.episodes(T1, BOB, EpisodeQuery.all())).hasSize(1);
   }
 }

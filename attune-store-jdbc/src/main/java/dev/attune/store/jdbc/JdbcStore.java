@@ -110,10 +110,13 @@ public abstract class JdbcStore implements Store {
         "write",
         c -> {
           db.dialect().lockUser(c, tenant, user);
+          if (write.observation() != null) {
+            ObservationTables.requireLearning(c, tenant, write.observation());
+          }
           if (write.user() != null) {
             users.upsert(c, tenant, user, write.user());
           } else {
-            UserTables.touchUser(c, tenant, user, write.at());
+            users.touchUser(c, tenant, user, write.at());
           }
           if (!write.extracted().isEmpty()) {
             ExtractionTables.completeExtraction(c, tenant, user, write.extracted());
@@ -309,6 +312,14 @@ public abstract class JdbcStore implements Store {
    */
   public boolean holdsPlaintext() {
     return sealing.on() && !new PlaintextSealer(db, sealing).usersWithoutKey(1).isEmpty();
+  }
+
+  /**
+   * Reads the whole store and reports whether it is consistent ({@code ./attune check}): the
+   * database's integrity, orphan rows, data keys, sealed values, the observation queue.
+   */
+  public StoreCheck.Report check() {
+    return new StoreCheck(db, sealing).run();
   }
 
   /**

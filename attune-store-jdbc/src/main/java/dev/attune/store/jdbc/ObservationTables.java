@@ -1,5 +1,6 @@
 package dev.attune.store.jdbc;
 
+import dev.attune.core.ObservationWithdrawnException;
 import dev.attune.core.model.MemoryId;
 import dev.attune.core.model.Observation;
 import dev.attune.core.model.OrgId;
@@ -245,5 +246,24 @@ final class ObservationTables {
 
   private static List<MemoryId> memoryIds(List<String> ids) {
     return ids.stream().map(MemoryId::new).toList();
+  }
+
+  /**
+   * Inside a write learned from a queued observation (after the user's lock): the observation must
+   * still be running. Erasing its user deletes it; another worker may have finished it. Either way
+   * the write must not happen.
+   */
+  static void requireLearning(Connection c, TenantId tenant, String id) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT state FROM observations WHERE tenant_id = ? AND observation_id = ?")) {
+      ps.setString(1, tenant.value());
+      ps.setString(2, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next() || !"RUNNING".equals(rs.getString(1))) {
+          throw new ObservationWithdrawnException(id);
+        }
+      }
+    }
   }
 }
