@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       SimulateCommand.class,
       McpCommand.class,
       EncryptCommand.class,
+      CheckCommand.class,
       BackupCommands.Backup.class,
       BackupCommands.Restore.class,
       CommandLine.HelpCommand.class

@@ -79,6 +79,45 @@ class AttuneCliIT {
   }
 
   @Test
+  void checkPassesOnAHealthyStoreAndNamesWhatIsWrongInADamagedOne() throws Exception {
+    assertThat(attune("check").code()).isEqualTo(2); // no store yet: said, not created
+    assertThat(Files.exists(dir.resolve("data"))).isFalse();
+
+    Path messages =
+        file(
+            "m.json",
+            """
+            {"messages": [{"role": "user", "content": "I live in Lisbon.", "id": "m1"}]}
+            """);
+    assertThat(attune("observe", "--user", "ana", "--file", messages.toString()).code()).isZero();
+    assertThat(attune("observe", "--user", "bob", "--file", messages.toString()).code()).isZero();
+    Run healthy = attune("check");
+    assertThat(healthy.code()).as(healthy.out()).isZero();
+    assertThat(healthy.out())
+        .contains("database integrity")
+        .contains("data keys                    ok (2 examined)")
+        .contains("The store is consistent.");
+
+    // Damage it as a crash or a bad copy could: a sealed value altered, a user row lost, a
+    // finished observation still holding its messages.
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection(
+                "jdbc:sqlite:" + dir.resolve("data").resolve("attune.db"));
+        java.sql.Statement st = c.createStatement()) {
+      st.executeUpdate(
+          "UPDATE memories SET text = substr(text, 1, length(text) - 4) || 'AAA=' WHERE user_id ="
+              + " 'ana'");
+      st.executeUpdate("DELETE FROM users WHERE user_id = 'bob'");
+    }
+    Run damaged = attune("check");
+    assertThat(damaged.code()).isEqualTo(1);
+    assertThat(damaged.out())
+        .contains("memories.text of default/ana: does not open")
+        .contains("rows of default/bob, who has no user row")
+        .contains("The store is NOT consistent");
+  }
+
+  @Test
   void malformedFilesAreRefusedWithTheLineOrFieldAndNothingIsWritten() throws Exception {
     Path broken =
         file(

@@ -5,6 +5,7 @@ import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** What differs between the databases a {@link JdbcStore} runs on. */
@@ -52,4 +53,10 @@ public interface Dialect {
   default String byteLength(String column) {
     return "octet_length(" + column + ")";
   }
+
+  /**
+   * The database's own check of its files (SQLite's integrity check; PostgreSQL's checksum
+   * failures), as problems said plainly; empty when it found none.
+   */
+  List<String> integrityProblems(Connection c) throws SQLException;
 }

@@ -115,6 +115,15 @@ public final class Encryption {
     }
   }
 
+  /** The user's data key, unwrapped; throws when they have none or it does not unwrap. */
+  byte[] key(Connection c, TenantId tenant, UserId user) throws SQLException {
+    byte[] dataKey = load(c, tenant, user);
+    if (dataKey == null) {
+      throw new StoreException("user '" + user + "' has no data key", false, null);
+    }
+    return dataKey;
+  }
+
   /** Seals a value of the user's (whose key {@link #ensureKey} made); null stays null. */
   @Nullable String seal(Connection c, TenantId tenant, UserId user, @Nullable String plain)
       throws SQLException {

@@ -19,9 +19,9 @@ import java.util.function.LongConsumer;
  */
 final class PlaintextSealer {
   /** A column of users' text, and the columns that find its row. */
-  private record Column(String table, String name, List<String> key) {}
+  record Column(String table, String name, List<String> key) {}
 
-  private static final List<Column> COLUMNS =
+  static final List<Column> COLUMNS =
       List.of(
           new Column("memories", "text", List.of("tenant_id", "user_id", "memory_id")),
           new Column("memory_history", "before_text", List.of("seq")),

@@ -112,8 +112,7 @@ final class UserTables {
   }
 
   /** Creates a bare user row if missing, else advances its update time. */
-  static void touchUser(Connection c, TenantId tenant, UserId user, Instant now)
-      throws SQLException {
+  void touchUser(Connection c, TenantId tenant, UserId user, Instant now) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO users (tenant_id, user_id, org_id, profile, created_at, updated_at)"
@@ -121,7 +120,9 @@ final class UserTables {
                 + " updated_at = excluded.updated_at")) {
       ps.setString(1, tenant.value());
       ps.setString(2, user.value());
-      ps.setString(3, Codec.json(dev.attune.core.model.UserProfile.empty()));
+      // Sealed like any profile, though empty: an encrypted store holds no plaintext profile.
+      ps.setString(
+          3, sealing.seal(c, tenant, user, Codec.json(dev.attune.core.model.UserProfile.empty())));
       ps.setLong(4, Codec.micros(now));
       ps.setLong(5, Codec.micros(now));
       ps.executeUpdate();

@@ -7,7 +7,9 @@ import dev.attune.store.jdbc.Db;
 import dev.attune.store.jdbc.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -95,5 +97,23 @@ final class PostgresDialect implements Dialect {
   @Override
   public void afterDelete(Db db, boolean encrypted) {
     // Deleted rows are PostgreSQL's to vacuum; its WAL is not ours to truncate.
+  }
+
+  /**
+   * The pages PostgreSQL found corrupt in this database (data checksums, when the cluster has them
+   * on); the checker's full reads of every table surface the rest as errors.
+   */
+  @Override
+  public List<String> integrityProblems(Connection c) throws SQLException {
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT coalesce(checksum_failures, 0) FROM pg_stat_database"
+                    + " WHERE datname = current_database()");
+        ResultSet rs = ps.executeQuery()) {
+      long failures = rs.next() ? rs.getLong(1) : 0;
+      return failures == 0
+          ? List.of()
+          : List.of(failures + " data checksum failures in this database (pg_stat_database)");
+    }
   }
 }

@@ -7,8 +7,11 @@ import dev.attune.store.jdbc.Db;
 import dev.attune.store.jdbc.Dialect;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -113,5 +116,31 @@ final class SqliteDialect implements Dialect {
   public String byteLength(String column) {
     // length() of TEXT counts characters; of a BLOB, bytes.
     return "length(CAST(" + column + " AS BLOB))";
+  }
+
+  /** {@code PRAGMA integrity_check} of every attached database (the data and, apart, its keys). */
+  @Override
+  public List<String> integrityProblems(Connection c) throws SQLException {
+    List<String> schemas = new ArrayList<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA database_list")) {
+      while (rs.next()) {
+        if (!rs.getString("name").equals("temp")) {
+          schemas.add(rs.getString("name"));
+        }
+      }
+    }
+    List<String> problems = new ArrayList<>();
+    for (String schema : schemas) {
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("PRAGMA \"" + schema + "\".integrity_check")) {
+        while (rs.next()) {
+          if (!rs.getString(1).equals("ok")) {
+            problems.add(schema + ": " + rs.getString(1));
+          }
+        }
+      }
+    }
+    return problems;
   }
 }
