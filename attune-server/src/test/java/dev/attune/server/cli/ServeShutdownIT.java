@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.attune.api.Json;
 import dev.attune.server.http.ScriptedUpstream;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,62 +24,17 @@ import org.junit.jupiter.api.Test;
  * answered request's audit entry survives SIGKILL: it is written before the answer.
  */
 class ServeShutdownIT {
-  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final HttpClient HTTP = ServeProcess.HTTP;
 
-  record Serve(Process process, int port, Path log) {
-    URI uri(String path) {
-      return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    List<String> output() throws java.io.IOException {
-      return Files.readAllLines(log, StandardCharsets.UTF_8);
-    }
-  }
-
-  static Serve start(Path data, String upstream) throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
-    Path log = Files.createTempFile("attune-serve", ".log");
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Process p =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                AttuneCli.class.getName(),
-                "serve",
-                "--data",
-                data.toString(),
-                "--port",
-                Integer.toString(port),
-                "--proxy-openai-base-url",
-                upstream,
-                "--shutdown-timeout-ms",
-                "20000")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    Serve serve = new Serve(p, port, log);
-    org.awaitility.Awaitility.await()
-        .atMost(Duration.ofSeconds(120))
-        .until(() -> serve.output().stream().anyMatch(l -> l.contains("Attune is ready")));
-    return serve;
-  }
-
-  static HttpResponse<String> send(Serve s, String method, String path, String key, String body)
-      throws Exception {
-    HttpRequest.Builder r =
-        HttpRequest.newBuilder(s.uri(path))
-            .header("Authorization", "Bearer " + key)
-            .header("Content-Type", "application/json")
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    return HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
+  static ServeProcess start(Path data, String upstream) throws Exception {
+    return ServeProcess.start(
+        Map.of(),
+        "--data",
+        data.toString(),
+        "--proxy-openai-base-url",
+        upstream,
+        "--shutdown-timeout-ms",
+        "20000");
   }
 
   @Test
@@ -90,17 +42,11 @@ class ServeShutdownIT {
     Path data = Files.createTempDirectory("attune-shutdown");
     try (ScriptedUpstream model = new ScriptedUpstream()) {
       model.delayMillis = 2_000;
-      Serve serve = start(data, model.url());
-      String admin =
-          serve.output().stream()
-              .map(String::strip)
-              .filter(l -> l.startsWith("atn_"))
-              .findFirst()
-              .orElseThrow();
+      ServeProcess serve = start(data, model.url());
+      String admin = serve.adminKey();
 
       HttpResponse<String> accepted =
-          send(
-              serve,
+          serve.send(
               "POST",
               "/v1/observe",
               admin,
@@ -142,20 +88,20 @@ class ServeShutdownIT {
 
       // Restarted on the same data: what was accepted is learned, the request's audit is kept.
       model.delayMillis = 0;
-      Serve again = start(data, model.url());
+      ServeProcess again = start(data, model.url());
       try {
         JsonNode learned = null;
         for (int i = 0; i < 100; i++) {
           learned =
               Json.MAPPER.readTree(
-                  send(again, "GET", "/v1/observations/" + observation, admin, null).body());
+                  again.send("GET", "/v1/observations/" + observation, admin, null).body());
           if ("done".equals(learned.path("status").asText())) {
             break;
           }
           Thread.sleep(100);
         }
         assertThat(learned.path("status").asText()).isEqualTo("done");
-        JsonNode audit = Json.MAPPER.readTree(send(again, "GET", "/v1/audit", admin, null).body());
+        JsonNode audit = Json.MAPPER.readTree(again.send("GET", "/v1/audit", admin, null).body());
         assertThat(audit.get("entries").toString()).contains("/v1/proxy/openai/chat/completions");
       } finally {
         again.process().destroy();
@@ -168,23 +114,18 @@ class ServeShutdownIT {
   void anAnsweredRequestsAuditEntrySurvivesSigkill() throws Exception {
     Path data = Files.createTempDirectory("attune-kill");
     try (ScriptedUpstream model = new ScriptedUpstream()) {
-      Serve serve = start(data, model.url());
-      String admin =
-          serve.output().stream()
-              .map(String::strip)
-              .filter(l -> l.startsWith("atn_"))
-              .findFirst()
-              .orElseThrow();
+      ServeProcess serve = start(data, model.url());
+      String admin = serve.adminKey();
       HttpResponse<String> context =
-          send(serve, "POST", "/v1/context", admin, "{\"user_id\":\"zoe\",\"query\":\"x\"}");
+          serve.send("POST", "/v1/context", admin, "{\"user_id\":\"zoe\",\"query\":\"x\"}");
       assertThat(context.statusCode()).isEqualTo(200);
 
       serve.process().destroyForcibly(); // SIGKILL: no shutdown hook, no flush
       assertThat(serve.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
 
-      Serve again = start(data, model.url());
+      ServeProcess again = start(data, model.url());
       try {
-        JsonNode audit = Json.MAPPER.readTree(send(again, "GET", "/v1/audit", admin, null).body());
+        JsonNode audit = Json.MAPPER.readTree(again.send("GET", "/v1/audit", admin, null).body());
         assertThat(audit.get("entries").toString()).contains("POST /v1/context").contains("zoe");
       } finally {
         again.process().destroy();
