@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.attune.core.model.Category;
 import dev.attune.core.model.ChangeKind;
+import dev.attune.core.model.Episode;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryChange;
 import dev.attune.core.model.MemoryId;
@@ -492,6 +493,57 @@ class AttuneTest {
                   .timeout(Duration.ofMillis(50))
                   .build());
       assertThat(released.getCount()).as("answered while retrieval was still held").isEqualTo(1);
+      released.countDown();
+      assertThat(pack.degraded()).isTrue();
+      assertThat(pack.blocks()).extracting(ContextBlock::type).containsOnly(BlockType.PROFILE);
+      assertThat(pack.context()).contains("\"Alice\"").doesNotContain("Peru");
+    }
+  }
+
+  @Test
+  void aSlowStoreDegradesWithinTheTimeoutInsteadOfHoldingTheRequest() {
+    java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean slow =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    InMemoryStore slowStore =
+        new InMemoryStore() {
+          void hold() {
+            if (slow.get()) {
+              try {
+                released.await(30, java.util.concurrent.TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          }
+
+          @Override
+          public List<Memory> memories(TenantId tenant, UserId user, MemoryQuery query) {
+            hold();
+            return super.memories(tenant, user, query);
+          }
+
+          @Override
+          public List<Episode> episodes(TenantId tenant, UserId user, EpisodeQuery query) {
+            hold();
+            return super.episodes(tenant, user, query);
+          }
+        };
+    try (Attune a =
+        Attune.builder().store(slowStore).embedder(new HashingEmbedder()).clock(clock).build()) {
+      a.putProfile(T, ALICE, new UserProfile("Alice", null, null, null, null, List.of(), Map.of()));
+      a.addMemory(T, ALICE, NewMemory.of("Alice went to Peru", Category.EVENT), "t");
+    }
+    slow.set(true); // from now on the store takes its time over memories and messages
+    try (Attune a =
+        Attune.builder().store(slowStore).embedder(new HashingEmbedder()).clock(clock).build()) {
+      ContextPack pack =
+          a.context(
+              ContextRequest.builder(T, ALICE)
+                  .query("what about Peru?")
+                  .timeout(Duration.ofMillis(100))
+                  .build());
+      assertThat(released.getCount()).as("answered while the store was still held").isEqualTo(1);
       released.countDown();
       assertThat(pack.degraded()).isTrue();
       assertThat(pack.blocks()).extracting(ContextBlock::type).containsOnly(BlockType.PROFILE);

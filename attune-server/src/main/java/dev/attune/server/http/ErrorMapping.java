@@ -39,8 +39,11 @@ final class ErrorMapping {
       respond(ctx, 404, ErrorBody.of("not_found", n.getMessage(), null));
     } else if (e instanceof ConflictException c) {
       respond(ctx, 409, ErrorBody.of("conflict", c.getMessage(), null));
-    } else if (e instanceof StoreException s && s.retryable()) {
-      ctx.header("Retry-After", "1");
+    } else if (e instanceof StoreException s) {
+      // The store, not the request, failed (unreachable, locked, disk full or read-only), and
+      // nothing was written: unavailable, said plainly, never a 500. A lock clears in a moment;
+      // an operator frees a disk in minutes.
+      ctx.header("Retry-After", s.retryable() ? "1" : "30");
       respond(ctx, 503, ErrorBody.of("unavailable", s.getMessage(), null));
     } else if (e instanceof HttpResponseException h) {
       int status = h.getStatus();

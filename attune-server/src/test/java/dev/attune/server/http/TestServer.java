@@ -56,7 +56,12 @@ public final class TestServer implements AutoCloseable {
   }
 
   public TestServer(Map<String, String> settings, Embedder embedder) throws IOException {
-    this.dir = Files.createTempDirectory("attune-http-it");
+    this(Files.createTempDirectory("attune-http-it"), settings, embedder);
+  }
+
+  /** The server with its data directory in {@code dir} (a disk the test controls). */
+  public TestServer(Path dir, Map<String, String> settings, Embedder embedder) {
+    this.dir = dir;
     java.util.HashMap<String, String> flags = new java.util.HashMap<>(settings);
     flags.putIfAbsent("port", "0");
     flags.put("data", dir.toString());

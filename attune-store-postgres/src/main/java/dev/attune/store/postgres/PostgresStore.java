@@ -109,6 +109,8 @@ public final class PostgresStore extends JdbcStore {
     hikari.setPoolName("attune-postgres");
     hikari.setMaximumPoolSize(16);
     hikari.setMinimumIdle(2);
+    // With PostgreSQL down, a request learns it in 3 s (a 503) rather than the pool's default 30.
+    hikari.setConnectionTimeout(3_000);
     HikariDataSource pool = new HikariDataSource(hikari);
     try {
       Flyway.configure()
