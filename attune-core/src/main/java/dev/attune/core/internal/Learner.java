@@ -139,8 +139,9 @@ public final class Learner implements AutoCloseable {
     UserRecord row = userRowFor(existing, user, org, at);
     if (fresh.isEmpty()) {
       if (row != null) {
-        store.write(tenant, user, UserWrite.user(row).learnedFrom(observation));
-        workingSets.reloadIfCached(tenant, user);
+        UserWrite write = UserWrite.user(row).learnedFrom(observation);
+        store.write(tenant, user, write);
+        workingSets.applyIfCached(tenant, user, write);
       }
       return new ObserveResult(0, known.size(), List.of(), List.of(), List.of());
     }
@@ -180,13 +181,12 @@ public final class Learner implements AutoCloseable {
     }
     if (batched) {
       // Stored now, searchable at once; facts are extracted with the next batch.
-      store.write(
-          tenant,
-          user,
+      UserWrite write =
           new UserWrite(at, row, episodes, List.of(), List.of(), written)
               .withEpisodesAwaitingExtraction()
-              .learnedFrom(observation));
-      workingSets.reloadIfCached(tenant, user);
+              .learnedFrom(observation);
+      store.write(tenant, user, write);
+      workingSets.applyIfCached(tenant, user, write);
       metrics.observed(episodes.size(), 0, 0, 0);
       if (flusher != null) {
         flusher.wake();
@@ -194,16 +194,18 @@ public final class Learner implements AutoCloseable {
       return new ObserveResult(
           episodes.size(), known.size(), List.of(), List.of(), List.of(), episodes.size());
     }
-    // From the store, not the working set: consolidation compares vectors, which working sets
-    // keep only in their dense index.
-    List<Memory> active = store.memories(tenant, user, MemoryQuery.active());
+    // The cached working set holds them as the store does (vectors in its dense index); the
+    // store is read only when the user's set is not cached.
+    List<Memory> active = workingSets.cachedActiveMemories(tenant, user);
+    if (active == null) {
+      active = store.memories(tenant, user, MemoryQuery.active());
+    }
     Learned learned = learn(tenant, user, candidates, candidateVectors, active, sources, at);
-    store.write(
-        tenant,
-        user,
+    UserWrite write =
         new UserWrite(at, row, episodes, learned.memories(), learned.changes(), written)
-            .learnedFrom(observation));
-    workingSets.reloadIfCached(tenant, user);
+            .learnedFrom(observation);
+    store.write(tenant, user, write);
+    workingSets.applyIfCached(tenant, user, write);
     return learned.result(episodes.size(), known.size());
   }
 

@@ -206,7 +206,8 @@ public final class MemoryEditor {
 
   /**
    * Writes one changed memory with its history, and the summaries of the categories it touched
-   * rewritten, in one transaction; the user's working set is dropped.
+   * rewritten, in one transaction; the user's cached working set gets the write applied (a user
+   * answered from a dropped set would wait for a reload on the request path).
    */
   private void commit(
       TenantId tenant,
@@ -215,22 +216,22 @@ public final class MemoryEditor {
       List<MemoryChange> changes,
       Set<Category> touched,
       Instant now) {
+    List<Memory> active = workingSets.cachedActiveMemories(tenant, user);
     Compressor.Update update =
         summaries.refresh(
             tenant,
             user,
-            store.memories(tenant, user, MemoryQuery.active()),
+            active != null ? active : store.memories(tenant, user, MemoryQuery.active()),
             List.of(changed),
             touched,
             now);
-    store.write(
-        tenant,
-        user,
+    UserWrite write =
         UserWrite.memories(
             now,
             Summaries.concat(List.of(changed), update.memories()),
-            Summaries.concat(changes, update.changes())));
-    workingSets.invalidate(tenant, user);
+            Summaries.concat(changes, update.changes()));
+    store.write(tenant, user, write);
+    workingSets.applyIfCached(tenant, user, write);
   }
 
   private Memory activeMemory(TenantId tenant, UserId user, MemoryId id) {

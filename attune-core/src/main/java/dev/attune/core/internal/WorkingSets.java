@@ -12,6 +12,7 @@ import dev.attune.core.port.EngineMetrics;
 import dev.attune.core.port.EpisodeQuery;
 import dev.attune.core.port.MemoryQuery;
 import dev.attune.core.port.MemoryStore;
+import dev.attune.core.port.UserWrite;
 import dev.attune.core.retrieval.RetrievalPolicy;
 import dev.attune.core.retrieval.WorkingSet;
 import java.util.List;
@@ -86,6 +87,35 @@ public final class WorkingSets {
       cache.invalidate(key);
       cache.get(key, this::load);
     }
+  }
+
+  /**
+   * After a write by the observation pipeline: a cached set gets the write applied, from the write
+   * itself, without reading the store back (a reload read every memory and message again: most of
+   * learning's allocation under load); a write that cannot be applied so reloads it. A user not in
+   * the cache stays out of it.
+   */
+  public void applyIfCached(TenantId tenant, UserId user, UserWrite write) {
+    cache
+        .asMap()
+        .computeIfPresent(
+            new Key(tenant, user),
+            (k, held) -> {
+              WorkingSet next =
+                  held.applying(
+                      write.user(), write.at(), write.memories(), write.episodes(), episodes);
+              return next != null ? next : load(k);
+            });
+  }
+
+  /**
+   * The user's active memories with their vectors, from the cached set when there is one (as the
+   * store holds them: every write of this process is applied to it, another's drops it); null when
+   * the set is not cached.
+   */
+  public @Nullable List<Memory> cachedActiveMemories(TenantId tenant, UserId user) {
+    WorkingSet held = cache.getIfPresent(new Key(tenant, user));
+    return held == null || held.user() == null ? null : held.memoriesWithVectors();
   }
 
   public void invalidateTenant(TenantId tenant) {

@@ -44,6 +44,26 @@ final class VectorIndex {
     return new VectorIndex(vectors.toArray(new float[0][]), first, dims);
   }
 
+  /**
+   * Document {@code doc}'s vectors as {@link #build} took them: its one vector (the same array),
+   * its passages' joined, or null for none.
+   */
+  float @Nullable [] row(int doc) {
+    int from = first[doc];
+    int to = first[doc + 1];
+    if (from == to) {
+      return null;
+    }
+    if (to - from == 1) {
+      return vectors[from];
+    }
+    float[] joined = new float[(to - from) * dims];
+    for (int i = from; i < to; i++) {
+      System.arraycopy(vectors[i], 0, joined, (i - from) * dims, dims);
+    }
+    return joined;
+  }
+
   boolean has(int doc) {
     return first[doc + 1] > first[doc];
   }

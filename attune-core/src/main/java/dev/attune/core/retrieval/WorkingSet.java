@@ -30,6 +30,9 @@ public final class WorkingSet {
   private final LexicalIndex lexical;
   private final VectorIndex dense;
   private final @Nullable String modelId;
+  private final int dims;
+  private final int lexicalContext;
+  private final TextAnalyzer analyzer;
   // Memory indices by confidence, then recency: the order of query-free facts.
   private final int[] byConfidence;
   // Per-document memo for the assembler (rendered line and its tokens), filled lazily.
@@ -43,17 +46,44 @@ public final class WorkingSet {
       int dims,
       int lexicalContext,
       TextAnalyzer analyzer) {
+    this(
+        user,
+        memories,
+        vectorsOf(memories.stream().map(Memory::embedding).toList(), modelId),
+        episodes,
+        vectorsOf(episodes.stream().map(Episode::embedding).toList(), modelId),
+        modelId,
+        dims,
+        lexicalContext,
+        analyzer);
+  }
+
+  /** Records and their vectors (the records' own embeddings are dropped: the index holds them). */
+  private WorkingSet(
+      @Nullable UserRecord user,
+      List<Memory> memories,
+      List<float @Nullable []> memoryVectors,
+      List<Episode> episodes,
+      List<float @Nullable []> episodeVectors,
+      @Nullable String modelId,
+      int dims,
+      int lexicalContext,
+      TextAnalyzer analyzer) {
     this.user = user;
     this.modelId = modelId;
+    this.dims = dims;
+    this.lexicalContext = lexicalContext;
+    this.analyzer = analyzer;
     List<List<String>> docs = new ArrayList<>(memories.size() + episodes.size());
     List<float @Nullable []> vectors = new ArrayList<>(docs.size());
     // Without a given length, the shortest vector's: a memory's, or a short message's.
     int shortest = Integer.MAX_VALUE;
     // Vectors move into the dense index; the records keep none, so each vector is held once.
     List<Memory> bareMemories = new ArrayList<>(memories.size());
-    for (Memory m : memories) {
+    for (int i = 0; i < memories.size(); i++) {
+      Memory m = memories.get(i);
       docs.add(analyzer.terms(m.text()));
-      float[] v = vectorOf(m.embedding());
+      float[] v = memoryVectors.get(i);
       vectors.add(v);
       shortest = v != null ? Math.min(shortest, v.length) : shortest;
       bareMemories.add(m.embedding() == null ? m : m.withEmbedding(null));
@@ -69,7 +99,7 @@ public final class WorkingSet {
         }
       }
       docs.add(terms);
-      float[] v = vectorOf(e.embedding());
+      float[] v = episodeVectors.get(i);
       vectors.add(v);
       shortest = v != null ? Math.min(shortest, v.length) : shortest;
       bareEpisodes.add(e.embedding() == null ? e : e.withEmbedding(null));
@@ -135,8 +165,108 @@ public final class WorkingSet {
     return EMPTY;
   }
 
-  private float @Nullable [] vectorOf(@Nullable Embedding embedding) {
-    return embedding != null && embedding.model().equals(modelId) ? embedding.vector() : null;
+  private static List<float @Nullable []> vectorsOf(
+      List<@Nullable Embedding> embeddings, @Nullable String modelId) {
+    List<float @Nullable []> out = new ArrayList<>(embeddings.size());
+    for (Embedding e : embeddings) {
+      out.add(e != null && e.model().equals(modelId) ? e.vector() : null);
+    }
+    return out;
+  }
+
+  /**
+   * This working set with a write of the user's applied, as a reload from the store after it would
+   * build it, without reading the store: {@code changed} memories replace theirs by id (or leave
+   * the set when no longer active, or join it when new), {@code added} episodes join the end and
+   * the oldest beyond {@code maxEpisodes} leave. Null when the write cannot be applied so (a user
+   * not known to this set, an episode rewritten, or one older than the newest held): reload then.
+   *
+   * @param user the user row the write put, or null when it only touched it (at {@code at})
+   */
+  public @Nullable WorkingSet applying(
+      @Nullable UserRecord user,
+      java.time.Instant at,
+      List<Memory> changed,
+      List<Episode> added,
+      int maxEpisodes) {
+    if (this.user == null) {
+      return null;
+    }
+    // Episodes: new ones after every held one, in the store's order (time, then arrival).
+    java.time.Instant newest =
+        episodes.isEmpty() ? null : episodes.get(episodes.size() - 1).timestamp();
+    for (Episode e : added) {
+      if (episodePositions.containsKey(e.messageId())
+          || (newest != null && e.timestamp().isBefore(newest))) {
+        return null;
+      }
+    }
+    List<Episode> sortedAdded = new ArrayList<>(added);
+    sortedAdded.sort(java.util.Comparator.comparing(Episode::timestamp)); // stable: arrival kept
+    List<Episode> nextEpisodes = new ArrayList<>(episodes.size() + added.size());
+    List<float @Nullable []> nextEpisodeVectors = new ArrayList<>(episodes.size() + added.size());
+    for (int i = 0; i < episodes.size(); i++) {
+      nextEpisodes.add(episodes.get(i));
+      nextEpisodeVectors.add(dense.row(episodeDoc(i)));
+    }
+    List<float @Nullable []> addedVectors =
+        vectorsOf(sortedAdded.stream().map(Episode::embedding).toList(), modelId);
+    nextEpisodes.addAll(sortedAdded);
+    nextEpisodeVectors.addAll(addedVectors);
+    int drop = Math.max(0, nextEpisodes.size() - maxEpisodes);
+    // Memories: replaced, removed or added by id, then in the store's order (newest first).
+    Map<String, Memory> byId = new HashMap<>();
+    for (Memory m : changed) {
+      byId.put(m.id().value(), m);
+    }
+    record Row(Memory memory, float @Nullable [] vector) {}
+    List<Row> rows = new ArrayList<>(memories.size() + changed.size());
+    for (int i = 0; i < memories.size(); i++) {
+      Memory held = memories.get(i);
+      Memory now = byId.remove(held.id().value());
+      if (now == null) {
+        rows.add(new Row(held, dense.row(memoryDoc(i))));
+      } else if (now.status() == dev.attune.core.model.MemoryStatus.ACTIVE) {
+        float[] v = vectorsOf(java.util.Collections.singletonList(now.embedding()), modelId).get(0);
+        rows.add(new Row(now, v != null ? v : dense.row(memoryDoc(i))));
+      }
+    }
+    for (Memory m : changed) {
+      if (byId.containsKey(m.id().value())
+          && m.status() == dev.attune.core.model.MemoryStatus.ACTIVE) {
+        rows.add(
+            new Row(
+                m, vectorsOf(java.util.Collections.singletonList(m.embedding()), modelId).get(0)));
+      }
+    }
+    rows.sort(
+        java.util.Comparator.comparing((Row r) -> r.memory().createdAt())
+            .thenComparing(r -> r.memory().id().value())
+            .reversed());
+    return new WorkingSet(
+        user != null
+            ? user
+            : new UserRecord(
+                this.user.id(), this.user.org(), this.user.profile(), this.user.createdAt(), at),
+        rows.stream().map(Row::memory).toList(),
+        rows.stream().map(Row::vector).toList(),
+        nextEpisodes.subList(drop, nextEpisodes.size()),
+        nextEpisodeVectors.subList(drop, nextEpisodeVectors.size()),
+        modelId,
+        dims,
+        lexicalContext,
+        analyzer);
+  }
+
+  /** The active memories with their vectors (of this set's model) attached again. */
+  public List<Memory> memoriesWithVectors() {
+    List<Memory> out = new ArrayList<>(memories.size());
+    for (int i = 0; i < memories.size(); i++) {
+      float[] v = dense.row(memoryDoc(i));
+      Memory m = memories.get(i);
+      out.add(v == null || modelId == null ? m : m.withEmbedding(new Embedding(modelId, v)));
+    }
+    return out;
   }
 
   public @Nullable UserRecord user() {
