@@ -1,12 +1,16 @@
 package dev.attune.bench;
 
+import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.UnixOperatingSystemMXBean;
 import dev.attune.api.Json;
 import dev.attune.core.model.TenantId;
 import dev.attune.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,16 +20,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -83,6 +92,15 @@ final class SoakBench implements Callable<Integer> {
       description = "Seconds of the same load before the first sample (default 30).")
   int warmUpSeconds;
 
+  @Option(
+      names = "--mix",
+      defaultValue = "80,15,2,2,1",
+      split = ",",
+      description =
+          "Percent of context, observe, add a memory, export, erase (default 80,15,2,2,1; they"
+              + " must add up to 100).")
+  List<Integer> mix;
+
   /** One sample period's figures. */
   record Sample(
       int second,
@@ -90,14 +108,33 @@ final class SoakBench implements Callable<Integer> {
       long errors,
       double p50Ms,
       double p95Ms,
+      Map<String, Double> p95MsByKind,
       long heapAfterGcMb,
       int threads,
       long openFiles,
       long storeMb) {}
 
+  /** The kinds of request in the mix, in the order the table shows them. */
+  static final List<String> KINDS = List.of("context", "observe", "add", "export", "erase");
+
+  /** One answered request: its kind (an index into {@link #KINDS}) and its latency. */
+  record Answered(int kind, long nanos) {}
+
   @Override
   public Integer call() throws Exception {
     PrintWriter w = spec.commandLine().getOut();
+    if (mix.size() != KINDS.size()
+        || mix.stream().anyMatch(p -> p < 0)
+        || mix.stream().mapToInt(Integer::intValue).sum() != 100) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--mix takes "
+              + KINDS.size()
+              + " percentages ("
+              + KINDS
+              + ") that add up to 100; got "
+              + mix);
+    }
     SyntheticData synth = new SyntheticData(13);
     w.printf(
         "attune bench soak: %d min at %d requests/s, %d users x %d memories, java %s, %d cores%n",
@@ -168,6 +205,15 @@ final class SoakBench implements Callable<Integer> {
     w.printf(
         "p95, first minute %.2f ms, last minute %.2f ms: drift %+.0f%% (target <= +10%%)%n",
         firstP95, lastP95, 100 * drift);
+    Map<String, Double> driftByKind = new LinkedHashMap<>();
+    for (String kind : KINDS) {
+      double a = minuteP95(samples.subList(0, Math.min(perMinute, samples.size())), kind);
+      double b =
+          minuteP95(samples.subList(Math.max(0, samples.size() - perMinute), samples.size()), kind);
+      double d = a == 0 ? 0 : (b - a) / a;
+      driftByKind.put(kind, d);
+      w.printf("  %-8s p95 %.2f -> %.2f ms: %+.0f%%%n", kind, a, b, 100 * d);
+    }
     w.printf(
         "heap after GC %d -> %d MB; threads %d -> %d; open files %d -> %d; store %d -> %d MB%n",
         first.heapAfterGcMb(),
@@ -181,8 +227,10 @@ final class SoakBench implements Callable<Integer> {
     Map<String, Object> results = new LinkedHashMap<>();
     results.put("samples", samples);
     results.put("p95_drift", drift);
+    results.put("p95_drift_by_kind", driftByKind);
     results.put(
-        "config", Map.of("minutes", minutes, "rate", rate, "users", users, "memories", memories));
+        "config",
+        Map.of("minutes", minutes, "rate", rate, "users", users, "memories", memories, "mix", mix));
     Files.createDirectories(out);
     Files.writeString(out.resolve("soak.json"), Json.writePretty(results));
     w.println("wrote " + out.resolve("soak.json"));
@@ -196,7 +244,7 @@ final class SoakBench implements Callable<Integer> {
             .version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newVirtualThreadPerTaskExecutor())
             .build();
-    ConcurrentLinkedQueue<Long> window = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<Answered> window = new ConcurrentLinkedQueue<>();
     AtomicLong errors = new AtomicLong();
     List<String> queries = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
@@ -206,70 +254,116 @@ final class SoakBench implements Callable<Integer> {
     // Sampling starts after the warm-up (JIT, caches); the load runs through it.
     long start = System.nanoTime() + Duration.ofSeconds(warmUpSeconds).toNanos();
     long end = start + Duration.ofMinutes(minutes).toNanos();
-    long nextSample = start + Duration.ofSeconds(sampleSeconds).toNanos();
-    List<Sample> samples = new ArrayList<>();
+    List<Sample> samples = new java.util.concurrent.CopyOnWriteArrayList<>();
     Random random = new Random(17);
     w.println(
-        "| second | requests | errors | p50 (ms) | p95 (ms) | heap after GC (MB) | threads | open files | store (MB) |");
-    w.println("|---|---|---|---|---|---|---|---|---|");
+        "| second | requests | errors | p50 (ms) | p95 (ms) | context p95 | observe p95 | export p95"
+            + " | heap after GC (MB) | threads | open files | store (MB) |");
+    w.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
     w.flush();
+    // Samples are taken on a thread of their own, and never force a collection: a pause in the
+    // load generator, or a forced GC, would be measured as the server's latency.
+    HeapAfterGc heap = HeapAfterGc.watch();
+    Thread sampler =
+        Thread.ofPlatform()
+            .name("soak-sampler")
+            .daemon()
+            .start(
+                () -> {
+                  long next = start + Duration.ofSeconds(sampleSeconds).toNanos();
+                  try {
+                    Thread.sleep(Duration.ofNanos(Math.max(0, start - System.nanoTime())));
+                    window.clear();
+                    errors.set(0);
+                    while (next <= end + 1_000_000L) {
+                      Thread.sleep(Duration.ofNanos(Math.max(0, next - System.nanoTime())));
+                      Sample s =
+                          sample(
+                              (int) ((System.nanoTime() - start) / 1_000_000_000L),
+                              window,
+                              errors,
+                              heap,
+                              dir);
+                      samples.add(s);
+                      print(w, s);
+                      next += Duration.ofSeconds(sampleSeconds).toNanos();
+                    }
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
     long due = System.nanoTime();
     long seq = 0;
-    boolean warm = warmUpSeconds == 0;
     while (due < end) {
       long wait = due - System.nanoTime();
       if (wait > 0) {
         LockSupport.parkNanos(wait);
       }
-      HttpRequest request = request(base, key, random, queries, seq++);
+      int kind = kind(random.nextInt(100), mix);
+      HttpRequest request = request(base, key, random, queries, seq++, kind);
       long dueAt = due;
       http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
           .whenComplete(
               (r, e) -> {
-                window.add(System.nanoTime() - dueAt);
+                window.add(new Answered(kind, System.nanoTime() - dueAt));
                 if (e != null || r.statusCode() >= 500) {
                   errors.incrementAndGet();
                 }
               });
       due += interval;
-      if (!warm && System.nanoTime() >= start) {
-        warm = true;
-        window.clear();
-        errors.set(0);
-      }
-      if (warm && System.nanoTime() >= nextSample) {
-        samples.add(
-            sample((int) ((System.nanoTime() - start) / 1_000_000_000L), window, errors, dir));
-        Sample s = samples.get(samples.size() - 1);
-        w.printf(
-            "| %d | %d | %d | %.2f | %.2f | %d | %d | %d | %d |%n",
-            s.second(),
-            s.requests(),
-            s.errors(),
-            s.p50Ms(),
-            s.p95Ms(),
-            s.heapAfterGcMb(),
-            s.threads(),
-            s.openFiles(),
-            s.storeMb());
-        w.flush();
-        nextSample += Duration.ofSeconds(sampleSeconds).toNanos();
+    }
+    sampler.join(Duration.ofSeconds(sampleSeconds + 30));
+    heap.close();
+    return new ArrayList<>(samples);
+  }
+
+  private static void print(PrintWriter w, Sample s) {
+    w.printf(
+        "| %d | %d | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %d | %d | %d |%n",
+        s.second(),
+        s.requests(),
+        s.errors(),
+        s.p50Ms(),
+        s.p95Ms(),
+        s.p95MsByKind().getOrDefault("context", 0.0),
+        s.p95MsByKind().getOrDefault("observe", 0.0),
+        s.p95MsByKind().getOrDefault("export", 0.0),
+        s.heapAfterGcMb(),
+        s.threads(),
+        s.openFiles(),
+        s.storeMb());
+    w.flush();
+  }
+
+  /** The mean over samples of one kind's p95. */
+  private static double minuteP95(List<Sample> samples, String kind) {
+    return samples.stream()
+        .mapToDouble(s -> s.p95MsByKind().getOrDefault(kind, 0.0))
+        .average()
+        .orElse(0);
+  }
+
+  /** The kind of request {@code pick} (0-99) falls on in the mix of percentages. */
+  private static int kind(int pick, List<Integer> mix) {
+    int upTo = 0;
+    for (int k = 0; k < mix.size(); k++) {
+      upTo += mix.get(k);
+      if (pick < upTo) {
+        return k;
       }
     }
-    Thread.sleep(2_000); // the last answers
-    samples.add(sample((int) ((System.nanoTime() - start) / 1_000_000_000L), window, errors, dir));
-    return samples;
+    return 0;
   }
 
   /** The next request of the mix: 80% context, 15% observe, 5% edits, exports and erasures. */
-  private HttpRequest request(URI base, String key, Random random, List<String> queries, long seq) {
+  private HttpRequest request(
+      URI base, String key, Random random, List<String> queries, long seq, int kind) {
     String user = Seeder.typical(random.nextInt(users)).value();
-    int pick = random.nextInt(100);
     HttpRequest.Builder b =
         HttpRequest.newBuilder()
             .header("Authorization", "Bearer " + key)
             .header("Content-Type", "application/json");
-    if (pick < 80) {
+    if (kind == 0) {
       return b.uri(base.resolve("/v1/context"))
           .POST(
               HttpRequest.BodyPublishers.ofString(
@@ -283,14 +377,16 @@ final class SoakBench implements Callable<Integer> {
                           1000))))
           .build();
     }
-    if (pick < 95) {
+    if (kind == 1) {
+      // One observation in five is for one of 50 users the load creates (and erases: below).
+      String observed = seq % 5 == 0 ? "soak-" + (seq / 5 % 50) : user;
       return b.uri(base.resolve("/v1/observe"))
           .POST(
               HttpRequest.BodyPublishers.ofString(
                   Json.write(
                       Map.of(
                           "user_id",
-                          user,
+                          observed,
                           "messages",
                           List.of(
                               Map.of(
@@ -302,7 +398,7 @@ final class SoakBench implements Callable<Integer> {
                                   "soak-" + seq))))))
           .build();
     }
-    if (pick < 97) {
+    if (kind == 2) {
       return b.uri(base.resolve("/v1/users/" + user + "/memories"))
           .POST(
               HttpRequest.BodyPublishers.ofString(
@@ -310,23 +406,34 @@ final class SoakBench implements Callable<Integer> {
                       Map.of("text", "User prefers tea " + seq + ".", "category", "preference"))))
           .build();
     }
-    if (pick < 99) {
+    if (kind == 3) {
       return b.uri(base.resolve("/v1/users/" + user + "/export")).GET().build();
     }
-    // An erasure of a user the load created (never a seeded one: their memories stay).
+    // An erasure of a user the load created, with what it observed of them since (never a seeded
+    // one: their memories stay).
     return b.uri(base.resolve("/v1/users/soak-" + (seq % 50))).DELETE().build();
   }
 
   private Sample sample(
-      int second, ConcurrentLinkedQueue<Long> window, AtomicLong errors, Path dir) {
-    List<Long> taken = new ArrayList<>();
-    for (Long v; (v = window.poll()) != null; ) {
-      taken.add(v);
+      int second,
+      ConcurrentLinkedQueue<Answered> window,
+      AtomicLong errors,
+      HeapAfterGc heap,
+      Path dir) {
+    List<Answered> taken = new ArrayList<>();
+    for (Answered a; (a = window.poll()) != null; ) {
+      taken.add(a);
     }
-    long[] nanos = taken.stream().mapToLong(Long::longValue).toArray();
-    Percentiles p = Percentiles.of(nanos);
-    System.gc();
-    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    Percentiles p = Percentiles.of(taken.stream().mapToLong(Answered::nanos).toArray());
+    Map<String, Double> byKind = new LinkedHashMap<>();
+    for (int k = 0; k < KINDS.size(); k++) {
+      int kind = k;
+      long[] nanos =
+          taken.stream().filter(a -> a.kind() == kind).mapToLong(Answered::nanos).toArray();
+      if (nanos.length > 0) {
+        byKind.put(KINDS.get(k), Percentiles.of(nanos).p95Ms());
+      }
+    }
     long openFiles =
         ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
             ? unix.getOpenFileDescriptorCount()
@@ -350,13 +457,74 @@ final class SoakBench implements Callable<Integer> {
     }
     return new Sample(
         second,
-        nanos.length,
+        taken.size(),
         errors.getAndSet(0),
         p.p50Ms(),
         p.p95Ms(),
-        heap.getUsed() >> 20,
+        byKind,
+        heap.lastMb(),
         ManagementFactory.getThreadMXBean().getThreadCount(),
         openFiles,
         storeBytes >> 20);
+  }
+
+  /**
+   * The heap in use right after the latest collection, as the collectors report it (no collection
+   * is forced: a forced one would pause the server being measured).
+   */
+  static final class HeapAfterGc implements AutoCloseable {
+    private final AtomicLong lastBytes = new AtomicLong(-1);
+    private final List<Runnable> unregister = new ArrayList<>();
+
+    static HeapAfterGc watch() {
+      HeapAfterGc h = new HeapAfterGc();
+      Set<String> heapPools = new HashSet<>();
+      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        if (pool.getType() == MemoryType.HEAP) {
+          heapPools.add(pool.getName());
+        }
+      }
+      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        if (gc instanceof NotificationEmitter emitter) {
+          NotificationListener listener =
+              (n, handback) -> {
+                if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+                    n.getType())) {
+                  GarbageCollectionNotificationInfo info =
+                      GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+                  long used = 0;
+                  for (Map.Entry<String, MemoryUsage> e :
+                      info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                    if (heapPools.contains(e.getKey())) {
+                      used += e.getValue().getUsed();
+                    }
+                  }
+                  h.lastBytes.set(used);
+                }
+              };
+          emitter.addNotificationListener(listener, null, null);
+          h.unregister.add(
+              () -> {
+                try {
+                  emitter.removeNotificationListener(listener);
+                } catch (javax.management.ListenerNotFoundException ignored) {
+                  // already gone
+                }
+              });
+        }
+      }
+      return h;
+    }
+
+    /** MB in use after the latest collection; -1 before the first. */
+    long lastMb() {
+      long b = lastBytes.get();
+      return b < 0 ? -1 : b >> 20;
+    }
+
+    @Override
+    public void close() {
+      unregister.forEach(Runnable::run);
+    }
   }
 }
