@@ -194,12 +194,8 @@ public final class Learner implements AutoCloseable {
       return new ObserveResult(
           episodes.size(), known.size(), List.of(), List.of(), List.of(), episodes.size());
     }
-    // The cached working set holds them as the store does (vectors in its dense index); the
-    // store is read only when the user's set is not cached.
-    List<Memory> active = workingSets.cachedActiveMemories(tenant, user);
-    if (active == null) {
-      active = store.memories(tenant, user, MemoryQuery.active());
-    }
+    // From the store, not the working set: consolidation compares against what is committed.
+    List<Memory> active = store.memories(tenant, user, MemoryQuery.active());
     Learned learned = learn(tenant, user, candidates, candidateVectors, active, sources, at);
     UserWrite write =
         new UserWrite(at, row, episodes, learned.memories(), learned.changes(), written)

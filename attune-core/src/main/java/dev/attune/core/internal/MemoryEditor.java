@@ -216,12 +216,11 @@ public final class MemoryEditor {
       List<MemoryChange> changes,
       Set<Category> touched,
       Instant now) {
-    List<Memory> active = workingSets.cachedActiveMemories(tenant, user);
     Compressor.Update update =
         summaries.refresh(
             tenant,
             user,
-            active != null ? active : store.memories(tenant, user, MemoryQuery.active()),
+            store.memories(tenant, user, MemoryQuery.active()),
             List.of(changed),
             touched,
             now);

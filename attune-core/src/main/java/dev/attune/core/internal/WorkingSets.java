@@ -108,16 +108,6 @@ public final class WorkingSets {
             });
   }
 
-  /**
-   * The user's active memories with their vectors, from the cached set when there is one (as the
-   * store holds them: every write of this process is applied to it, another's drops it); null when
-   * the set is not cached.
-   */
-  public @Nullable List<Memory> cachedActiveMemories(TenantId tenant, UserId user) {
-    WorkingSet held = cache.getIfPresent(new Key(tenant, user));
-    return held == null || held.user() == null ? null : held.memoriesWithVectors();
-  }
-
   public void invalidateTenant(TenantId tenant) {
     cache.asMap().keySet().removeIf(k -> k.tenant().equals(tenant));
   }

@@ -231,9 +231,9 @@ public final class WorkingSet {
         rows.add(new Row(now, v != null ? v : dense.row(memoryDoc(i))));
       }
     }
-    for (Memory m : changed) {
-      if (byId.containsKey(m.id().value())
-          && m.status() == dev.attune.core.model.MemoryStatus.ACTIVE) {
+    for (Memory first : changed) {
+      Memory m = byId.remove(first.id().value()); // the write's last version of a new memory
+      if (m != null && m.status() == dev.attune.core.model.MemoryStatus.ACTIVE) {
         rows.add(
             new Row(
                 m, vectorsOf(java.util.Collections.singletonList(m.embedding()), modelId).get(0)));
