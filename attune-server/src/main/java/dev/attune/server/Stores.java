@@ -66,15 +66,26 @@ public final class Stores {
     return PostgresStore.open(url.strip());
   }
 
+  /** Where the master key file is: {@code master_key_file}, else (SQLite) the data directory's. */
+  private static @Nullable Path masterKeyFile(ServerConfig cfg) {
+    if (cfg.masterKeyFile() != null) {
+      return cfg.masterKeyFile();
+    }
+    return cfg.storeUrl() == null ? cfg.dataDir().resolve(MASTER_KEY_FILE) : null;
+  }
+
+  /** True when a master key is at hand (given, or in its file): opening needs to create none. */
+  public static boolean masterKeyAtHand(ServerConfig cfg) {
+    Path file = masterKeyFile(cfg);
+    return cfg.masterKey() != null || (file != null && Files.exists(file));
+  }
+
   private static @Nullable MasterKey masterKey(ServerConfig cfg, PrintWriter notices) {
     if (cfg.masterKey() != null) {
       return MasterKey.fromBase64(cfg.masterKey());
     }
     boolean sqlite = cfg.storeUrl() == null;
-    Path file =
-        cfg.masterKeyFile() != null
-            ? cfg.masterKeyFile()
-            : sqlite ? cfg.dataDir().resolve(MASTER_KEY_FILE) : null;
+    Path file = masterKeyFile(cfg);
     if (file != null && Files.exists(file)) {
       return MasterKey.read(file);
     }

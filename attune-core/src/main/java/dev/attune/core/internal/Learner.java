@@ -347,23 +347,17 @@ public final class Learner implements AutoCloseable {
         () -> {
           List<Memory> active = store.memories(tenant, user, MemoryQuery.active());
           Learned learned = learn(tenant, user, candidates, candidateVectors, active, sources, at);
+          UserWrite write =
+              new UserWrite(
+                      at, null, List.of(), learned.memories(), learned.changes(), screened.audit())
+                  .completingExtraction(ids);
           try {
-            store.write(
-                tenant,
-                user,
-                new UserWrite(
-                        at,
-                        null,
-                        List.of(),
-                        learned.memories(),
-                        learned.changes(),
-                        screened.audit())
-                    .completingExtraction(ids));
+            store.write(tenant, user, write);
           } catch (ConflictException e) {
             // Another process extracted these messages first: its result stands.
             return ObserveResult.unchanged(0);
           }
-          workingSets.reloadIfCached(tenant, user);
+          workingSets.applyIfCached(tenant, user, write);
           return learned.result(0, 0);
         });
   }

@@ -20,8 +20,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Each user's working set (active memories, recent episodes, their indexes), loaded from the store
- * on first use and cached, bounded by an estimate of its heap size. Every write for a user drops
- * theirs; another process's write arrives through the store's change notifications. Thread-safe.
+ * on first use and cached, bounded by an estimate of its heap size. A write of this process is
+ * applied to the cached set (or drops it); another process's write arrives through the store's
+ * change notifications. Thread-safe.
  */
 public final class WorkingSets {
   private final MemoryStore store;
@@ -74,19 +75,6 @@ public final class WorkingSets {
 
   public void invalidate(TenantId tenant, UserId user) {
     cache.invalidate(new Key(tenant, user));
-  }
-
-  /**
-   * After a write by the observation pipeline: a cached set is built again at once, on the writer's
-   * thread, so that the user's next context (in a chat, the next message) finds it ready instead of
-   * loading it on the request path. A user not in the cache stays out of it.
-   */
-  public void reloadIfCached(TenantId tenant, UserId user) {
-    Key key = new Key(tenant, user);
-    if (cache.getIfPresent(key) != null) {
-      cache.invalidate(key);
-      cache.get(key, this::load);
-    }
   }
 
   /**

@@ -3,8 +3,11 @@ package dev.attune.core.retrieval;
 import dev.attune.core.model.Embedding;
 import dev.attune.core.model.Episode;
 import dev.attune.core.model.Memory;
+import dev.attune.core.model.MemoryStatus;
 import dev.attune.core.model.UserRecord;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,9 +123,8 @@ public final class WorkingSet {
     }
     java.util.Arrays.sort(
         order,
-        java.util.Comparator.comparingDouble((Integer i) -> -this.memories.get(i).confidence())
-            .thenComparing(
-                i -> this.memories.get(i).lastConfirmedAt(), java.util.Comparator.reverseOrder())
+        Comparator.comparingDouble((Integer i) -> -this.memories.get(i).confidence())
+            .thenComparing(i -> this.memories.get(i).lastConfirmedAt(), Comparator.reverseOrder())
             .thenComparingInt(i -> i));
     this.byConfidence = new int[order.length];
     for (int i = 0; i < order.length; i++) {
@@ -165,11 +167,16 @@ public final class WorkingSet {
     return EMPTY;
   }
 
+  /** The embedding's vector when {@code modelId} made it; null otherwise (counts as missing). */
+  private static float @Nullable [] vectorOf(@Nullable Embedding e, @Nullable String modelId) {
+    return e != null && e.model().equals(modelId) ? e.vector() : null;
+  }
+
   private static List<float @Nullable []> vectorsOf(
       List<@Nullable Embedding> embeddings, @Nullable String modelId) {
     List<float @Nullable []> out = new ArrayList<>(embeddings.size());
     for (Embedding e : embeddings) {
-      out.add(e != null && e.model().equals(modelId) ? e.vector() : null);
+      out.add(vectorOf(e, modelId));
     }
     return out;
   }
@@ -185,7 +192,7 @@ public final class WorkingSet {
    */
   public @Nullable WorkingSet applying(
       @Nullable UserRecord user,
-      java.time.Instant at,
+      Instant at,
       List<Memory> changed,
       List<Episode> added,
       int maxEpisodes) {
@@ -193,8 +200,7 @@ public final class WorkingSet {
       return null;
     }
     // Episodes: new ones after every held one, in the store's order (time, then arrival).
-    java.time.Instant newest =
-        episodes.isEmpty() ? null : episodes.get(episodes.size() - 1).timestamp();
+    Instant newest = episodes.isEmpty() ? null : episodes.get(episodes.size() - 1).timestamp();
     for (Episode e : added) {
       if (episodePositions.containsKey(e.messageId())
           || (newest != null && e.timestamp().isBefore(newest))) {
@@ -202,7 +208,7 @@ public final class WorkingSet {
       }
     }
     List<Episode> sortedAdded = new ArrayList<>(added);
-    sortedAdded.sort(java.util.Comparator.comparing(Episode::timestamp)); // stable: arrival kept
+    sortedAdded.sort(Comparator.comparing(Episode::timestamp)); // stable: arrival kept
     List<Episode> nextEpisodes = new ArrayList<>(episodes.size() + added.size());
     List<float @Nullable []> nextEpisodeVectors = new ArrayList<>(episodes.size() + added.size());
     for (int i = 0; i < episodes.size(); i++) {
@@ -226,21 +232,19 @@ public final class WorkingSet {
       Memory now = byId.remove(held.id().value());
       if (now == null) {
         rows.add(new Row(held, dense.row(memoryDoc(i))));
-      } else if (now.status() == dev.attune.core.model.MemoryStatus.ACTIVE) {
-        float[] v = vectorsOf(java.util.Collections.singletonList(now.embedding()), modelId).get(0);
+      } else if (now.status() == MemoryStatus.ACTIVE) {
+        float[] v = vectorOf(now.embedding(), modelId);
         rows.add(new Row(now, v != null ? v : dense.row(memoryDoc(i))));
       }
     }
     for (Memory first : changed) {
       Memory m = byId.remove(first.id().value()); // the write's last version of a new memory
-      if (m != null && m.status() == dev.attune.core.model.MemoryStatus.ACTIVE) {
-        rows.add(
-            new Row(
-                m, vectorsOf(java.util.Collections.singletonList(m.embedding()), modelId).get(0)));
+      if (m != null && m.status() == MemoryStatus.ACTIVE) {
+        rows.add(new Row(m, vectorOf(m.embedding(), modelId)));
       }
     }
     rows.sort(
-        java.util.Comparator.comparing((Row r) -> r.memory().createdAt())
+        Comparator.comparing((Row r) -> r.memory().createdAt())
             .thenComparing(r -> r.memory().id().value())
             .reversed());
     return new WorkingSet(

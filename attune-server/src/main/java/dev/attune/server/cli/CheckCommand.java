@@ -39,13 +39,7 @@ final class CheckCommand implements Callable<Integer> {
         throw new InvalidRequestException(
             "data", "there is no store in " + cfg.dataDir().toAbsolutePath() + " to check");
       }
-      boolean keyAtHand =
-          cfg.masterKey() != null
-              || Files.exists(
-                  cfg.masterKeyFile() != null
-                      ? cfg.masterKeyFile()
-                      : cfg.dataDir().resolve(Stores.MASTER_KEY_FILE));
-      if (cfg.encryption() && !keyAtHand) {
+      if (cfg.encryption() && !Stores.masterKeyAtHand(cfg)) {
         cfg = store.config(Map.of("encryption", "off"));
       }
     }

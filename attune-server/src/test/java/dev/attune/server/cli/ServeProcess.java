@@ -30,17 +30,7 @@ record ServeProcess(Process process, int port, Path log) {
     }
     Path log = Files.createTempFile("attune-serve", ".log");
     log.toFile().deleteOnExit();
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                AttuneCli.class.getName(),
-                "serve",
-                "--port",
-                Integer.toString(port)));
+    List<String> command = attune("serve", "--port", Integer.toString(port));
     command.addAll(List.of(args));
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -59,12 +49,8 @@ record ServeProcess(Process process, int port, Path log) {
     return serve;
   }
 
-  /** What a one-shot command printed, and its exit code. */
-  record Done(int code, String output) {}
-
-  /** Runs {@code ./attune ARGS} (a command other than serve) as a child process to its end. */
-  static Done run(Map<String, String> env, String... args) throws Exception {
-    Path log = Files.createTempFile("attune-cmd", ".log");
+  /** {@code ./attune ARGS} as this JVM would run it: same java, same class path. */
+  private static List<String> attune(String... args) {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -73,6 +59,16 @@ record ServeProcess(Process process, int port, Path log) {
                 System.getProperty("java.class.path"),
                 AttuneCli.class.getName()));
     command.addAll(List.of(args));
+    return command;
+  }
+
+  /** What a one-shot command printed, and its exit code. */
+  record Done(int code, String output) {}
+
+  /** Runs {@code ./attune ARGS} (a command other than serve) as a child process to its end. */
+  static Done run(Map<String, String> env, String... args) throws Exception {
+    Path log = Files.createTempFile("attune-cmd", ".log");
+    List<String> command = attune(args);
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);

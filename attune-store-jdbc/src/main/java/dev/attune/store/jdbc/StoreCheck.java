@@ -157,7 +157,13 @@ public final class StoreCheck {
               try {
                 encryption.key(c, tenant, user);
               } catch (RuntimeException e) {
-                p.add("the data key of " + tenant + "/" + user + " does not unwrap: " + reason(e));
+                p.add(
+                    "the data key of "
+                        + tenant
+                        + "/"
+                        + user
+                        + " does not unwrap: "
+                        + Db.rootMessage(e));
               }
             }
           }
@@ -232,7 +238,7 @@ public final class StoreCheck {
       encryption.open(c, tenant, user, value);
       return null;
     } catch (RuntimeException e) {
-      return "does not open: " + reason(e);
+      return "does not open: " + Db.rootMessage(e);
     }
   }
 
@@ -298,9 +304,5 @@ public final class StoreCheck {
       rs.next();
       return rs.getLong(1);
     }
-  }
-
-  private static String reason(RuntimeException e) {
-    return Db.rootMessage(e);
   }
 }
