@@ -135,6 +135,7 @@ public final class Db {
   }
 
   public void close() {
+    dialect.close();
     pool.close();
   }
 

@@ -47,7 +47,10 @@ public interface Dialect {
    * After rows were deleted (retention, erasure), outside any transaction: SQLite moves its WAL
    * into the file here, so deleted text does not linger in old WAL frames.
    */
-  void afterDelete(Db db, boolean encrypted);
+  void afterDelete(Db db);
+
+  /** When the store closes, before its connections do: stops what the dialect runs itself. */
+  default void close() {}
 
   /** SQL for the stored size in bytes of a text or binary column (SQL's octet_length here). */
   default String byteLength(String column) {

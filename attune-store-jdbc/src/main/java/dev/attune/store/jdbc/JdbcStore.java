@@ -184,7 +184,7 @@ public abstract class JdbcStore implements Store {
               db.dialect().changed(c, tenant, user);
               return rows > 0;
             });
-    db.dialect().afterDelete(db, encrypted());
+    db.dialect().afterDelete(db);
     return existed;
   }
 
@@ -192,7 +192,7 @@ public abstract class JdbcStore implements Store {
   public long deleteEpisodesBefore(TenantId tenant, Instant cutoff) {
     long deleted = episodes.deleteEpisodesBefore(tenant, cutoff);
     if (deleted > 0) {
-      db.dialect().afterDelete(db, encrypted());
+      db.dialect().afterDelete(db);
     }
     return deleted;
   }

@@ -95,7 +95,7 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
-  public void afterDelete(Db db, boolean encrypted) {
+  public void afterDelete(Db db) {
     // Deleted rows are PostgreSQL's to vacuum; its WAL is not ours to truncate.
   }
 

@@ -23,8 +23,8 @@ import org.sqlite.SQLiteDataSource;
 /**
  * The embedded store: {@code attune.db} in a data directory, WAL journal, schema migrated by Flyway
  * on open, every write in one {@code BEGIN IMMEDIATE} transaction. Deleted content is overwritten
- * ({@code secure_delete}) and the WAL is checkpointed after {@link #forget}, so an erased user's
- * text does not linger in free pages.
+ * ({@code secure_delete}) and the WAL is truncated after {@link #forget} (at once, or as soon as no
+ * reader holds it: {@link WalScrubber}), so an erased user's text does not linger in free pages.
  *
  * <p>Thread-safe: reads run concurrently on a small pool; writes are serialized in-process and wait
  * up to the busy timeout for other processes.
@@ -37,10 +37,12 @@ public final class SqliteStore extends JdbcStore {
   public static final int DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 
   private final Path file;
+  private final SqliteDialect dialect;
 
-  private SqliteStore(Db db, Path file, @Nullable Encryption encryption) {
+  private SqliteStore(Db db, SqliteDialect dialect, Path file, @Nullable Encryption encryption) {
     super(db, encryption);
     this.file = file;
+    this.dialect = dialect;
   }
 
   /** Opens (creating and migrating as needed) the store in {@code dataDir}. */
@@ -195,10 +197,10 @@ public final class SqliteStore extends JdbcStore {
             "cannot open the key file " + keysFile + ": " + Db.rootMessage(e), false, e);
       }
     }
-    return new SqliteStore(
-        new Db(pool, new SqliteDialect(file, busyTimeoutMs)),
-        file,
-        master == null ? null : new Encryption(master));
+    SqliteDialect dialect = new SqliteDialect(file, busyTimeoutMs);
+    Db db = new Db(pool, dialect);
+    dialect.keepStatistics(db);
+    return new SqliteStore(db, dialect, file, master == null ? null : new Encryption(master));
   }
 
   /** SQLite connections with the data keys' file attached as {@code keys}. */
@@ -222,6 +224,14 @@ public final class SqliteStore extends JdbcStore {
       }
       return c;
     }
+  }
+
+  /**
+   * True when the WAL has been truncated since the last deletion. False only while a reader of an
+   * older snapshot (a long export) keeps it alive; it is retried in the background until then.
+   */
+  public boolean walScrubbed() {
+    return dialect.walScrubbed();
   }
 
   /** The database file. */

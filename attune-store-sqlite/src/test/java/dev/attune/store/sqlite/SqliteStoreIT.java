@@ -1,7 +1,16 @@
 package dev.attune.store.sqlite;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.attune.core.BlockType;
+import dev.attune.core.ItemKind;
+import dev.attune.core.effectiveness.ContextRecord;
+import dev.attune.core.model.Category;
+import dev.attune.core.model.UserId;
 import dev.attune.core.port.MemoryStore;
 import dev.attune.core.testing.MemoryStoreContract;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -9,14 +18,105 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 
 /** The store contract against a real SQLite file. */
 class SqliteStoreIT extends MemoryStoreContract {
   @Override
   protected MemoryStore newStore() throws Exception {
     return SqliteStore.open(Files.createTempDirectory("attune-sqlite-it"));
+  }
+
+  /**
+   * An erasure while a long read (an export) holds an older snapshot: the erasure does not wait for
+   * the reader (it used to hold the write lock, and every write behind it, for as long), and the
+   * WAL holding the erased text is truncated once the reader is done.
+   */
+  @Test
+  void anErasureDoesNotWaitForALongReaderAndItsWalIsScrubbedAfterIt() throws Exception {
+    SqliteStore sqlite = SqliteStore.open(Files.createTempDirectory("attune-sqlite-it"), 60_000);
+    try {
+      String secret = "scrub-me-" + System.nanoTime();
+      sqlite.write(
+          T1,
+          ALICE,
+          writeOf(
+              T0,
+              List.of(),
+              List.of(memory(ALICE, "code word " + secret, Category.FACT, T0)),
+              List.of()));
+      Path wal = Path.of(sqlite.file() + "-wal");
+      try (Connection reader = DriverManager.getConnection("jdbc:sqlite:" + sqlite.file());
+          Statement st = reader.createStatement()) {
+        reader.setAutoCommit(false);
+        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM memories")) {
+          assertThat(rs.next()).isTrue(); // the reader now holds the snapshot before the erasure
+        }
+
+        CompletableFuture<Boolean> erasure =
+            CompletableFuture.supplyAsync(() -> sqlite.forget(T1, ALICE));
+
+        // With the reader still open: answered well within the 60 s busy timeout it once waited.
+        assertThat(erasure.get(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(sqlite.walScrubbed()).isFalse();
+        assertThat(new String(Files.readAllBytes(wal), StandardCharsets.ISO_8859_1))
+            .contains(secret);
+        reader.commit();
+      }
+      await().atMost(Duration.ofSeconds(10)).until(sqlite::walScrubbed);
+      assertThat(Files.exists(wal) ? Files.readAllBytes(wal) : new byte[0]).isEmpty();
+      assertThat(rawContents(sqlite)).doesNotContain(secret);
+    } finally {
+      sqlite.close();
+    }
+  }
+
+  /**
+   * With no statistics, SQLite read a user's context records through the table's primary key (all
+   * of the tenant's records) instead of the user's index: an erasure scanned the whole table under
+   * the write lock. The store gives the planner statistics when it opens (and keeps them current).
+   */
+  @Test
+  void aUsersRowsAreFoundThroughTheUsersIndexNotByScanningTheTenant() throws Exception {
+    Path dir = Files.createTempDirectory("attune-sqlite-it");
+    try (SqliteStore sqlite = SqliteStore.open(dir)) {
+      List<ContextRecord> records = new ArrayList<>();
+      for (int i = 0; i < 3_000; i++) {
+        records.add(
+            new ContextRecord(
+                "ctx_" + i,
+                T1,
+                UserId.of("user-" + i % 100),
+                T0.plusSeconds(i),
+                null,
+                null,
+                500,
+                120,
+                false,
+                2_500,
+                null,
+                List.of(new ContextRecord.Injected("mem_a", BlockType.MEMORIES, ItemKind.FACT, 12)),
+                null));
+      }
+      sqlite.putContextRecords(records);
+    }
+    try (SqliteStore reopened = SqliteStore.open(dir);
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + reopened.file());
+        Statement st = c.createStatement();
+        ResultSet plan =
+            st.executeQuery(
+                "EXPLAIN QUERY PLAN DELETE FROM context_records"
+                    + " WHERE tenant_id = 'tenant-one' AND user_id = 'user-7'")) {
+      assertThat(plan.next()).isTrue();
+      assertThat(plan.getString("detail")).contains("context_records_by_user");
+      assertThat(reopened.forget(T1, UserId.of("user-7"))).isTrue();
+      assertThat(reopened.contextRecords(T1, UserId.of("user-8"), 1_000)).hasSize(30);
+    }
   }
 
   /** Every row of every table (index and shadow tables included), and the raw file bytes. */
