@@ -34,12 +34,20 @@ final class LoopbackServer implements AutoCloseable {
   final SqliteStore store;
   final Attune attune;
   final HttpApi api;
+  final ServerMetrics metrics;
   final String key;
   private final boolean ownsDir;
 
   private LoopbackServer(
-      Path dir, boolean ownsDir, SqliteStore store, Attune attune, HttpApi api, String key) {
+      Path dir,
+      boolean ownsDir,
+      SqliteStore store,
+      Attune attune,
+      HttpApi api,
+      ServerMetrics metrics,
+      String key) {
     this.dir = dir;
+    this.metrics = metrics;
     this.ownsDir = ownsDir;
     this.store = store;
     this.attune = attune;
@@ -90,7 +98,7 @@ final class LoopbackServer implements AutoCloseable {
             .create(tenant, KeyRole.SERVICE, "bench", null, null)
             .secret();
     HttpApi api = HttpApi.start(config, attune, store, metrics, InstantSource.system());
-    return new LoopbackServer(dir, data == null, store, attune, api, key);
+    return new LoopbackServer(dir, data == null, store, attune, api, metrics, key);
   }
 
   URI uri(String path) {

@@ -4,6 +4,7 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.UnixOperatingSystemMXBean;
 import dev.attune.api.Json;
 import dev.attune.core.model.TenantId;
+import dev.attune.server.http.ServerMetrics;
 import dev.attune.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -110,6 +111,7 @@ final class SoakBench implements Callable<Integer> {
       double p95Ms,
       Map<String, Double> p95MsByKind,
       long heapAfterGcMb,
+      long cachedWorkingSetsMb,
       int threads,
       long openFiles,
       long storeMb) {}
@@ -158,7 +160,7 @@ final class SoakBench implements Callable<Integer> {
             b -> b.episodeRetention(Duration.ofDays(90)),
             w)) {
       Path dir = server.dir;
-      samples = load(server.uri("/"), server.key, synth, dir, w);
+      samples = load(server.uri("/"), server.key, synth, dir, server.metrics, w);
       // Where the store's bytes are at the end: the database, its WAL, the rest.
       try (Stream<Path> files = Files.list(dir)) {
         for (Path f : files.sorted().toList()) {
@@ -215,9 +217,14 @@ final class SoakBench implements Callable<Integer> {
       w.printf("  %-8s p95 %.2f -> %.2f ms: %+.0f%%%n", kind, a, b, 100 * d);
     }
     w.printf(
-        "heap after GC %d -> %d MB; threads %d -> %d; open files %d -> %d; store %d -> %d MB%n",
+        "heap after GC %d -> %d MB (cached working sets %d -> %d MB, the rest %d -> %d MB);"
+            + " threads %d -> %d; open files %d -> %d; store %d -> %d MB%n",
         first.heapAfterGcMb(),
         last.heapAfterGcMb(),
+        first.cachedWorkingSetsMb(),
+        last.cachedWorkingSetsMb(),
+        first.heapAfterGcMb() - first.cachedWorkingSetsMb(),
+        last.heapAfterGcMb() - last.cachedWorkingSetsMb(),
         first.threads(),
         last.threads(),
         first.openFiles(),
@@ -237,7 +244,8 @@ final class SoakBench implements Callable<Integer> {
     return 0;
   }
 
-  private List<Sample> load(URI base, String key, SyntheticData synth, Path dir, PrintWriter w)
+  private List<Sample> load(
+      URI base, String key, SyntheticData synth, Path dir, ServerMetrics metrics, PrintWriter w)
       throws InterruptedException {
     HttpClient http =
         HttpClient.newBuilder()
@@ -258,8 +266,8 @@ final class SoakBench implements Callable<Integer> {
     Random random = new Random(17);
     w.println(
         "| second | requests | errors | p50 (ms) | p95 (ms) | context p95 | observe p95 | export p95"
-            + " | heap after GC (MB) | threads | open files | store (MB) |");
-    w.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+            + " | heap after GC (MB) | cached working sets (MB) | threads | open files | store (MB) |");
+    w.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     w.flush();
     // Samples are taken on a thread of their own, and never force a collection: a pause in the
     // load generator, or a forced GC, would be measured as the server's latency.
@@ -283,6 +291,7 @@ final class SoakBench implements Callable<Integer> {
                               window,
                               errors,
                               heap,
+                              metrics,
                               dir);
                       samples.add(s);
                       print(w, s);
@@ -319,7 +328,7 @@ final class SoakBench implements Callable<Integer> {
 
   private static void print(PrintWriter w, Sample s) {
     w.printf(
-        "| %d | %d | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %d | %d | %d |%n",
+        "| %d | %d | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %d | %d | %d | %d |%n",
         s.second(),
         s.requests(),
         s.errors(),
@@ -329,6 +338,7 @@ final class SoakBench implements Callable<Integer> {
         s.p95MsByKind().getOrDefault("observe", 0.0),
         s.p95MsByKind().getOrDefault("export", 0.0),
         s.heapAfterGcMb(),
+        s.cachedWorkingSetsMb(),
         s.threads(),
         s.openFiles(),
         s.storeMb());
@@ -419,6 +429,7 @@ final class SoakBench implements Callable<Integer> {
       ConcurrentLinkedQueue<Answered> window,
       AtomicLong errors,
       HeapAfterGc heap,
+      ServerMetrics metrics,
       Path dir) {
     List<Answered> taken = new ArrayList<>();
     for (Answered a; (a = window.poll()) != null; ) {
@@ -463,6 +474,8 @@ final class SoakBench implements Callable<Integer> {
         p.p95Ms(),
         byKind,
         heap.lastMb(),
+        // What the heap holds on purpose, and grows as users' data does (bounded by cache_mb).
+        (long) metrics.gauge("attune.working.sets.cached.bytes") >> 20,
         ManagementFactory.getThreadMXBean().getThreadCount(),
         openFiles,
         storeBytes >> 20);

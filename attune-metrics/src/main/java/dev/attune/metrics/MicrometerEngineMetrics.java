@@ -3,15 +3,18 @@ package dev.attune.metrics;
 import dev.attune.core.port.EngineMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The engine's metrics ({@code attune.context.*}, {@code attune.working.set.lookups}, {@code
- * attune.observe.messages}, {@code attune.memories.changes}, effectiveness counters) in a
- * Micrometer registry: serve's Prometheus registry, or a Spring application's. No user ids.
+ * attune.working.sets.cached[.bytes]}, {@code attune.observe.messages}, {@code
+ * attune.memories.changes}, effectiveness counters) in a Micrometer registry: serve's Prometheus
+ * registry, or a Spring application's. No user ids.
  */
 public final class MicrometerEngineMetrics implements EngineMetrics {
   private final MeterRegistry registry;
@@ -97,6 +100,20 @@ public final class MicrometerEngineMetrics implements EngineMetrics {
   @Override
   public void workingSetLookup(boolean hit) {
     (hit ? workingSetHits : workingSetMisses).increment();
+  }
+
+  @Override
+  public void workingSetCache(LongSupplier users, LongSupplier estimatedBytes) {
+    // Strong references: a gauge holds its object weakly, and nothing else holds these lambdas.
+    Gauge.builder("attune.working.sets.cached", users, LongSupplier::getAsLong)
+        .description("Users whose working set is cached")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("attune.working.sets.cached.bytes", estimatedBytes, LongSupplier::getAsLong)
+        .description("Memory the cached working sets take, as the cache estimates it")
+        .baseUnit("bytes")
+        .strongReference(true)
+        .register(registry);
   }
 
   @Override

@@ -56,6 +56,9 @@ public final class WorkingSets {
             .weigher(
                 (Key k, WorkingSet ws) -> (int) Math.min(Integer.MAX_VALUE, ws.estimatedBytes()))
             .build();
+    metrics.workingSetCache(
+        cache::estimatedSize,
+        () -> cache.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L));
     // Another process sharing the store (PostgreSQL) changed a user: their cached set is stale.
     store.onExternalChange(this::invalidate, cache::invalidateAll);
   }

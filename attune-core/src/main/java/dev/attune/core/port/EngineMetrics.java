@@ -1,5 +1,7 @@
 package dev.attune.core.port;
 
+import java.util.function.LongSupplier;
+
 /**
  * What the engine reports as it works. The server binds this to Micrometer; the default does
  * nothing. Implementations must be cheap and thread-safe: they run on the context path.
@@ -12,6 +14,12 @@ public interface EngineMetrics {
 
   /** A working-set lookup hit or missed the cache. */
   default void workingSetLookup(boolean hit) {}
+
+  /**
+   * Called once, when the engine starts: what its working-set cache holds (users, and the bytes its
+   * estimate gives them), for gauges read when metrics are scraped.
+   */
+  default void workingSetCache(LongSupplier users, LongSupplier estimatedBytes) {}
 
   /** An observe call stored messages and changed memories. */
   default void observed(int messages, int added, int reinforced, int superseded) {}

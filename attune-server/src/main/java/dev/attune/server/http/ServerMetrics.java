@@ -12,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 
 /**
@@ -25,6 +26,17 @@ public final class ServerMetrics implements EngineMetrics {
   private final Set<TenantId> tenants = ConcurrentHashMap.newKeySet();
   private volatile long memories;
   private volatile long memoriesCountedAt;
+
+  @Override
+  public void workingSetCache(LongSupplier users, LongSupplier estimatedBytes) {
+    engine.workingSetCache(users, estimatedBytes);
+  }
+
+  /** A gauge's value, or NaN when there is none by that name. */
+  public double gauge(String name) {
+    Gauge g = registry.find(name).gauge();
+    return g == null ? Double.NaN : g.value();
+  }
 
   @Override
   public void contextServed(long nanos, int tokens, boolean foundAnything, boolean degraded) {

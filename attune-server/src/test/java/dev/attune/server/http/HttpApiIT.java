@@ -55,6 +55,26 @@ class HttpApiIT {
   }
 
   @Test
+  void metricsShowWhatTheWorkingSetCacheHolds() {
+    server.post("/v1/observe?wait=true", service, observe("cache-ann", "I live in Lisbon."));
+    assertThat(server.post("/v1/context", service, "{\"user_id\":\"cache-ann\"}").status())
+        .isEqualTo(200);
+    System.gc(); // the gauges must not lose what they read (a gauge holds its source weakly)
+    String body = server.get("/metrics", null).body();
+    assertThat(gauge(body, "attune_working_sets_cached")).isGreaterThanOrEqualTo(1);
+    assertThat(gauge(body, "attune_working_sets_cached_bytes")).isGreaterThan(100);
+  }
+
+  private static double gauge(String metrics, String name) {
+    return metrics
+        .lines()
+        .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .findFirst()
+        .orElse(Double.NaN);
+  }
+
+  @Test
   void withAMetricsTokenMetricsNeedIt() throws Exception {
     try (TestServer guarded =
         new TestServer(
