@@ -114,6 +114,16 @@ public final class LocomoEval implements Callable<Integer> {
   int explain;
 
   @Option(
+      names = "--show-packs",
+      paramLabel = "N",
+      hidden = true,
+      defaultValue = "0",
+      description =
+          "Debug: print the pack of the largest budget for the first N questions whose evidence"
+              + " it misses, with the evidence and each item's sources.")
+  int showPacks;
+
+  @Option(
       names = "--embedding-model",
       paramLabel = "ID",
       defaultValue = "all-minilm-l6-v2-q",
@@ -244,6 +254,29 @@ public final class LocomoEval implements Callable<Integer> {
                         .build());
             attuneBudgeted.add(pack.items().map(Packs::ranked).toList());
             attuneTokens[i] = pack.tokens();
+            if (showPacks > 0
+                && scored
+                && i == budgets.size() - 1
+                && Ranked.recall(q.evidence(), attuneBudgeted.get(i), true) < 1) {
+              showPacks--;
+              w.printf("%n[%s] Q: %s  evidence %s%n", category, q.text(), q.evidence());
+              pack.blocks()
+                  .forEach(
+                      b ->
+                          b.items()
+                              .forEach(
+                                  it ->
+                                      w.printf(
+                                          "  %-11s %4d tok %.3f %s%n",
+                                          b.type().wireName(),
+                                          it.tokens(),
+                                          it.score(),
+                                          it.sources().stream()
+                                              .map(SourceRef::messageId)
+                                              .toList())));
+              w.println(pack.context());
+              w.flush();
+            }
           }
           record(
               scores.get("attune"),
