@@ -37,10 +37,42 @@ public final class PersonalData {
    * @param looksSecret true if the value must also look like a credential (letters with digits or
    *     symbols), for patterns whose keyword alone is weak ("the key is under the mat")
    */
-  private record Rule(Detector detector, Pattern pattern, int group, boolean looksSecret) {
+  private record Rule(
+      Detector detector, Pattern pattern, int group, boolean looksSecret, char needs) {
     Rule(Detector detector, Pattern pattern, int group) {
-      this(detector, pattern, group, false);
+      this(detector, pattern, group, false, neededBy(detector));
     }
+
+    Rule(Detector detector, Pattern pattern, int group, boolean looksSecret) {
+      this(detector, pattern, group, looksSecret, neededBy(detector));
+    }
+
+    /** Whether the rule can match a text with or without digits, '@' and ':' (most need one). */
+    boolean mayMatch(boolean digit, boolean at, boolean colon) {
+      return switch (needs) {
+        case DIGIT -> digit;
+        case '@' -> at;
+        case ':' -> colon;
+        default -> true;
+      };
+    }
+  }
+
+  /** {@link Rule#needs}: any ASCII digit (what {@code \\d} matches). */
+  private static final char DIGIT = '0';
+
+  /**
+   * What every match of a detector's patterns contains: a digit for numbers, ids, phones and
+   * addresses; an '@' for e-mail. Chat text mostly has neither, and checking a few characters is
+   * far cheaper than running two dozen patterns that cannot match (a third of observe's time).
+   * Patterns that differ say so where they are made.
+   */
+  private static char neededBy(Detector d) {
+    return switch (d) {
+      case SECRET -> 0;
+      case EMAIL -> '@';
+      default -> DIGIT;
+    };
   }
 
   private static final String STREET_SUFFIX =
@@ -100,17 +132,23 @@ public final class PersonalData {
               Pattern.compile(
                   "(?i)\\b(?:passport|national id|id card|identity card|driver'?s licen[cs]e|licen[cs]e)"
                       + "(?:\\s+(?:number|no\\.?|#))?\\s*(?:is|:|=)?\\s*([A-Z0-9][A-Z0-9-]{5,14})\\b"),
-              1),
+              1,
+              false,
+              (char) 0), // a passport number may be letters only
           rule(Detector.EMAIL, "(?<![\\w.+-])[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)*\\.[A-Za-z]{2,}"),
           rule(
               Detector.IP_ADDRESS,
               "(?<!\\d|\\d\\.)(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(?!\\d|\\.\\d)"),
-          rule(
+          new Rule( // IPv6: hexadecimal groups, perhaps no digit, always a colon
               Detector.IP_ADDRESS,
-              "(?i)(?<![0-9a-f:])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}|(?:[0-9a-f]{1,4}:){1,7}:|(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{1,4}"
-                  + "|(?:[0-9a-f]{1,4}:){1,5}(?::[0-9a-f]{1,4}){1,2}|(?:[0-9a-f]{1,4}:){1,4}(?::[0-9a-f]{1,4}){1,3}"
-                  + "|(?:[0-9a-f]{1,4}:){1,3}(?::[0-9a-f]{1,4}){1,4}|(?:[0-9a-f]{1,4}:){1,2}(?::[0-9a-f]{1,4}){1,5}"
-                  + "|[0-9a-f]{1,4}:(?::[0-9a-f]{1,4}){1,6}|::(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})(?![0-9a-f:])"),
+              Pattern.compile(
+                  "(?i)(?<![0-9a-f:])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}|(?:[0-9a-f]{1,4}:){1,7}:|(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{1,4}"
+                      + "|(?:[0-9a-f]{1,4}:){1,5}(?::[0-9a-f]{1,4}){1,2}|(?:[0-9a-f]{1,4}:){1,4}(?::[0-9a-f]{1,4}){1,3}"
+                      + "|(?:[0-9a-f]{1,4}:){1,3}(?::[0-9a-f]{1,4}){1,4}|(?:[0-9a-f]{1,4}:){1,2}(?::[0-9a-f]{1,4}){1,5}"
+                      + "|[0-9a-f]{1,4}:(?::[0-9a-f]{1,4}){1,6}|::(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})(?![0-9a-f:])"),
+              0,
+              false,
+              ':'),
           rule(
               Detector.PHONE,
               "(?<![\\w+])(?:\\+|00)\\d{1,3}[\\s.-]?(?:\\(?\\d{1,4}\\)?[\\s.-]?){1,4}\\d{2,4}(?!\\w)"),
@@ -159,8 +197,14 @@ public final class PersonalData {
   /** The personal data of the enabled kinds in {@code text}, non-overlapping, in text order. */
   public static List<Finding> find(String text, Set<Detector> enabled) {
     List<Finding> all = new ArrayList<>();
+    boolean digit = false;
+    for (int i = 0; i < text.length() && !digit; i++) {
+      digit = text.charAt(i) >= '0' && text.charAt(i) <= '9';
+    }
+    boolean at = text.indexOf('@') >= 0;
+    boolean colon = text.indexOf(':') >= 0;
     for (Rule r : RULES) {
-      if (!enabled.contains(r.detector())) {
+      if (!enabled.contains(r.detector()) || !r.mayMatch(digit, at, colon)) {
         continue;
       }
       Matcher m = r.pattern().matcher(text);
