@@ -70,6 +70,14 @@ final class SoakBench implements Callable<Integer> {
   int users;
 
   @Option(
+      names = "--cache-bytes",
+      paramLabel = "BYTES",
+      description =
+          "Memory for cached working sets, as serve's cache_bytes (default serve's, 512 MiB); a"
+              + " small one fills early and shows the heap with the cache at its bound.")
+  Long cacheBytes;
+
+  @Option(
       names = "--memories",
       defaultValue = "100",
       description = "Memories per seeded user (default 100).")
@@ -156,7 +164,7 @@ final class SoakBench implements Callable<Integer> {
             memories,
             synth,
             null,
-            Map.of(),
+            cacheBytes == null ? Map.of() : Map.of("cache_bytes", Long.toString(cacheBytes)),
             b -> b.episodeRetention(Duration.ofDays(90)),
             w)) {
       Path dir = server.dir;
