@@ -124,6 +124,27 @@ final class SoakBench implements Callable<Integer> {
       long openFiles,
       long storeMb) {}
 
+  /**
+   * The heap in use after a full collection, and the cached working sets' share of it. Forced, so
+   * taken only outside the measured minutes: before the first request and after the last.
+   */
+  record LiveHeap(long heapMb, long cachedWorkingSetsMb) {
+    static LiveHeap measure(ServerMetrics metrics) {
+      System.gc();
+      System.gc();
+      return new LiveHeap(
+          ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20,
+          (long) metrics.gauge("attune.working.sets.cached.bytes") >> 20);
+    }
+
+    long restMb() {
+      return heapMb - cachedWorkingSetsMb;
+    }
+  }
+
+  private LiveHeap liveBefore;
+  private LiveHeap liveAfter;
+
   /** The kinds of request in the mix, in the order the table shows them. */
   static final List<String> KINDS = List.of("context", "observe", "add", "export", "erase");
 
@@ -239,7 +260,18 @@ final class SoakBench implements Callable<Integer> {
         last.openFiles(),
         first.storeMb(),
         last.storeMb());
+    w.printf(
+        "live heap after a full collection (forced before the load and after it): %d -> %d MB;"
+            + " cached working sets %d -> %d MB; the rest %d -> %d MB%n",
+        liveBefore.heapMb(),
+        liveAfter.heapMb(),
+        liveBefore.cachedWorkingSetsMb(),
+        liveAfter.cachedWorkingSetsMb(),
+        liveBefore.restMb(),
+        liveAfter.restMb());
     Map<String, Object> results = new LinkedHashMap<>();
+    results.put("live_heap_before", liveBefore);
+    results.put("live_heap_after", liveAfter);
     results.put("samples", samples);
     results.put("p95_drift", drift);
     results.put("p95_drift_by_kind", driftByKind);
@@ -279,6 +311,7 @@ final class SoakBench implements Callable<Integer> {
     w.flush();
     // Samples are taken on a thread of their own, and never force a collection: a pause in the
     // load generator, or a forced GC, would be measured as the server's latency.
+    liveBefore = LiveHeap.measure(metrics);
     HeapAfterGc heap = HeapAfterGc.watch();
     Thread sampler =
         Thread.ofPlatform()
@@ -331,6 +364,8 @@ final class SoakBench implements Callable<Integer> {
     }
     sampler.join(Duration.ofSeconds(sampleSeconds + 30));
     heap.close();
+    Thread.sleep(2_000); // the last requests answered, the observations of the last seconds learned
+    liveAfter = LiveHeap.measure(metrics);
     return new ArrayList<>(samples);
   }
 

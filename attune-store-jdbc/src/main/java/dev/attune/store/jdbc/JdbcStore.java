@@ -141,6 +141,16 @@ public abstract class JdbcStore implements Store {
         });
   }
 
+  /** Tables whose primary key is (tenant_id, this column), with an index on the user. */
+  private static final Map<String, String> KEYED_BY_TENANT_AND_ID =
+      Map.of(
+          "context_records",
+          "context_id",
+          "feedback",
+          "feedback_id",
+          "corrections",
+          "correction_id");
+
   @Override
   public boolean forget(TenantId tenant, UserId user) {
     boolean existed =
@@ -164,11 +174,30 @@ public abstract class JdbcStore implements Store {
                       "corrections",
                       "user_activity",
                       "users")) {
-                try (PreparedStatement ps =
-                    c.prepareStatement(
-                        "DELETE FROM " + table + " WHERE tenant_id = ? AND user_id = ?")) {
+                String key = KEYED_BY_TENANT_AND_ID.get(table);
+                // Tables keyed by (tenant_id, id): named through the user's index, which SQLite's
+                // planner would otherwise skip for the primary key when it has no statistics
+                // (every row of the tenant read, under the write lock).
+                String sql =
+                    key == null
+                        ? "DELETE FROM " + table + " WHERE tenant_id = ? AND user_id = ?"
+                        : "DELETE FROM "
+                            + table
+                            + " WHERE tenant_id = ? AND "
+                            + key
+                            + " IN (SELECT "
+                            + key
+                            + " FROM "
+                            + table
+                            + " WHERE tenant_id = ? AND user_id = ?)";
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
                   ps.setString(1, tenant.value());
-                  ps.setString(2, user.value());
+                  if (key == null) {
+                    ps.setString(2, user.value());
+                  } else {
+                    ps.setString(2, tenant.value());
+                    ps.setString(3, user.value());
+                  }
                   rows += ps.executeUpdate();
                 }
               }
