@@ -134,6 +134,11 @@ public final class Db {
     }
   }
 
+  /** Replaces the pooled connections as they are returned (in use ones finish first). */
+  public void renewConnections() {
+    pool.getHikariPoolMXBean().softEvictConnections();
+  }
+
   public void close() {
     dialect.close();
     pool.close();

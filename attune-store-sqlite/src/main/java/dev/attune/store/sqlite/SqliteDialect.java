@@ -55,20 +55,43 @@ final class SqliteDialect implements Dialect {
   private static final int ANALYSIS_LIMIT = 1_000;
   private static final long STATISTICS_EVERY_SECONDS = 60;
 
-  private static void updateStatistics(Db db) {
+  static void updateStatistics(Db db) {
     try {
-      db.exclusive(
-          "update the query planner's statistics",
-          c -> {
-            try (Statement st = c.createStatement()) {
-              st.execute("PRAGMA analysis_limit = " + ANALYSIS_LIMIT);
-              // 0x10002: every table, not only those this connection has used.
-              st.execute("PRAGMA optimize = 0x10002");
-            }
-            return null;
-          });
+      boolean changed =
+          db.exclusive(
+              "update the query planner's statistics",
+              c -> {
+                try (Statement st = c.createStatement()) {
+                  String before = statistics(st);
+                  st.execute("PRAGMA analysis_limit = " + ANALYSIS_LIMIT);
+                  // 0x10002: every table, not only those this connection has used.
+                  st.execute("PRAGMA optimize = 0x10002");
+                  return !before.equals(statistics(st));
+                }
+              });
+      if (changed) {
+        // A connection reads the statistics when it opens (ANALYZE does not make the others
+        // reload them): the pooled ones are replaced as they come back.
+        db.renewConnections();
+      }
     } catch (StoreException e) {
       // Statistics only steer the planner; the next round tries again.
+    }
+  }
+
+  private static String statistics(Statement st) throws SQLException {
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat1' AND type = 'table'")) {
+      if (!rs.next() || rs.getInt(1) == 0) {
+        return "";
+      }
+    }
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT group_concat(tbl || ' ' || coalesce(idx, '') || ' ' || stat, ';')"
+                + " FROM sqlite_stat1")) {
+      return rs.next() && rs.getString(1) != null ? rs.getString(1) : "";
     }
   }
 

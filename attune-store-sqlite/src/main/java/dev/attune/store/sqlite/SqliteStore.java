@@ -234,6 +234,28 @@ public final class SqliteStore extends JdbcStore {
     return dialect.walScrubbed();
   }
 
+  /** The periodic statistics update, now (for tests). */
+  void updateStatistics() {
+    SqliteDialect.updateStatistics(db);
+  }
+
+  /** How SQLite would run {@code sql} on one of the store's own connections (for tests). */
+  String queryPlan(String sql) {
+    return db.read(
+        null,
+        "explain",
+        c -> {
+          StringBuilder plan = new StringBuilder();
+          try (java.sql.Statement st = c.createStatement();
+              java.sql.ResultSet rs = st.executeQuery("EXPLAIN QUERY PLAN " + sql)) {
+            while (rs.next()) {
+              plan.append(rs.getString("detail")).append('\n');
+            }
+          }
+          return plan.toString();
+        });
+  }
+
   /** The database file. */
   public Path file() {
     return file;

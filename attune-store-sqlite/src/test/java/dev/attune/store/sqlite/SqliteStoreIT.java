@@ -104,6 +104,15 @@ class SqliteStoreIT extends MemoryStoreContract {
                 null));
       }
       sqlite.putContextRecords(records);
+      // The store's own connections opened before these statistics existed, and a connection
+      // reads them only when it opens: after an update the pool renews its connections.
+      String delete =
+          "DELETE FROM context_records WHERE tenant_id = 'tenant-one' AND user_id = 'u'";
+      assertThat(sqlite.queryPlan(delete)).doesNotContain("context_records_by_user");
+      sqlite.updateStatistics();
+      for (int i = 0; i < 6; i++) {
+        assertThat(sqlite.queryPlan(delete)).contains("context_records_by_user");
+      }
     }
     try (SqliteStore reopened = SqliteStore.open(dir);
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + reopened.file());
@@ -114,6 +123,7 @@ class SqliteStoreIT extends MemoryStoreContract {
                     + " WHERE tenant_id = 'tenant-one' AND user_id = 'user-7'")) {
       assertThat(plan.next()).isTrue();
       assertThat(plan.getString("detail")).contains("context_records_by_user");
+
       assertThat(reopened.forget(T1, UserId.of("user-7"))).isTrue();
       assertThat(reopened.contextRecords(T1, UserId.of("user-8"), 1_000)).hasSize(30);
     }
