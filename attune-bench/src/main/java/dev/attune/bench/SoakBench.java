@@ -36,6 +36,7 @@ import java.util.stream.Stream;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -126,7 +127,9 @@ final class SoakBench implements Callable<Integer> {
 
   /**
    * The heap in use after a full collection, and the cached working sets' share of it. Forced, so
-   * taken only outside the measured minutes: before the first request and after the last.
+   * taken only outside the measured minutes: before the first request, five seconds before the
+   * warm-up ends (pools, JIT and caches filled; the requests the pause delays fall in the warm-up)
+   * and after the last request.
    */
   record LiveHeap(long heapMb, long cachedWorkingSetsMb) {
     static LiveHeap measure(ServerMetrics metrics) {
@@ -143,6 +146,7 @@ final class SoakBench implements Callable<Integer> {
   }
 
   private LiveHeap liveBefore;
+  private volatile @Nullable LiveHeap liveWarm;
   private LiveHeap liveAfter;
 
   /** The kinds of request in the mix, in the order the table shows them. */
@@ -260,17 +264,23 @@ final class SoakBench implements Callable<Integer> {
         last.openFiles(),
         first.storeMb(),
         last.storeMb());
+    LiveHeap warm = liveWarm != null ? liveWarm : liveBefore;
     w.printf(
-        "live heap after a full collection (forced before the load and after it): %d -> %d MB;"
-            + " cached working sets %d -> %d MB; the rest %d -> %d MB%n",
+        "live heap after a full collection (forced before the load, at the end of the warm-up and"
+            + " after the load): %d -> %d -> %d MB; cached working sets %d -> %d -> %d MB; the rest"
+            + " %d -> %d -> %d MB%n",
         liveBefore.heapMb(),
+        warm.heapMb(),
         liveAfter.heapMb(),
         liveBefore.cachedWorkingSetsMb(),
+        warm.cachedWorkingSetsMb(),
         liveAfter.cachedWorkingSetsMb(),
         liveBefore.restMb(),
+        warm.restMb(),
         liveAfter.restMb());
     Map<String, Object> results = new LinkedHashMap<>();
     results.put("live_heap_before", liveBefore);
+    results.put("live_heap_after_warm_up", warm);
     results.put("live_heap_after", liveAfter);
     results.put("samples", samples);
     results.put("p95_drift", drift);
@@ -321,6 +331,11 @@ final class SoakBench implements Callable<Integer> {
                 () -> {
                   long next = start + Duration.ofSeconds(sampleSeconds).toNanos();
                   try {
+                    long warmMeasure = start - Duration.ofSeconds(5).toNanos();
+                    if (warmMeasure > System.nanoTime()) {
+                      Thread.sleep(Duration.ofNanos(warmMeasure - System.nanoTime()));
+                      liveWarm = LiveHeap.measure(metrics);
+                    }
                     Thread.sleep(Duration.ofNanos(Math.max(0, start - System.nanoTime())));
                     window.clear();
                     errors.set(0);

@@ -311,4 +311,9 @@ public final class Attune implements AutoCloseable {
     engine.effects().close();
     engine.store().close();
   }
+
+  /** The user's cached working set, if any (for tests that measure the cache). */
+  dev.attune.core.retrieval.@Nullable WorkingSet cachedWorkingSet(TenantId tenant, UserId user) {
+    return engine.workingSets().cached(tenant, user);
+  }
 }

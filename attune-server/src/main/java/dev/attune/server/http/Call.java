@@ -140,6 +140,6 @@ final class Call {
   }
 
   static void respond(Context ctx, int status, Object body) {
-    ctx.status(status).contentType("application/json").result(Json.write(body));
+    ctx.status(status).contentType("application/json").result(Json.writeBytes(body));
   }
 }
