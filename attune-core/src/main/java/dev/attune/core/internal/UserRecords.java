@@ -5,6 +5,7 @@ import dev.attune.core.model.DataPolicy;
 import dev.attune.core.model.Episode;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryChange;
+import dev.attune.core.model.MemoryId;
 import dev.attune.core.model.OrgId;
 import dev.attune.core.model.OrgProfile;
 import dev.attune.core.model.TenantId;
@@ -17,6 +18,7 @@ import dev.attune.core.port.Store;
 import dev.attune.core.port.UserWrite;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -110,9 +112,14 @@ public final class UserRecords {
         store.episodes(tenant, user, EpisodeQuery.all()).stream()
             .map(e -> e.withEmbedding(null))
             .toList();
+    // One read, then in the memories' order (each memory's changes oldest first).
+    Map<MemoryId, List<MemoryChange>> byMemory = new HashMap<>();
+    for (MemoryChange c : store.userHistory(tenant, user)) {
+      byMemory.computeIfAbsent(c.memory(), k -> new ArrayList<>()).add(c);
+    }
     List<MemoryChange> history = new ArrayList<>();
     for (Memory m : memories) {
-      history.addAll(store.history(tenant, user, m.id()));
+      history.addAll(byMemory.getOrDefault(m.id(), List.of()));
     }
     return new UserExport(
         record,

@@ -110,6 +110,18 @@ public interface MemoryStore extends AutoCloseable {
   List<MemoryChange> history(TenantId tenant, UserId user, MemoryId id);
 
   /**
+   * Every change to any of the user's memories, each memory's oldest first (for an export: one read
+   * rather than one per memory). The default asks {@link #history} memory by memory.
+   */
+  default List<MemoryChange> userHistory(TenantId tenant, UserId user) {
+    List<MemoryChange> out = new java.util.ArrayList<>();
+    for (Memory m : memories(tenant, user, MemoryQuery.all())) {
+      out.addAll(history(tenant, user, m.id()));
+    }
+    return out;
+  }
+
+  /**
    * Applies {@code write} in one transaction, creating the user row if missing and advancing the
    * user's update time.
    */

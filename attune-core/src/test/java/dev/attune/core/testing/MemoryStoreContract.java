@@ -438,6 +438,13 @@ public abstract class MemoryStoreContract {
     assertThat(store.history(T1, ALICE, m.id())).containsExactly(created, superseded);
     assertThat(store.history(T2, ALICE, m.id())).isEmpty();
     assertThat(store.history(T1, BOB, m.id())).isEmpty();
+    // All of the user's history in one read: every change, each memory's in order.
+    List<MemoryChange> all = store.userHistory(T1, ALICE);
+    assertThat(all).containsExactlyInAnyOrder(created, superseded, unrelated);
+    assertThat(all.stream().filter(c -> c.memory().equals(m.id())))
+        .containsExactly(created, superseded);
+    assertThat(store.userHistory(T2, ALICE)).isEmpty();
+    assertThat(store.userHistory(T1, BOB)).isEmpty();
   }
 
   // ---- atomicity ----

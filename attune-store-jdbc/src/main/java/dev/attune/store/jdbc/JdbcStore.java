@@ -286,6 +286,11 @@ public abstract class JdbcStore implements Store {
   }
 
   @Override
+  public List<MemoryChange> userHistory(TenantId tenant, UserId user) {
+    return memories.userHistory(tenant, user);
+  }
+
+  @Override
   public List<Episode> episodes(TenantId tenant, UserId user, EpisodeQuery query) {
     return episodes.episodes(tenant, user, query);
   }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /** Memories and their history. */
 final class MemoryTables {
@@ -141,25 +142,37 @@ final class MemoryTables {
   }
 
   List<MemoryChange> history(TenantId tenant, UserId user, MemoryId id) {
+    return readHistory(tenant, user, id);
+  }
+
+  /** Every change to the user's memories, by memory, each oldest first: one read. */
+  List<MemoryChange> userHistory(TenantId tenant, UserId user) {
+    return readHistory(tenant, user, null);
+  }
+
+  private List<MemoryChange> readHistory(TenantId tenant, UserId user, @Nullable MemoryId id) {
     return db.read(
         tenant,
         "read history",
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT at, kind, actor, before_text, after_text, related_id, message_ids"
-                      + " FROM memory_history WHERE tenant_id = ? AND user_id = ? AND memory_id = ?"
-                      + " ORDER BY seq")) {
+                  "SELECT at, kind, actor, before_text, after_text, related_id, message_ids,"
+                      + " memory_id FROM memory_history WHERE tenant_id = ? AND user_id = ?"
+                      + (id == null ? "" : " AND memory_id = ?")
+                      + " ORDER BY memory_id, seq")) {
             ps.setString(1, tenant.value());
             ps.setString(2, user.value());
-            ps.setString(3, id.value());
+            if (id != null) {
+              ps.setString(3, id.value());
+            }
             List<MemoryChange> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 String related = rs.getString(6);
                 out.add(
                     new MemoryChange(
-                        id,
+                        new MemoryId(rs.getString(8)),
                         Codec.instant(rs.getLong(1)),
                         ChangeKind.valueOf(rs.getString(2)),
                         rs.getString(3),
