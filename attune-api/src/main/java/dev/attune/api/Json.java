@@ -93,25 +93,26 @@ public final class Json {
   }
 
   public static String write(Object value) {
-    try {
-      return MAPPER.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
-    }
+    return writing(value, MAPPER::writeValueAsString);
   }
 
   /** As {@link #write}, in UTF-8: what a response body needs, without a String in between. */
   public static byte[] writeBytes(Object value) {
-    try {
-      return MAPPER.writeValueAsBytes(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
-    }
+    return writing(value, MAPPER::writeValueAsBytes);
   }
 
   public static String writePretty(Object value) {
+    return writing(value, MAPPER.writerWithDefaultPrettyPrinter()::writeValueAsString);
+  }
+
+  private interface Writer<T> {
+    T write(Object value) throws JsonProcessingException;
+  }
+
+  /** Our own values always serialize; a failure is a bug, not bad input. */
+  private static <T> T writing(Object value, Writer<T> writer) {
     try {
-      return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+      return writer.write(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
     }

@@ -10,6 +10,7 @@ import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.model.UserRecord;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -111,10 +112,11 @@ public interface MemoryStore extends AutoCloseable {
 
   /**
    * Every change to any of the user's memories, each memory's oldest first (for an export: one read
-   * rather than one per memory). The default asks {@link #history} memory by memory.
+   * rather than one per memory). The default reads the memories and asks {@link #history} memory by
+   * memory; a store that can read it at once should.
    */
   default List<MemoryChange> userHistory(TenantId tenant, UserId user) {
-    List<MemoryChange> out = new java.util.ArrayList<>();
+    List<MemoryChange> out = new ArrayList<>();
     for (Memory m : memories(tenant, user, MemoryQuery.all())) {
       out.addAll(history(tenant, user, m.id()));
     }
