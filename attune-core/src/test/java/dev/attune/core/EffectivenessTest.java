@@ -381,11 +381,13 @@ class EffectivenessTest {
   @Test
   void recordingNeverMakesARequestWaitAndCountsWhatItDrops() throws Exception {
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
     InMemoryStore stuck =
         new InMemoryStore() {
           @Override
           public void putContextRecords(List<ContextRecord> records) {
             try {
+              entered.countDown();
               release.await();
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
@@ -395,6 +397,9 @@ class EffectivenessTest {
         };
     try (Attune slow =
         Attune.builder().store(stuck).embedder(new HashingEmbedder()).effectQueue(4).build()) {
+      // The writer takes the first record (after gathering for its linger) and gets stuck on it.
+      slow.context(ContextRequest.builder(T, ALICE).query("first").maxTokens(100).build());
+      assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       for (int i = 0; i < 50; i++) {
         // Each returns although the writer is stuck on the first batch.
         assertThat(

@@ -24,15 +24,18 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Writes what effectiveness needs without making anyone wait: callers hand events to a bounded
  * queue and go on (a full queue drops the event and counts it); one background thread writes them
- * in order, context records in batches, counters summed per tenant and hour and written every
- * {@link #COUNTER_FLUSH_MILLIS} ms. A record not yet written is found here, so feedback that
- * follows its context at once is not refused.
+ * in order, context records in batches (gathered for up to {@link #LINGER_MILLIS} ms), counters
+ * summed per tenant and hour and written every {@link #COUNTER_FLUSH_MILLIS} ms. A record not yet
+ * written is found here, so feedback that follows its context at once is not refused.
  */
 final class EffectRecorder implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(EffectRecorder.class.getName());
 
   static final long COUNTER_FLUSH_MILLIS = 2_000;
   private static final int BATCH = 256;
+
+  /** How long the writer waits after an event for more to write with it. */
+  static final long LINGER_MILLIS = 50;
 
   private sealed interface Event {}
 
@@ -156,7 +159,7 @@ final class EffectRecorder implements AutoCloseable {
         Event first = queue.poll(200, TimeUnit.MILLISECONDS);
         if (first != null) {
           batch.add(first);
-          queue.drainTo(batch, BATCH - 1);
+          gather(batch);
           write(batch);
           batch.clear();
         }
@@ -175,6 +178,34 @@ final class EffectRecorder implements AutoCloseable {
   }
 
   /** Writes events in order: consecutive records in one batch, jobs after what came before. */
+  /**
+   * Adds to {@code batch} what arrives within {@link #LINGER_MILLIS} of its first event, up to
+   * {@link #BATCH} events: one transaction for many served packs instead of one each, so the writer
+   * takes less of the cores the requests need. A job (someone waits on it) or closing ends the
+   * wait.
+   */
+  private void gather(List<Event> batch) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
+    int seen = 0;
+    while (true) {
+      queue.drainTo(batch, BATCH - batch.size());
+      for (; seen < batch.size(); seen++) {
+        if (batch.get(seen) instanceof Job) {
+          return;
+        }
+      }
+      long left = deadline - System.nanoTime();
+      if (batch.size() >= BATCH || left <= 0 || closed) {
+        return;
+      }
+      Event next = queue.poll(left, TimeUnit.NANOSECONDS);
+      if (next == null) {
+        return;
+      }
+      batch.add(next);
+    }
+  }
+
   private void write(List<Event> events) {
     List<ContextRecord> records = new ArrayList<>();
     for (Event e : events) {
