@@ -268,7 +268,9 @@ class StoreFaultsIT {
         long freed = System.nanoTime();
         Files.delete(filler);
         TestServer.Reply accepted = server.post("/v1/observe", key, second);
-        assertThat(accepted.status()).isEqualTo(202);
+        // 202, or 200 when the worker learned it before the answer was written (the
+        // HashingEmbedder is that fast): either way accepted, and learned below.
+        assertThat(accepted.status()).isIn(200, 202);
         awaitLearned(server, key, List.of(accepted.json().get("observation_id").asText()));
         System.out.printf(
             "SQLite disk full: %d of %d requests answered 503 (%s), none 500; learning again %d ms"
