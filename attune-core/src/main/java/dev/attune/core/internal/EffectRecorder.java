@@ -177,7 +177,6 @@ final class EffectRecorder implements AutoCloseable {
     writeCounters();
   }
 
-  /** Writes events in order: consecutive records in one batch, jobs after what came before. */
   /**
    * Adds to {@code batch} what arrives within {@link #LINGER_MILLIS} of its first event, up to
    * {@link #BATCH} events: one transaction for many served packs instead of one each, so the writer
@@ -206,6 +205,7 @@ final class EffectRecorder implements AutoCloseable {
     }
   }
 
+  /** Writes events in order: consecutive records in one batch, jobs after what came before. */
   private void write(List<Event> events) {
     List<ContextRecord> records = new ArrayList<>();
     for (Event e : events) {
