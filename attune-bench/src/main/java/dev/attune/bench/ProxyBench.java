@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -85,13 +86,15 @@ final class ProxyBench implements Callable<Integer> {
 
   /**
    * One case's figures in milliseconds: direct, proxied, the per-pair overhead, and (with a user)
-   * the same context built in process, the part of the overhead that is Attune's retrieval.
+   * the context's own time inside the proxied request (its {@code Server-Timing} header) and the
+   * same kind of context built in process between the pairs.
    */
   record Case(
       String name,
       Percentiles direct,
       Percentiles proxied,
       Percentiles overhead,
+      Percentiles contextInProxy,
       Percentiles contextInProcess) {}
 
   @Override
@@ -144,12 +147,13 @@ final class ProxyBench implements Callable<Integer> {
     w.println();
     w.println(
         "| case | direct p50 | direct p95 | proxied p50 | proxied p95 | overhead p50 | overhead p95"
+            + " | context in the proxy p50 | context in the proxy p95"
             + " | context alone p50 | context alone p95 |");
-    w.println("|---|---|---|---|---|---|---|---|---|");
+    w.println("|---|---|---|---|---|---|---|---|---|---|---|");
     for (Case c : cases.values()) {
       boolean context = c.contextInProcess().count() > 0;
       w.printf(
-          "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %s | %s |%n",
+          "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %s | %s | %s | %s |%n",
           c.name(),
           c.direct().p50Ms(),
           c.direct().p95Ms(),
@@ -157,12 +161,15 @@ final class ProxyBench implements Callable<Integer> {
           c.proxied().p95Ms(),
           c.overhead().p50Ms(),
           c.overhead().p95Ms(),
+          context ? String.format("%.2f", c.contextInProxy().p50Ms()) : "-",
+          context ? String.format("%.2f", c.contextInProxy().p95Ms()) : "-",
           context ? String.format("%.2f", c.contextInProcess().p50Ms()) : "-",
           context ? String.format("%.2f", c.contextInProcess().p95Ms()) : "-");
     }
     w.println(
-        "(milliseconds; overhead = each proxied request less its direct twin; context alone ="
-            + " Attune.context for the same kind of request, in process)");
+        "(milliseconds; overhead = each proxied request less its direct twin; context in the"
+            + " proxy = its Server-Timing header; context alone = Attune.context for the same kind"
+            + " of request, in process, between the pairs)");
     Case main = cases.values().iterator().next();
     w.printf(
         "target (issue 11): overhead p95 <= 5 ms with a user: [%s] %.2f ms%n",
@@ -198,6 +205,7 @@ final class ProxyBench implements Callable<Integer> {
     long[] p = new long[n];
     long[] o = new long[n];
     long[] c = new long[withUser ? n : 0];
+    long[] x = new long[withUser ? n : 0];
     for (int i = 0; i < n; i++) {
       String query = synth.query();
       String body =
@@ -216,12 +224,16 @@ final class ProxyBench implements Callable<Integer> {
       if (withUser) {
         toProxy.header("X-Attune-User-Id", Seeder.typical(i % users).value());
       }
+      long[] inProxy = new long[1];
       if (i % 2 == 0) {
-        d[i] = time(client, toUpstream.build(), stream);
-        p[i] = time(client, toProxy.build(), stream);
+        d[i] = time(client, toUpstream.build(), stream, null);
+        p[i] = time(client, toProxy.build(), stream, inProxy);
       } else {
-        p[i] = time(client, toProxy.build(), stream);
-        d[i] = time(client, toUpstream.build(), stream);
+        p[i] = time(client, toProxy.build(), stream, inProxy);
+        d[i] = time(client, toUpstream.build(), stream, null);
+      }
+      if (withUser) {
+        x[i] = inProxy[0];
       }
       o[i] = Math.max(0, p[i] - d[i]);
       if (withUser) {
@@ -238,7 +250,12 @@ final class ProxyBench implements Callable<Integer> {
       }
     }
     return new Case(
-        name, Percentiles.of(d), Percentiles.of(p), Percentiles.of(o), Percentiles.of(c));
+        name,
+        Percentiles.of(d),
+        Percentiles.of(p),
+        Percentiles.of(o),
+        Percentiles.of(x),
+        Percentiles.of(c));
   }
 
   private static HttpRequest.Builder post(URI uri, String body) {
@@ -248,11 +265,28 @@ final class ProxyBench implements Callable<Integer> {
         .POST(HttpRequest.BodyPublishers.ofString(body));
   }
 
-  /** Nanoseconds to the whole answer, or (streamed) to its first byte; the rest is drained. */
-  private static long time(HttpClient client, HttpRequest request, boolean firstByte)
+  /**
+   * Nanoseconds to the whole answer, or (streamed) to its first byte; the rest is drained. The
+   * proxy's {@code Server-Timing: attune-context;dur=} (milliseconds) goes into {@code context[0]}
+   * as nanoseconds.
+   */
+  private static long time(
+      HttpClient client, HttpRequest request, boolean firstByte, long @Nullable [] context)
       throws IOException, InterruptedException {
     long start = System.nanoTime();
     HttpResponse<InputStream> r = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    if (context != null) {
+      r.headers()
+          .allValues("Server-Timing")
+          .forEach(
+              v -> {
+                if (v.startsWith("attune-context;dur=")) {
+                  context[0] =
+                      (long)
+                          (Double.parseDouble(v.substring("attune-context;dur=".length())) * 1e6);
+                }
+              });
+    }
     long elapsed;
     try (InputStream in = r.body()) {
       if (firstByte) {

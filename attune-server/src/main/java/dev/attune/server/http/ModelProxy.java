@@ -206,6 +206,13 @@ final class ModelProxy {
       }
       ctx.header("X-Attune-Context-Tokens", Integer.toString(prepared.pack.tokens()));
     }
+    if (prepared.contextNanos > 0) {
+      // The standard header browsers and tracing tools read: how much of the wait was Attune's.
+      ctx.res()
+          .addHeader(
+              "Server-Timing",
+              String.format(Locale.ROOT, "attune-context;dur=%.2f", prepared.contextNanos / 1e6));
+    }
     if (prepared.degraded) {
       ctx.header("X-Attune-Degraded", "true");
     }
@@ -243,7 +250,8 @@ final class ModelProxy {
       @Nullable String userText,
       int messages,
       @Nullable ContextPack pack,
-      boolean degraded) {}
+      boolean degraded,
+      long contextNanos) {}
 
   /** The user's context injected into the request (unless there is no user or no user message). */
   private Prepared prepare(Context ctx, WireFormat format, ApiKey key, ObjectNode json) {
@@ -253,7 +261,7 @@ final class ModelProxy {
       throw HttpError.forbidden("a user token may not call the model proxy");
     }
     if (userName == null || userName.isBlank()) {
-      return new Prepared(null, null, null, null, 0, null, false);
+      return new Prepared(null, null, null, null, 0, null, false, 0);
     }
     UserId user = UserId.of(Ids.check("X-Attune-User-Id", userName));
     String orgName = ctx.header("X-Attune-Org-Id");
@@ -263,8 +271,9 @@ final class ModelProxy {
     List<Message> conversation = format.conversation(json);
     String userText = format.lastUserText(conversation);
     if (userText == null) {
-      return new Prepared(user, org, session, null, conversation.size(), null, false);
+      return new Prepared(user, org, session, null, conversation.size(), null, false, 0);
     }
+    long started = System.nanoTime();
     try {
       ContextRequest.Builder request =
           ContextRequest.builder(key.tenant(), user)
@@ -278,11 +287,27 @@ final class ModelProxy {
       if (!pack.context().isEmpty()) {
         format.inject(json, pack.context());
       }
-      return new Prepared(user, org, session, userText, conversation.size(), pack, pack.degraded());
+      return new Prepared(
+          user,
+          org,
+          session,
+          userText,
+          conversation.size(),
+          pack,
+          pack.degraded(),
+          System.nanoTime() - started);
     } catch (RuntimeException e) {
       // Memory never breaks a chat: the request goes on without context.
       LOG.log(System.Logger.Level.WARNING, "proxy: context failed, forwarding without it: " + e);
-      return new Prepared(user, org, session, userText, conversation.size(), null, true);
+      return new Prepared(
+          user,
+          org,
+          session,
+          userText,
+          conversation.size(),
+          null,
+          true,
+          System.nanoTime() - started);
     }
   }
 

@@ -273,6 +273,8 @@ class ProxyIT {
     assertThat(ok.headers().firstValue("X-Attune-Context-Id"))
         .hasValueSatisfying(v -> assertThat(v).startsWith("ctx_"));
     assertThat(ok.headers().firstValue("X-Attune-Context-Tokens")).isPresent();
+    assertThat(ok.headers().firstValue("Server-Timing"))
+        .hasValueSatisfying(v -> assertThat(v).matches("attune-context;dur=\\d+\\.\\d\\d"));
     assertThat(ok.headers().firstValue("X-Upstream")).hasValue("scripted");
 
     upstream.status = 503;
