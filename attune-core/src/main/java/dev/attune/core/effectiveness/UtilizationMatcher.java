@@ -1,5 +1,6 @@
 package dev.attune.core.effectiveness;
 
+import dev.attune.core.model.Embedding;
 import dev.attune.core.port.Embedder;
 import dev.attune.core.retrieval.TextAnalyzer;
 import java.text.BreakIterator;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.apache.lucene.util.VectorUtil;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Did a reply use what was injected? Each item is compared with the reply's sentences two ways: by
@@ -44,8 +46,15 @@ public final class UtilizationMatcher {
     this.threshold = threshold;
   }
 
-  /** An injected item: its id and its text as stored. */
-  public record Item(String id, String text) {}
+  /**
+   * An injected item: its id, its text as stored and, when the store holds one, the embedding of
+   * that text (used when it is of this matcher's model, so the text is not embedded again).
+   */
+  public record Item(String id, String text, @Nullable Embedding embedding) {
+    public Item(String id, String text) {
+      this(id, text, null);
+    }
+  }
 
   /**
    * How one item compares with the reply.
@@ -62,10 +71,25 @@ public final class UtilizationMatcher {
       return List.of();
     }
     List<String> sentences = sentences(reply);
+    // Only what has no vector yet is embedded: a served pack's facts carry theirs from the store,
+    // and embedding them again was most of the learning an exchange cost (tens of texts a reply).
     List<String> texts = new ArrayList<>(items.size() + sentences.size());
-    items.forEach(i -> texts.add(i.text()));
+    List<float @Nullable []> known = new ArrayList<>(items.size());
+    for (Item item : items) {
+      float[] v = vectorOf(item.embedding());
+      known.add(v);
+      if (v == null) {
+        texts.add(item.text());
+      }
+    }
     texts.addAll(sentences);
-    List<float[]> vectors = embedder.embedAll(texts);
+    List<float[]> made = embedder.embedAll(texts);
+    List<float[]> vectors = new ArrayList<>(items.size() + sentences.size());
+    int next = 0;
+    for (float[] v : known) {
+      vectors.add(v != null ? v : made.get(next++));
+    }
+    vectors.addAll(made.subList(next, made.size()));
     Set<String> replyTerms = new HashSet<>(analyzer.terms(reply));
     List<Match> out = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
@@ -80,6 +104,12 @@ public final class UtilizationMatcher {
       out.add(new Match(items.get(i).id(), semantic, lexical, score, score >= threshold));
     }
     return out;
+  }
+
+  private float @Nullable [] vectorOf(@Nullable Embedding e) {
+    return e != null && e.model().equals(embedder.modelId()) && e.vector().length > 0
+        ? e.vector()
+        : null;
   }
 
   /** The share of the item's distinct content words found in the reply. */

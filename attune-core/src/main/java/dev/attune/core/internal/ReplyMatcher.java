@@ -4,7 +4,6 @@ import dev.attune.core.ItemKind;
 import dev.attune.core.effectiveness.ContextRecord;
 import dev.attune.core.effectiveness.Figures;
 import dev.attune.core.effectiveness.UtilizationMatcher;
-import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryId;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
@@ -49,9 +48,9 @@ final class ReplyMatcher {
     List<UtilizationMatcher.Item> items = new ArrayList<>();
     Map<String, Integer> tokens = new HashMap<>();
     for (ContextRecord.Injected i : record.items()) {
-      String text = itemText(tenant, user, profile, i);
-      if (text != null && !text.isBlank()) {
-        items.add(new UtilizationMatcher.Item(i.id(), text));
+      UtilizationMatcher.Item item = item(tenant, user, profile, i);
+      if (item != null && !item.text().isBlank()) {
+        items.add(item);
         tokens.put(i.id(), i.tokens());
       }
     }
@@ -75,18 +74,22 @@ final class ReplyMatcher {
   }
 
   /**
-   * The text of an injected fact or profile field as stored now; null for the conversation's own
-   * messages and the org's fields, which utilization does not judge.
+   * An injected fact (with its stored embedding) or profile field as stored now; null for the
+   * conversation's own messages and the org's fields, which utilization does not judge.
    */
-  private @Nullable String itemText(
+  private UtilizationMatcher.@Nullable Item item(
       TenantId tenant, UserId user, @Nullable UserProfile profile, ContextRecord.Injected item) {
     if (item.kind() == ItemKind.FACT && item.id().startsWith("mem_")) {
-      return store.findMemory(tenant, user, MemoryId.of(item.id())).map(Memory::text).orElse(null);
+      return store
+          .findMemory(tenant, user, MemoryId.of(item.id()))
+          .map(m -> new UtilizationMatcher.Item(item.id(), m.text(), m.embedding()))
+          .orElse(null);
     }
-    if (item.kind() == ItemKind.PROFILE && profile != null) {
-      return profileField(profile, item.id());
-    }
-    return null;
+    String field =
+        item.kind() == ItemKind.PROFILE && profile != null
+            ? profileField(profile, item.id())
+            : null;
+    return field == null ? null : new UtilizationMatcher.Item(item.id(), field);
   }
 
   static @Nullable String profileField(UserProfile p, String id) {
