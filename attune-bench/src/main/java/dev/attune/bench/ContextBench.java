@@ -9,12 +9,15 @@ import dev.attune.core.model.Message;
 import dev.attune.core.model.Role;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
+import dev.attune.core.port.Store;
 import dev.attune.store.jdbc.JdbcStore;
 import dev.attune.store.jdbc.MasterKey;
 import dev.attune.store.postgres.PostgresStore;
 import dev.attune.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -162,6 +165,7 @@ final class ContextBench implements Callable<Integer> {
 
     List<Run> runs;
     List<Engine> engines = new ArrayList<>();
+    List<JdbcStore> opened = new ArrayList<>();
     BenchPostgres embedded = null;
     try {
       for (String name : stores) {
@@ -178,6 +182,7 @@ final class ContextBench implements Callable<Integer> {
           store = PostgresStore.open(name.equals("postgres") ? embedded.url() : name, master);
           label = encrypt ? "PostgreSQL (encrypted)" : "PostgreSQL";
         }
+        opened.add(store);
         seed(store, start, w);
         for (String r : records) {
           if (!r.equals("on") && !r.equals("off")) {
@@ -191,7 +196,9 @@ final class ContextBench implements Callable<Integer> {
       }
       runs = measureAll(engines, new SyntheticData(seed + 1), start);
     } finally {
+      // Engines over one store each close it: it is closed here, once, after all of them.
       engines.forEach(e -> e.attune().close());
+      opened.forEach(JdbcStore::close);
       if (embedded != null) {
         embedded.close();
       }
@@ -328,11 +335,29 @@ final class ContextBench implements Callable<Integer> {
         w);
   }
 
+  /** The store, except that closing it does nothing: it is shared by the engines of a run. */
+  private static Store notClosedByTheEngine(Store store) {
+    return (Store)
+        Proxy.newProxyInstance(
+            Store.class.getClassLoader(),
+            new Class<?>[] {Store.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("close") && method.getParameterCount() == 0) {
+                return null;
+              }
+              try {
+                return method.invoke(store, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
+
   private Engine open(
       String label, JdbcStore store, boolean contextRecords, Instant start, PrintWriter w) {
     Attune attune =
         Attune.builder()
-            .store(store)
+            .store(notClosedByTheEngine(store))
             .contextRecords(contextRecords)
             .workingSetCacheBytes(6L << 30)
             .clock(() -> start.plus(Duration.ofDays(30)))
