@@ -94,8 +94,7 @@ public final class LocalEmbedder implements Embedder {
   private List<float[]> embed(List<String> texts, String prefix) {
     List<TextSegment> segments = new ArrayList<>(texts.size());
     for (String text : texts) {
-      // The encoder rejects blank text; a lone full stop embeds as "nothing in particular".
-      segments.add(TextSegment.from(prefix + (text.isBlank() ? "." : text)));
+      segments.add(TextSegment.from(prefix + readable(text)));
     }
     List<Embedding> embeddings = model.embedAll(segments).content();
     List<float[]> out = new ArrayList<>(embeddings.size());
@@ -103,6 +102,35 @@ public final class LocalEmbedder implements Embedder {
       out.add(normalized(e.vector()));
     }
     return out;
+  }
+
+  /**
+   * The text as the encoder can take it. The encoder rejects text that is empty once it drops
+   * control characters and unpaired surrogates (a message of a NUL, or a broken emoji half, would
+   * fail a whole observation), so those become spaces; text with nothing left embeds as a lone full
+   * stop, "nothing in particular".
+   */
+  static String readable(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    boolean words = false;
+    for (int i = 0; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      i += Character.charCount(cp);
+      int type = Character.getType(cp);
+      boolean unreadable =
+          type == Character.SURROGATE
+              || type == Character.CONTROL
+              || type == Character.FORMAT
+              || type == Character.UNASSIGNED
+              || type == Character.PRIVATE_USE;
+      if (unreadable || Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
+        out.append(' ');
+      } else {
+        out.appendCodePoint(cp);
+        words = true;
+      }
+    }
+    return words ? out.toString() : ".";
   }
 
   private static float[] normalized(float[] v) {

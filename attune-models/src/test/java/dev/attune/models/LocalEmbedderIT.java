@@ -45,4 +45,37 @@ class LocalEmbedderIT {
   void blankTextStillEmbeds() {
     assertThat(embedder.embedAll(List.of(" "))).hasSize(1);
   }
+
+  @Test
+  void textTheEncoderCannotReadStillEmbeds() {
+    // Each of these once failed the encoder ("text cannot be null or blank", "Cannot embed empty
+    // or whitespace-only text"), and with it the whole observation that carried it.
+    List<String> odd =
+        List.of(
+            "\u0000",
+            "\ud800",
+            "\udc00 \u0007",
+            "\u200b\u200b",
+            "\u00a0\u2028",
+            "\ufeff",
+            "\uffff",
+            "\ue000",
+            "I love \ud800 green tea");
+    List<float[]> vectors = embedder.embedAll(odd);
+    assertThat(vectors).hasSize(odd.size());
+    for (float[] v : vectors) {
+      assertThat(cosine(v, v)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+    }
+    assertThat(embedder.embedQuery("\u0000")).hasSize(embedder.dimensions());
+    // What can be read is kept: the broken half goes, the words stay.
+    assertThat(cosine(vectors.get(8), embedder.embed("I love green tea"))).isGreaterThan(0.95);
+  }
+
+  @Test
+  void unreadableCharactersBecomeSpacesAndNothingLeftIsAFullStop() {
+    assertThat(LocalEmbedder.readable("a\u0000b")).isEqualTo("a b");
+    assertThat(LocalEmbedder.readable("tea \ud83d\ude00")).isEqualTo("tea \ud83d\ude00");
+    assertThat(LocalEmbedder.readable("\ud800\u200b\t")).isEqualTo(".");
+    assertThat(LocalEmbedder.readable("café")).isEqualTo("café");
+  }
 }

@@ -102,6 +102,48 @@ class HttpFuzzIT {
   }
 
   @Test
+  void textTheEmbedderCannotReadIsStillObservedAndQueried() {
+    // A NUL or half a surrogate pair once failed the embedder: a 500 for a context, a failed
+    // observation (losing the readable messages beside it) and a 500 for an explicit memory.
+    TestServer.Reply observed =
+        server.send(
+            "POST",
+            "/v1/observe?wait=true",
+            admin,
+            "{\"user_id\":\"odd\",\"messages\":[{\"role\":\"user\",\"content\":\"\\u0000\"},"
+                + "{\"role\":\"user\",\"content\":\"I love \\ud800 green tea.\"}]}");
+    assertThat(observed.status()).as(observed.body()).isEqualTo(200);
+    assertThat(observed.json().get("status").asText()).as(observed.body()).isEqualTo("done");
+    for (String query : List.of("\\u0000", "\\ud800", "\\u200b", "green tea")) {
+      TestServer.Reply context =
+          server.send(
+              "POST",
+              "/v1/context",
+              admin,
+              "{\"user_id\":\"odd\",\"query\":\"" + query + "\",\"max_tokens\":300}");
+      assertThat(context.status()).as(query + " -> " + context.body()).isEqualTo(200);
+    }
+    TestServer.Reply tea =
+        server.send("POST", "/v1/context", admin, "{\"user_id\":\"odd\",\"query\":\"which tea\"}");
+    assertThat(tea.json().get("context").asText()).contains("green tea");
+    TestServer.Reply memory =
+        server.send(
+            "POST",
+            "/v1/users/odd/memories",
+            admin,
+            "{\"text\":\"\\u0000\\ud800\",\"category\":\"preference\"}");
+    assertThat(memory.status()).as(memory.body()).isEqualTo(422);
+    assertThat(memory.json().get("error").get("field").asText()).isEqualTo("text");
+    TestServer.Reply readable =
+        server.send(
+            "POST",
+            "/v1/users/odd/memories",
+            admin,
+            "{\"text\":\"Drinks \\ud800 oolong\",\"category\":\"preference\"}");
+    assertThat(readable.status()).as(readable.body()).isEqualTo(201);
+  }
+
+  @Test
   void randomBodiesNeverCauseA500() {
     long seed = System.nanoTime();
     Random r = new Random(seed);
