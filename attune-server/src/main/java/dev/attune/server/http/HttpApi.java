@@ -63,6 +63,7 @@ public final class HttpApi implements AutoCloseable {
               cfg.http.maxRequestSize = config.maxBodyBytes();
               cfg.router.ignoreTrailingSlashes = true;
               cfg.jetty.modifyServletContextHandler(mcp::mount);
+              cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorPages()));
               cfg.routes.before(ctx -> inFlight.incrementAndGet());
               cfg.routes.beforeMatched(gate::check);
               Routes r = new Routes(cfg.routes, config.maxBodyBytes());

@@ -27,6 +27,23 @@ class HttpLimitsIT {
   }
 
   @Test
+  void requestsJettyRefusesBeforeTheApiStillGetTheJsonErrorFormat() throws Exception {
+    try (TestServer s = new TestServer(Map.of(), new HashingEmbedder())) {
+      String key = s.key("t", KeyRole.SERVICE);
+      // A path that cannot be decoded, and a URI too long: refused by Jetty, not by a route.
+      TestServer.Reply nul = s.get("/v1/users/%00/memories", key);
+      assertThat(nul.status()).isEqualTo(400);
+      assertThat(nul.headers().firstValue("Content-Type").orElse(""))
+          .startsWith("application/json");
+      assertThat(nul.errorCode()).isEqualTo("bad_request");
+      TestServer.Reply longUri = s.get("/v1/users/" + "u".repeat(20_000) + "/memories", key);
+      assertThat(longUri.status()).isEqualTo(414);
+      assertThat(longUri.errorCode()).isEqualTo("uri_too_long");
+      assertThat(longUri.body()).doesNotContain("<html");
+    }
+  }
+
+  @Test
   void aBodyOverTheLimitGets413AndNothingIsStored() throws Exception {
     try (TestServer s = new TestServer(Map.of("max_body_bytes", "4096"), new HashingEmbedder())) {
       String key = s.key("t", KeyRole.SERVICE);
