@@ -591,6 +591,11 @@ class AttuneTest {
     assertThatThrownBy(() -> observe(ALICE, "bad session!", user("a", "one")))
         .extracting(e -> ((InvalidRequestException) e).field())
         .isEqualTo("session_id");
+    Message nulName = new Message(Role.USER, "hello", "n1", null, "Al\u0000ice", null);
+    assertThatThrownBy(() -> observe(ALICE, "s1", nulName))
+        .isInstanceOf(InvalidRequestException.class)
+        .extracting(e -> ((InvalidRequestException) e).field())
+        .isEqualTo("messages[0].name");
 
     assertThat(attune.user(T, ALICE)).isEmpty();
     assertThat(store.episodes(T, ALICE, EpisodeQuery.all())).isEmpty();

@@ -132,11 +132,18 @@ public final class Keys {
     }
   }
 
-  /** A key's label: 1-200 characters once stripped. */
+  /** A key's label: 1-200 printable characters once stripped. */
   private static String label(String value) {
     String v = value.strip();
     if (v.isEmpty() || v.length() > 200) {
       throw new InvalidRequestException("label", "label must be 1-200 characters");
+    }
+    // Stored as it is (PostgreSQL refuses a NUL in text) and listed to admins.
+    if (v.codePoints()
+        .anyMatch(
+            cp -> Character.isISOControl(cp) || Character.getType(cp) == Character.SURROGATE)) {
+      throw new InvalidRequestException(
+          "label", "label must not contain control characters or a broken surrogate pair");
     }
     return v;
   }
