@@ -123,7 +123,10 @@ public final class LocalEmbedder implements Embedder {
               || type == Character.FORMAT
               || type == Character.UNASSIGNED
               || type == Character.PRIVATE_USE;
-      if (unreadable || Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
+      if (unreadable) {
+        continue; // dropped, as the encoder's own text cleaning drops them
+      }
+      if (Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
         out.append(' ');
       } else {
         out.appendCodePoint(cp);

@@ -72,8 +72,8 @@ class LocalEmbedderIT {
   }
 
   @Test
-  void unreadableCharactersBecomeSpacesAndNothingLeftIsAFullStop() {
-    assertThat(LocalEmbedder.readable("a\u0000b")).isEqualTo("a b");
+  void unreadableCharactersAreDroppedAndNothingLeftIsAFullStop() {
+    assertThat(LocalEmbedder.readable("a\u0000b c")).isEqualTo("ab c");
     assertThat(LocalEmbedder.readable("tea \ud83d\ude00")).isEqualTo("tea \ud83d\ude00");
     assertThat(LocalEmbedder.readable("\ud800\u200b\t")).isEqualTo(".");
     assertThat(LocalEmbedder.readable("café")).isEqualTo("café");
