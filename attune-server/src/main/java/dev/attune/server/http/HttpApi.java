@@ -52,7 +52,7 @@ public final class HttpApi implements AutoCloseable {
     Gate gate = new Gate(keys, limiter, metrics);
     ErrorMapping errors = new ErrorMapping(config.maxBodyBytes());
     List<Routes.Route>[] declared = new List[1];
-    this.mcp = new McpEndpoint(attune, gate, VERSION);
+    this.mcp = new McpEndpoint(attune, gate, VERSION, config.maxBodyBytes());
     this.app =
         Javalin.create(
             cfg -> {

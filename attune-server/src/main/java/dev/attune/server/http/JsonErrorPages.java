@@ -42,7 +42,11 @@ final class JsonErrorPages extends ErrorHandler {
         };
     String errorCode =
         switch (code) {
+          case 404 -> "not_found";
+          case 405 -> "method_not_allowed";
+          case 413 -> "payload_too_large";
           case 414 -> "uri_too_long";
+          case 415 -> "unsupported_media_type";
           case 431 -> "headers_too_large";
           default -> code < 500 ? "bad_request" : "internal";
         };

@@ -37,9 +37,11 @@ final class McpEndpoint implements AutoCloseable {
   private final Gate gate;
   private final HttpServletStreamableServerTransportProvider transport;
   private final McpSyncServer server;
+  private final long maxBodyBytes;
 
-  McpEndpoint(Attune attune, Gate gate, String version) {
+  McpEndpoint(Attune attune, Gate gate, String version, long maxBodyBytes) {
     this.gate = gate;
+    this.maxBodyBytes = maxBodyBytes;
     this.transport =
         HttpServletStreamableServerTransportProvider.builder()
             .jsonMapper(McpJsonDefaults.getMapper())
@@ -101,7 +103,10 @@ final class McpEndpoint implements AutoCloseable {
     }
   }
 
-  /** Lets a request through to MCP only with a valid Attune key, within its rate. */
+  /**
+   * Lets a request through to MCP only with a valid Attune key, within its rate, with a body that
+   * is one JSON-RPC message; what the SDK answers in error goes out as a JSON-RPC error.
+   */
   private final class Authenticated extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response)
@@ -118,8 +123,14 @@ final class McpEndpoint implements AutoCloseable {
         refuse(response, refused.status, refused.code, refused.getMessage());
         return;
       }
-      request.setAttribute(KEY_ATTRIBUTE, key);
-      transport.service(request, response);
+      HttpServletRequest checked = McpGuard.checked(request, response, maxBodyBytes);
+      if (checked == null) {
+        return;
+      }
+      checked.setAttribute(KEY_ATTRIBUTE, key);
+      McpGuard.ErrorCapture answer = new McpGuard.ErrorCapture(response, request.getMethod());
+      transport.service(checked, answer);
+      answer.finish();
     }
 
     private static void refuse(HttpServletResponse response, int status, String code, String m)

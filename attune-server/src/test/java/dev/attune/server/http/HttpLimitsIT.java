@@ -56,6 +56,10 @@ class HttpLimitsIT {
       assertThat(r.errorCode()).isEqualTo("payload_too_large");
       assertThat(r.errorField()).isEqualTo("body");
       assertThat(s.get("/v1/users/big/profile", key).status()).isEqualTo(404);
+      // The MCP endpoint (the SDK's servlet, beside the API's routes) keeps the same limit.
+      TestServer.Reply mcp = s.post("/mcp", key, big);
+      assertThat(mcp.status()).isEqualTo(413);
+      assertThat(mcp.json().path("error").path("message").asText()).contains("max_body_bytes");
     }
   }
 

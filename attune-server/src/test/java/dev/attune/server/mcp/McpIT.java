@@ -163,6 +163,38 @@ class McpIT {
   }
 
   @Test
+  void brokenMessagesAreJsonRpcErrorsNeverAJavaException() {
+    String key = server.key("shop", KeyRole.SERVICE);
+    // body -> the JSON-RPC code expected; the SDK alone answered these with its exception
+    // serialized (stack trace included), and "null" with a 500.
+    Map<String, Integer> bodies =
+        Map.of(
+            "{", -32700,
+            "null", -32600,
+            "[]", -32600,
+            "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}]", -32600,
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":7}", -32600,
+            "{\"jsonrpc\":\"2.0\",\"id\":{\"x\":1},\"method\":\"tools/list\"}", -32600,
+            "{\"jsonrpc\":\"2.0\",\"id\":1}", -32600,
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}", -32601);
+    bodies.forEach(
+        (body, code) -> {
+          TestServer.Reply r = server.send("POST", "/mcp", key, body);
+          assertThat(r.status()).as(body + " -> " + r.body()).isBetween(400, 499);
+          assertThat(r.body()).as(body).doesNotContain("stackTrace").doesNotContain("Exception");
+          assertThat(r.json().path("jsonrpc").asText()).as(r.body()).isEqualTo("2.0");
+          assertThat(r.json().path("error").path("code").asInt()).as(r.body()).isEqualTo(code);
+          assertThat(r.json().path("error").path("message").asText()).as(r.body()).isNotBlank();
+        });
+    TestServer.Reply put = server.send("PUT", "/mcp", key, "{}");
+    assertThat(put.status()).isEqualTo(405);
+    assertThat(put.json().path("error").path("message").asText()).contains("POST, GET or DELETE");
+    TestServer.Reply unknownSession = server.send("DELETE", "/mcp", key, null);
+    assertThat(unknownSession.status()).isBetween(400, 499);
+    assertThat(unknownSession.body()).doesNotContain("stackTrace");
+  }
+
+  @Test
   void keysDecideTheTenantAndUserTokensTheirUser() {
     try (McpSyncClient rival = http(server.key("rival", KeyRole.SERVICE))) {
       rival.initialize();
