@@ -186,7 +186,7 @@ final class ModelProxy {
       throw new HttpError(
           502,
           "upstream_unreachable",
-          "the model provider at " + target.getHost() + " could not be reached: " + e.getMessage(),
+          "the model provider at " + target.getHost() + " could not be reached: " + reason(e),
           null,
           Map.of());
     }
@@ -395,5 +395,15 @@ final class ModelProxy {
 
   private static String truncate(String text, int max) {
     return text.length() <= max ? text : text.substring(text.length() - max);
+  }
+
+  /** Why a connection failed, for people: the JDK's exceptions often carry no message. */
+  private static String reason(IOException e) {
+    Throwable t = e;
+    while (t.getMessage() == null && t.getCause() != null) {
+      t = t.getCause();
+    }
+    String name = t.getClass().getSimpleName();
+    return t.getMessage() == null ? name : name + " (" + t.getMessage() + ")";
   }
 }

@@ -440,4 +440,28 @@ class ProxyIT {
       assertThat(r.body()).contains(ScriptedUpstream.REPLY);
     }
   }
+
+  @Test
+  void anUpstreamThatCannotBeReachedIsA502InTheProvidersShapeSayingWhy() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      closedPort = probe.getLocalPort();
+    }
+    try (TestServer unreachable =
+        new TestServer(
+            Map.of("proxy_openai_base_url", "http://127.0.0.1:" + closedPort + "/v1"),
+            new HashingEmbedder())) {
+      String key = unreachable.key("shop", KeyRole.SERVICE);
+      HttpResponse<String> r =
+          raw(
+              unreachable,
+              "/v1/proxy/openai/chat/completions",
+              Map.of("Authorization", "Bearer sk-client", "X-Attune-Key", key),
+              "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+      assertThat(r.statusCode()).isEqualTo(502);
+      String message =
+          dev.attune.api.Json.MAPPER.readTree(r.body()).path("error").path("message").asText();
+      assertThat(message).contains("could not be reached: ").doesNotEndWith("null");
+    }
+  }
 }
