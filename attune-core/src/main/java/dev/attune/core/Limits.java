@@ -33,4 +33,14 @@ public final class Limits {
   public static final int MAX_CONTEXT_TIMEOUT_MS = 60_000;
 
   private Limits() {}
+
+  /**
+   * True if {@code text} holds no control character (NUL included) and no half of a surrogate pair:
+   * what a name or label stored as it is (PostgreSQL refuses a NUL in text) must be.
+   */
+  public static boolean isPrintable(String text) {
+    return text.codePoints()
+        .noneMatch(
+            cp -> Character.isISOControl(cp) || Character.getType(cp) == Character.SURROGATE);
+  }
 }

@@ -84,7 +84,7 @@ public record ObserveRequest(
         throw new InvalidRequestException(
             field + ".name", field + ".name must be 1-" + Limits.MAX_NAME_CHARS + " characters");
       }
-      if (m.name() != null && !isPrintable(m.name())) {
+      if (m.name() != null && !Limits.isPrintable(m.name())) {
         // A name is stored as it is (PostgreSQL refuses a NUL in text) and shown in packs.
         throw new InvalidRequestException(
             field + ".name",
@@ -103,12 +103,6 @@ public record ObserveRequest(
       }
     }
     return List.copyOf(messages);
-  }
-
-  private static boolean isPrintable(String s) {
-    return s.codePoints()
-        .noneMatch(
-            cp -> Character.isISOControl(cp) || Character.getType(cp) == Character.SURROGATE);
   }
 
   public static Builder builder(TenantId tenant, UserId user) {

@@ -139,9 +139,7 @@ public final class Keys {
       throw new InvalidRequestException("label", "label must be 1-200 characters");
     }
     // Stored as it is (PostgreSQL refuses a NUL in text) and listed to admins.
-    if (v.codePoints()
-        .anyMatch(
-            cp -> Character.isISOControl(cp) || Character.getType(cp) == Character.SURROGATE)) {
+    if (!dev.attune.core.Limits.isPrintable(v)) {
       throw new InvalidRequestException(
           "label", "label must not contain control characters or a broken surrogate pair");
     }

@@ -1,10 +1,5 @@
 package dev.attune.server.http;
 
-import dev.attune.core.testing.HashingEmbedder;
-import dev.attune.store.jdbc.MasterKey;
-import dev.attune.store.postgres.PostgresStore;
-import dev.attune.store.postgres.TestDatabase;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -14,19 +9,6 @@ import org.junit.jupiter.api.BeforeAll;
 class PostgresHttpIsolationIT extends HttpIsolationIT {
   @BeforeAll
   static void start() throws Exception {
-    server =
-        new TestServer(
-            Map.of(
-                "store",
-                TestDatabase.url(TestDatabase.newDatabase()),
-                "master_key",
-                MasterKey.generate().base64()),
-            new HashingEmbedder());
-    if (!server.store.encrypted()) {
-      throw new IllegalStateException("expected an encrypted store");
-    }
-    if (!(server.store instanceof PostgresStore)) {
-      throw new IllegalStateException("expected PostgreSQL, got " + server.store);
-    }
+    server = TestServer.postgres();
   }
 }

@@ -7,12 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.attune.api.Json;
 import dev.attune.core.model.KeyRole;
-import dev.attune.core.testing.HashingEmbedder;
-import dev.attune.store.jdbc.MasterKey;
-import dev.attune.store.postgres.TestDatabase;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,14 +24,7 @@ class PostgresOddTextIT {
 
   @BeforeAll
   static void start() throws Exception {
-    server =
-        new TestServer(
-            Map.of(
-                "store",
-                TestDatabase.url(TestDatabase.newDatabase()),
-                "master_key",
-                MasterKey.generate().base64()),
-            new HashingEmbedder());
+    server = TestServer.postgres();
     admin = server.key("odd", KeyRole.ADMIN);
   }
 

@@ -55,6 +55,29 @@ public final class TestServer implements AutoCloseable {
     this(Map.of(), new HashingEmbedder());
   }
 
+  /**
+   * A server whose engine runs on a new PostgreSQL database (embedded, from Maven), encrypted under
+   * a fresh master key, with the test embedder.
+   */
+  public static TestServer postgres() throws IOException {
+    TestServer server =
+        new TestServer(
+            Map.of(
+                "store",
+                dev.attune.store.postgres.TestDatabase.url(
+                    dev.attune.store.postgres.TestDatabase.newDatabase()),
+                "master_key",
+                dev.attune.store.jdbc.MasterKey.generate().base64()),
+            new dev.attune.core.testing.HashingEmbedder());
+    if (!server.store.encrypted()) {
+      throw new IllegalStateException("expected an encrypted store");
+    }
+    if (!(server.store instanceof dev.attune.store.postgres.PostgresStore)) {
+      throw new IllegalStateException("expected PostgreSQL, got " + server.store);
+    }
+    return server;
+  }
+
   public TestServer(Map<String, String> settings, Embedder embedder) throws IOException {
     this(Files.createTempDirectory("attune-http-it"), settings, embedder);
   }
