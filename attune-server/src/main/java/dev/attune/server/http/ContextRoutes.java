@@ -96,7 +96,9 @@ final class ContextRoutes {
                 .orElseThrow()
             : attune.observation(call.tenant(), id).orElseThrow();
     boolean finished = o.state() == Observation.State.DONE || o.state() == Observation.State.FAILED;
-    call.json(finished ? 200 : 202, observationBody(call.tenant(), o));
+    // Without wait the answer is always 202, even when the worker happened to finish first (its
+    // status then says so): a status that depended on that race would make clients guess.
+    call.json(wait && finished ? 200 : 202, observationBody(call.tenant(), o));
   }
 
   private void observation(Call call) {
