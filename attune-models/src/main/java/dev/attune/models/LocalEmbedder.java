@@ -107,33 +107,43 @@ public final class LocalEmbedder implements Embedder {
   /**
    * The text as the encoder can take it. The encoder rejects text that is empty once it drops
    * control characters and unpaired surrogates (a message of a NUL, or a broken emoji half, would
-   * fail a whole observation), so those become spaces; text with nothing left embeds as a lone full
-   * stop, "nothing in particular".
+   * fail a whole observation), so those are dropped here first, as its own cleaning drops them;
+   * white space stays as it is. Text with nothing left embeds as a lone full stop, "nothing in
+   * particular". Text with nothing to drop is returned as it is, so it embeds exactly as before.
    */
   static String readable(String text) {
-    StringBuilder out = new StringBuilder(text.length());
+    StringBuilder out = null; // made only when something is dropped: most text passes as it is
     boolean words = false;
     for (int i = 0; i < text.length(); ) {
       int cp = text.codePointAt(i);
-      i += Character.charCount(cp);
+      int next = i + Character.charCount(cp);
       int type = Character.getType(cp);
-      boolean unreadable =
-          type == Character.SURROGATE
-              || type == Character.CONTROL
-              || type == Character.FORMAT
-              || type == Character.UNASSIGNED
-              || type == Character.PRIVATE_USE;
-      if (unreadable) {
-        continue; // dropped, as the encoder's own text cleaning drops them
-      }
       if (Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
-        out.append(' ');
+        // Kept as it is (line breaks and tabs are control characters too): how a long text is
+        // split into the encoder's windows depends on them.
+        if (out != null) {
+          out.appendCodePoint(cp);
+        }
+      } else if (type == Character.SURROGATE
+          || type == Character.CONTROL
+          || type == Character.FORMAT
+          || type == Character.UNASSIGNED
+          || type == Character.PRIVATE_USE) {
+        if (out == null) {
+          out = new StringBuilder(text.length()).append(text, 0, i);
+        }
       } else {
-        out.appendCodePoint(cp);
         words = true;
+        if (out != null) {
+          out.appendCodePoint(cp);
+        }
       }
+      i = next;
     }
-    return words ? out.toString() : ".";
+    if (!words) {
+      return ".";
+    }
+    return out == null ? text : out.toString();
   }
 
   private static float[] normalized(float[] v) {

@@ -76,6 +76,10 @@ class LocalEmbedderIT {
     assertThat(LocalEmbedder.readable("a\u0000b c")).isEqualTo("ab c");
     assertThat(LocalEmbedder.readable("tea \ud83d\ude00")).isEqualTo("tea \ud83d\ude00");
     assertThat(LocalEmbedder.readable("\ud800\u200b\t")).isEqualTo(".");
+    // White space stays as it is: a long text's windows depend on its line breaks.
+    String code = "func f() {\n\treturn 1\n}";
+    assertThat(LocalEmbedder.readable(code)).isSameAs(code);
+    assertThat(LocalEmbedder.readable("a\n\u0000b")).isEqualTo("a\nb");
     assertThat(LocalEmbedder.readable("café")).isEqualTo("café");
   }
 }
