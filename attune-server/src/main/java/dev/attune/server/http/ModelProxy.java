@@ -33,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -216,12 +217,51 @@ final class ModelProxy {
     if (prepared.degraded) {
       ctx.header("X-Attune-Degraded", "true");
     }
-    byte[] kept = stream(response.body(), ctx.res().getOutputStream());
+    byte[] kept;
+    try {
+      kept = stream(response.body(), ctx.res().getOutputStream());
+    } catch (UpstreamBrokeOff e) {
+      if (!ctx.res().isCommitted()) {
+        throw new HttpError(
+            502,
+            "upstream_broke_off",
+            "the model provider at " + target.getHost() + " broke off its answer: " + reason(e),
+            null,
+            Map.of());
+      }
+      // Part of the answer is with the client already: the status cannot change and an error
+      // body would land inside the provider's stream. Cut the connection instead, so the client
+      // sees an incomplete answer, as it would from the provider itself. Nothing is learned from
+      // half a reply.
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "proxy: the model provider at " + target.getHost() + " broke off its answer: " + e);
+      ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel().abort(e);
+      return;
+    } catch (ClientWentAway e) {
+      // The client hung up mid-answer: nobody is left to answer, and half a reply is not learned.
+      LOG.log(System.Logger.Level.DEBUG, "proxy: the client went away mid-answer: " + e);
+      return;
+    }
     if (prepared.user != null && response.statusCode() / 100 == 2) {
       // After the response, on its own thread: observing never delays the reply.
       boolean streamed = format.streaming(json);
       Thread.startVirtualThread(
           () -> learn(key.tenant(), prepared, format.reply(kept, streamed), key));
+    }
+  }
+
+  /** Reading the upstream's answer failed part way (not writing to the client). */
+  private static final class UpstreamBrokeOff extends IOException {
+    UpstreamBrokeOff(IOException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  /** Writing the answer to the client failed part way: it closed the connection. */
+  private static final class ClientWentAway extends IOException {
+    ClientWentAway(IOException cause) {
+      super(cause.getMessage(), cause);
     }
   }
 
@@ -231,15 +271,27 @@ final class ModelProxy {
     try (in) {
       byte[] buffer = new byte[8192];
       int n;
-      while ((n = in.read(buffer)) >= 0) {
-        out.write(buffer, 0, n);
-        out.flush();
+      while ((n = read(in, buffer)) >= 0) {
+        try {
+          out.write(buffer, 0, n);
+          out.flush();
+        } catch (IOException e) {
+          throw new ClientWentAway(e);
+        }
         if (kept.size() + n <= MAX_REPLY_BYTES) {
           kept.write(buffer, 0, n);
         }
       }
     }
     return kept.toByteArray();
+  }
+
+  private static int read(InputStream in, byte[] buffer) throws UpstreamBrokeOff {
+    try {
+      return in.read(buffer);
+    } catch (IOException e) {
+      throw new UpstreamBrokeOff(e);
+    }
   }
 
   /** What the proxy decided about a request before sending it. */

@@ -442,6 +442,37 @@ class ProxyIT {
   }
 
   @Test
+  void anAnswerTheUpstreamBreaksOffIsCutForTheClientNotPatchedWithAnError() throws Exception {
+    String request =
+        "{\"model\":\"gpt-4o-mini\",\"stream\":true,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"curry tonight?\"}]}";
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(server.uri("/v1/proxy/openai/chat/completions"))
+            .POST(HttpRequest.BodyPublishers.ofString(request));
+    Map.of(
+            "Authorization", "Bearer sk-client",
+            "X-Attune-Key", service,
+            "X-Attune-User-Id", "ann",
+            "Content-Type", "application/json")
+        .forEach(r::header);
+    upstream.breakOffAfterEvents = 1;
+    try {
+      // The client sees the answer end early (as it would from the provider), never an Attune
+      // error body written into the provider's event stream.
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString()))
+          .isInstanceOf(java.io.IOException.class);
+    } finally {
+      upstream.breakOffAfterEvents = 0;
+    }
+    HttpResponse<String> next =
+        HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(next.statusCode()).isEqualTo(200);
+    assertThat(next.body()).contains("[DONE]").doesNotContain("\"error\"");
+  }
+
+  @Test
   void anUpstreamThatCannotBeReachedIsA502InTheProvidersShapeSayingWhy() throws Exception {
     int closedPort;
     try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {

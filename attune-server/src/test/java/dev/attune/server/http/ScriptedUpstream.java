@@ -39,6 +39,9 @@ public final class ScriptedUpstream implements AutoCloseable {
   private final HttpServer server;
   public volatile int status = 200;
 
+  /** When above 0, a streamed answer breaks off (the connection drops) after this many events. */
+  public volatile int breakOffAfterEvents;
+
   /** How long the upstream thinks before answering, milliseconds (a slow model). */
   public volatile long delayMillis;
 
@@ -94,7 +97,7 @@ public final class ScriptedUpstream implements AutoCloseable {
           .append(
               "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n")
           .append("data: [DONE]\n\n");
-      send(ex, 200, "text/event-stream", sse.toString());
+      send(ex, 200, "text/event-stream", sse.toString(), breakOffAfterEvents);
       return;
     }
     send(
@@ -147,20 +150,35 @@ public final class ScriptedUpstream implements AutoCloseable {
     return "event: " + name + "\ndata: " + data + "\n\n";
   }
 
-  /** Sends {@code body}; an event stream goes out an event at a time, flushed. */
   private static void send(HttpExchange ex, int status, String type, String body)
+      throws IOException {
+    send(ex, status, type, body, 0);
+  }
+
+  /**
+   * Sends {@code body}; an event stream goes out an event at a time, flushed, and breaks off after
+   * {@code breakOff} events when that is above 0 (the handler fails and the server drops the
+   * connection short of the length it announced).
+   */
+  private static void send(HttpExchange ex, int status, String type, String body, int breakOff)
       throws IOException {
     ex.getResponseHeaders().add("Content-Type", type);
     ex.getResponseHeaders().add("X-Upstream", "scripted");
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     boolean stream = type.equals("text/event-stream");
-    ex.sendResponseHeaders(status, stream ? 0 : bytes.length);
+    // A stream that breaks off promises more bytes than it sends, so that dropping the connection
+    // is seen as an answer cut short (a chunked body would be ended cleanly by the server).
+    ex.sendResponseHeaders(status, breakOff > 0 ? bytes.length + 1_000 : stream ? 0 : bytes.length);
     try (OutputStream out = ex.getResponseBody()) {
       if (!stream) {
         out.write(bytes);
         return;
       }
+      int sent = 0;
       for (String chunk : body.split("(?<=\n\n)")) {
+        if (breakOff > 0 && sent++ == breakOff) {
+          throw new IOException("scripted: the upstream breaks off its answer");
+        }
         out.write(chunk.getBytes(StandardCharsets.UTF_8));
         out.flush();
       }
