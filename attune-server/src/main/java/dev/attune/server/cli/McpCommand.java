@@ -5,6 +5,7 @@ import dev.attune.core.model.Ids;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.server.mcp.MemoryTools;
+import dev.attune.server.mcp.StdioLines;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
@@ -44,8 +45,10 @@ final class McpCommand implements Callable<Integer> {
     UserId userId = UserId.of(Ids.check("--user", user));
     TenantId tenant = engine.tenant();
     CountDownLatch closed = new CountDownLatch(1);
+    // Lines that are not JSON-RPC messages are answered here: the SDK would stop reading at one.
+    StdioLines lines = new StdioLines(System.in, System.out);
     InputStream in =
-        new FilterInputStream(System.in) {
+        new FilterInputStream(lines.input()) {
           @Override
           public int read() throws IOException {
             return ended(super.read());
@@ -69,7 +72,7 @@ final class McpCommand implements Callable<Integer> {
               attune, (exchange, args) -> new MemoryTools.Target(tenant, userId, "mcp"));
       McpSyncServer server =
           McpServer.sync(
-                  new StdioServerTransportProvider(McpJsonDefaults.getMapper(), in, System.out))
+                  new StdioServerTransportProvider(McpJsonDefaults.getMapper(), in, lines.output()))
               .serverInfo("attune", "0.1.0")
               .instructions(MemoryTools.INSTRUCTIONS)
               .validateToolInputs(MemoryTools.SDK_INPUT_VALIDATION)

@@ -1,10 +1,8 @@
 package dev.attune.server.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.attune.api.Json;
+import dev.attune.server.mcp.JsonRpc;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
@@ -30,11 +28,6 @@ import org.jspecify.annotations.Nullable;
  * a JSON-RPC error object, never as a Java exception.
  */
 final class McpGuard {
-  /** JSON-RPC's codes for a body that is not JSON and for one that is not a valid message. */
-  static final int PARSE_ERROR = -32700;
-
-  static final int INVALID_REQUEST = -32600;
-
   private McpGuard() {}
 
   /**
@@ -55,69 +48,18 @@ final class McpGuard {
           response,
           413,
           null,
-          INVALID_REQUEST,
+          JsonRpc.INVALID_REQUEST,
           "the request body is larger than " + maxBodyBytes + " bytes (max_body_bytes)");
       return null;
     }
-    JsonNode message;
-    try {
-      message = Json.MAPPER.readTree(body);
-    } catch (JsonProcessingException e) {
-      refuse(
-          response,
-          400,
-          null,
-          PARSE_ERROR,
-          "Parse error: the body is not JSON (line "
-              + e.getLocation().getLineNr()
-              + ", column "
-              + e.getLocation().getColumnNr()
-              + ")");
-      return null;
-    }
-    String problem = problem(message);
-    if (problem != null) {
-      JsonNode id = message != null && message.isObject() ? message.get("id") : null;
-      refuse(
-          response,
-          400,
-          id != null && (id.isTextual() || id.isNumber()) ? id : null,
-          INVALID_REQUEST,
-          "Invalid Request: " + problem);
+    byte[] refusal = JsonRpc.refusal(body);
+    if (refusal != null) {
+      response.setStatus(400);
+      response.setContentType("application/json");
+      response.getOutputStream().write(refusal);
       return null;
     }
     return new Buffered(request, body);
-  }
-
-  /** What is wrong with {@code message} as one JSON-RPC 2.0 message, or null if nothing. */
-  static @Nullable String problem(@Nullable JsonNode message) {
-    if (message == null || message.isMissingNode() || !message.isObject()) {
-      return "the body must be one JSON-RPC message, a JSON object (batches are not supported)";
-    }
-    if (!"2.0".equals(message.path("jsonrpc").asText(null))
-        || !message.get("jsonrpc").isTextual()) {
-      return "jsonrpc must be \"2.0\"";
-    }
-    JsonNode id = message.get("id");
-    if (id != null && !id.isTextual() && !id.isIntegralNumber()) {
-      return "id must be a string or an integer";
-    }
-    JsonNode method = message.get("method");
-    if (method != null) {
-      if (!method.isTextual() || method.asText().isEmpty()) {
-        return "method must be a non-empty string";
-      }
-      JsonNode params = message.get("params");
-      if (params != null && !params.isObject() && !params.isNull()) {
-        return "params must be an object";
-      }
-      return null;
-    }
-    if (message.has("result") || message.has("error")) {
-      return id == null ? "a response needs the id of the request it answers" : null;
-    }
-    return "a message needs a method (a request or notification), or a result or an error (a"
-        + " response)";
   }
 
   private static void refuse(
@@ -125,17 +67,7 @@ final class McpGuard {
       throws IOException {
     response.setStatus(status);
     response.setContentType("application/json");
-    response.getOutputStream().write(errorBody(id, code, message));
-  }
-
-  static byte[] errorBody(@Nullable JsonNode id, int code, String message) {
-    ObjectNode out = JsonNodeFactory.instance.objectNode();
-    out.put("jsonrpc", "2.0");
-    out.set("id", id == null ? JsonNodeFactory.instance.nullNode() : id);
-    ObjectNode error = out.putObject("error");
-    error.put("code", code);
-    error.put("message", message);
-    return Json.writeBytes(out);
+    response.getOutputStream().write(JsonRpc.error(id, code, message));
   }
 
   /** A request whose body was already read: it is read again from memory. */
@@ -268,7 +200,7 @@ final class McpGuard {
       if (heldWriter != null) {
         heldWriter.flush();
       }
-      int code = INVALID_REQUEST;
+      int code = JsonRpc.INVALID_REQUEST;
       String message = null;
       try {
         JsonNode sdk = Json.MAPPER.readTree(held.toByteArray()).path("jsonRpcError");
@@ -291,7 +223,7 @@ final class McpGuard {
       r.resetBuffer();
       r.setStatus(errorStatus);
       r.setContentType("application/json");
-      r.getOutputStream().write(errorBody(null, code, message));
+      r.getOutputStream().write(JsonRpc.error(null, code, message));
     }
 
     /** The message without parser locations or anything after its first line. */
