@@ -273,7 +273,7 @@ public final class AttuneClient {
     try {
       r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new AttuneConnectionException(method + " " + target + " failed: " + e.getMessage(), e);
+      throw new AttuneConnectionException(method + " " + target + " failed: " + reason(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AttuneConnectionException("interrupted during " + method + " " + path, e);
@@ -285,6 +285,46 @@ public final class AttuneClient {
       return null;
     }
     return Json.read(r.body(), type, "the answer to " + method + " " + path);
+  }
+
+  /** Why a call failed, for people: the JDK's connection errors often carry no message. */
+  private static String reason(IOException e) {
+    // The outermost exception says what failed (ConnectException); the first message down the
+    // chain, or else the innermost exception, says why.
+    String detail = null;
+    Throwable t = e;
+    while (t != null && detail == null) {
+      detail = t.getMessage();
+      if (t.getCause() == null && detail == null && t != e) {
+        detail = t.getClass().getSimpleName();
+      }
+      t = t.getCause();
+    }
+    String name = e.getClass().getSimpleName();
+    return detail == null ? name : name + " (" + detail + ")";
+  }
+
+  /**
+   * Seconds to wait from a {@code Retry-After} header: Attune sends seconds; a proxy in front may
+   * send an HTTP date, which counts from now. 1 when missing or unreadable.
+   */
+  static long retryAfterSeconds(String value) {
+    if (value == null || value.isBlank()) {
+      return 1;
+    }
+    try {
+      return Math.max(0, Long.parseLong(value.strip()));
+    } catch (NumberFormatException notSeconds) {
+      try {
+        java.time.ZonedDateTime at =
+            java.time.ZonedDateTime.parse(
+                value.strip(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+        return Math.max(
+            0, java.time.Duration.between(java.time.Instant.now(), at.toInstant()).toSeconds());
+      } catch (java.time.format.DateTimeParseException unreadable) {
+        return 1;
+      }
+    }
   }
 
   private static AttuneApiException error(HttpResponse<String> r) {
@@ -311,7 +351,7 @@ public final class AttuneClient {
       case 413 -> new AttuneApiException.PayloadTooLarge(code, message, field);
       case 429 ->
           new AttuneApiException.RateLimited(
-              code, message, r.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L));
+              code, message, retryAfterSeconds(r.headers().firstValue("Retry-After").orElse(null)));
       default ->
           s >= 500
               ? new AttuneApiException.ServerError(s, code, message)

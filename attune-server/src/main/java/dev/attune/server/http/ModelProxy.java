@@ -225,7 +225,10 @@ final class ModelProxy {
         throw new HttpError(
             502,
             "upstream_broke_off",
-            "the model provider at " + target.getHost() + " broke off its answer: " + reason(e),
+            "the model provider at "
+                + target.getHost()
+                + " broke off its answer: "
+                + reason((IOException) e.getCause()),
             null,
             Map.of());
       }
@@ -451,11 +454,18 @@ final class ModelProxy {
 
   /** Why a connection failed, for people: the JDK's exceptions often carry no message. */
   private static String reason(IOException e) {
+    // The outermost exception says what failed (ConnectException); the first message down the
+    // chain, or else the innermost exception, says why.
+    String detail = null;
     Throwable t = e;
-    while (t.getMessage() == null && t.getCause() != null) {
+    while (t != null && detail == null) {
+      detail = t.getMessage();
+      if (t.getCause() == null && detail == null && t != e) {
+        detail = t.getClass().getSimpleName();
+      }
       t = t.getCause();
     }
-    String name = t.getClass().getSimpleName();
-    return t.getMessage() == null ? name : name + " (" + t.getMessage() + ")";
+    String name = e.getClass().getSimpleName();
+    return detail == null ? name : name + " (" + detail + ")";
   }
 }
