@@ -2,6 +2,7 @@ package dev.attune.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.attune.api.AuditBody;
+import dev.attune.api.ConnectionFailure;
 import dev.attune.api.ContextQuery;
 import dev.attune.api.ExportBody;
 import dev.attune.api.HealthBody;
@@ -273,7 +274,8 @@ public final class AttuneClient {
     try {
       r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new AttuneConnectionException(method + " " + target + " failed: " + reason(e), e);
+      throw new AttuneConnectionException(
+          method + " " + target + " failed: " + ConnectionFailure.reason(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AttuneConnectionException("interrupted during " + method + " " + path, e);
@@ -285,23 +287,6 @@ public final class AttuneClient {
       return null;
     }
     return Json.read(r.body(), type, "the answer to " + method + " " + path);
-  }
-
-  /** Why a call failed, for people: the JDK's connection errors often carry no message. */
-  private static String reason(IOException e) {
-    // The outermost exception says what failed (ConnectException); the first message down the
-    // chain, or else the innermost exception, says why.
-    String detail = null;
-    Throwable t = e;
-    while (t != null && detail == null) {
-      detail = t.getMessage();
-      if (t.getCause() == null && detail == null && t != e) {
-        detail = t.getClass().getSimpleName();
-      }
-      t = t.getCause();
-    }
-    String name = e.getClass().getSimpleName();
-    return detail == null ? name : name + " (" + detail + ")";
   }
 
   /**

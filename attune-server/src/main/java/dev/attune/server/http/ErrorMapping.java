@@ -47,14 +47,7 @@ final class ErrorMapping {
       respond(ctx, 503, ErrorBody.of("unavailable", s.getMessage(), null));
     } else if (e instanceof HttpResponseException h) {
       int status = h.getStatus();
-      String code =
-          switch (status) {
-            case 413 -> "payload_too_large";
-            case 404 -> "not_found";
-            case 405 -> "method_not_allowed";
-            case 415 -> "unsupported_media_type";
-            default -> status < 500 ? "bad_request" : "internal";
-          };
+      String code = codeFor(status);
       String message =
           status == 413
               ? "the request body is larger than " + maxBodyBytes + " bytes (max_body_bytes)"
@@ -86,5 +79,18 @@ final class ErrorMapping {
     if (ctx.attribute(Call.ROUTE) == null) {
       respond(ctx, status, ErrorBody.of(code, message, null));
     }
+  }
+
+  /** The error code for a status the API did not choose itself (Javalin's, Jetty's). */
+  static String codeFor(int status) {
+    return switch (status) {
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 413 -> "payload_too_large";
+      case 414 -> "uri_too_long";
+      case 415 -> "unsupported_media_type";
+      case 431 -> "headers_too_large";
+      default -> status < 500 ? "bad_request" : "internal";
+    };
   }
 }

@@ -40,17 +40,7 @@ final class JsonErrorPages extends ErrorHandler {
           case 431 -> "the request's headers are too large";
           default -> reason;
         };
-    String errorCode =
-        switch (code) {
-          case 404 -> "not_found";
-          case 405 -> "method_not_allowed";
-          case 413 -> "payload_too_large";
-          case 414 -> "uri_too_long";
-          case 415 -> "unsupported_media_type";
-          case 431 -> "headers_too_large";
-          default -> code < 500 ? "bad_request" : "internal";
-        };
-    byte[] body = Json.writeBytes(ErrorBody.of(errorCode, text, null));
+    byte[] body = Json.writeBytes(ErrorBody.of(ErrorMapping.codeFor(code), text, null));
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.write(true, ByteBuffer.wrap(body), callback);
     return true;

@@ -47,27 +47,25 @@ final class McpGuard {
       refuse(
           response,
           413,
-          null,
-          JsonRpc.INVALID_REQUEST,
-          "the request body is larger than " + maxBodyBytes + " bytes (max_body_bytes)");
+          JsonRpc.error(
+              null,
+              JsonRpc.INVALID_REQUEST,
+              "the request body is larger than " + maxBodyBytes + " bytes (max_body_bytes)"));
       return null;
     }
     byte[] refusal = JsonRpc.refusal(body);
     if (refusal != null) {
-      response.setStatus(400);
-      response.setContentType("application/json");
-      response.getOutputStream().write(refusal);
+      refuse(response, 400, refusal);
       return null;
     }
     return new Buffered(request, body);
   }
 
-  private static void refuse(
-      HttpServletResponse response, int status, @Nullable JsonNode id, int code, String message)
+  private static void refuse(HttpServletResponse response, int status, byte[] error)
       throws IOException {
     response.setStatus(status);
     response.setContentType("application/json");
-    response.getOutputStream().write(JsonRpc.error(id, code, message));
+    response.getOutputStream().write(error);
   }
 
   /** A request whose body was already read: it is read again from memory. */
@@ -221,20 +219,19 @@ final class McpGuard {
       }
       HttpServletResponse r = (HttpServletResponse) getResponse();
       r.resetBuffer();
-      r.setStatus(errorStatus);
-      r.setContentType("application/json");
-      r.getOutputStream().write(JsonRpc.error(null, code, message));
+      refuse(r, errorStatus, JsonRpc.error(null, code, message));
     }
 
-    /** The message without parser locations or anything after its first line. */
+    /**
+     * The message's first line (a broken body, whose parser message runs on with locations, never
+     * reaches the SDK: {@link #checked} refuses it first).
+     */
     private static @Nullable String firstLine(@Nullable String message) {
       if (message == null) {
         return null;
       }
       int cut = message.indexOf('\n');
-      String line = cut < 0 ? message : message.substring(0, cut);
-      int source = line.indexOf(" (start marker at");
-      return (source < 0 ? line : line.substring(0, source)).strip();
+      return (cut < 0 ? message : message.substring(0, cut)).strip();
     }
   }
 }

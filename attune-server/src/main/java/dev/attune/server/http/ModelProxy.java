@@ -2,6 +2,7 @@ package dev.attune.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.attune.api.ConnectionFailure;
 import dev.attune.api.Json;
 import dev.attune.core.Attune;
 import dev.attune.core.ContextPack;
@@ -187,7 +188,10 @@ final class ModelProxy {
       throw new HttpError(
           502,
           "upstream_unreachable",
-          "the model provider at " + target.getHost() + " could not be reached: " + reason(e),
+          "the model provider at "
+              + target.getHost()
+              + " could not be reached: "
+              + ConnectionFailure.reason(e),
           null,
           Map.of());
     }
@@ -228,7 +232,7 @@ final class ModelProxy {
             "the model provider at "
                 + target.getHost()
                 + " broke off its answer: "
-                + reason((IOException) e.getCause()),
+                + ConnectionFailure.reason((IOException) e.getCause()),
             null,
             Map.of());
       }
@@ -450,22 +454,5 @@ final class ModelProxy {
 
   private static String truncate(String text, int max) {
     return text.length() <= max ? text : text.substring(text.length() - max);
-  }
-
-  /** Why a connection failed, for people: the JDK's exceptions often carry no message. */
-  private static String reason(IOException e) {
-    // The outermost exception says what failed (ConnectException); the first message down the
-    // chain, or else the innermost exception, says why.
-    String detail = null;
-    Throwable t = e;
-    while (t != null && detail == null) {
-      detail = t.getMessage();
-      if (t.getCause() == null && detail == null && t != e) {
-        detail = t.getClass().getSimpleName();
-      }
-      t = t.getCause();
-    }
-    String name = e.getClass().getSimpleName();
-    return detail == null ? name : name + " (" + detail + ")";
   }
 }

@@ -446,28 +446,23 @@ class ProxyIT {
     String request =
         "{\"model\":\"gpt-4o-mini\",\"stream\":true,"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"curry tonight?\"}]}";
-    HttpRequest.Builder r =
-        HttpRequest.newBuilder(server.uri("/v1/proxy/openai/chat/completions"))
-            .POST(HttpRequest.BodyPublishers.ofString(request));
-    Map.of(
+    Map<String, String> headers =
+        Map.of(
             "Authorization", "Bearer sk-client",
             "X-Attune-Key", service,
             "X-Attune-User-Id", "ann",
-            "Content-Type", "application/json")
-        .forEach(r::header);
+            "Content-Type", "application/json");
     upstream.breakOffAfterEvents = 1;
     try {
       // The client sees the answer end early (as it would from the provider), never an Attune
       // error body written into the provider's event stream.
       org.assertj.core.api.Assertions.assertThatThrownBy(
-              () ->
-                  HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString()))
+              () -> raw(server, "/v1/proxy/openai/chat/completions", headers, request))
           .isInstanceOf(java.io.IOException.class);
     } finally {
       upstream.breakOffAfterEvents = 0;
     }
-    HttpResponse<String> next =
-        HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> next = raw(server, "/v1/proxy/openai/chat/completions", headers, request);
     assertThat(next.statusCode()).isEqualTo(200);
     assertThat(next.body()).contains("[DONE]").doesNotContain("\"error\"");
   }
