@@ -144,6 +144,14 @@ final class ContextBench implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter w = spec.commandLine().getOut();
+    OptionRanges.of(spec)
+        .atLeast("--users", users, 1)
+        .atLeast("--memories", memories, 1)
+        .atLeast("--heavy", heavy, 1)
+        .atLeast("--requests", requests, 1)
+        .atLeast("--warmup", warmup, 0)
+        .atLeast("--observe-messages", observeMessages, 1)
+        .atLeast("--max-tokens", maxTokens, 1);
     for (String s : stores) {
       if (!s.equals("sqlite") && !s.equals("postgres") && !s.startsWith("jdbc:postgresql://")) {
         throw new IllegalArgumentException(

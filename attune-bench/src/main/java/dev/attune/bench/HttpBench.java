@@ -99,6 +99,14 @@ final class HttpBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter w = spec.commandLine().getOut();
+    OptionRanges.of(spec)
+        .atLeast("--users", users, 1)
+        .atLeast("--memories", memories, 1)
+        .atLeast("--connections", connections, 1)
+        .atLeast("--duration", duration, 1)
+        .atLeast("--query-pool", pool, 1)
+        .atLeast("--rate", rate, 0)
+        .atLeast("--max-tokens", maxTokens, 1);
     SyntheticData synth = new SyntheticData(7);
     w.printf(
         "attune bench http: %d users x %d memories, %d connections, %d s per run, java %s, %d cores%n",

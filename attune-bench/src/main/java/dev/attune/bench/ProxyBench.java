@@ -100,6 +100,12 @@ final class ProxyBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter w = spec.commandLine().getOut();
+    OptionRanges.of(spec)
+        .atLeast("--users", users, 1)
+        .atLeast("--memories", memories, 1)
+        .atLeast("--requests", requests, 1)
+        .atLeast("--warm-up", warmUp, 0)
+        .atLeast("--pause-ms", pauseMs, 0);
     SyntheticData synth = new SyntheticData(11);
     w.printf(
         "attune bench proxy: %d users x %d memories, %d pairs per case, java %s, %d cores%n",

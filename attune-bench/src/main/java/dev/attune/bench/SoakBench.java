@@ -158,6 +158,14 @@ final class SoakBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter w = spec.commandLine().getOut();
+    OptionRanges.of(spec)
+        .atLeast("--minutes", minutes, 1)
+        .atLeast("--rate", rate, 1)
+        .atLeast("--users", users, 1)
+        .atLeastIfSet("--cache-bytes", cacheBytes, 1)
+        .atLeast("--memories", memories, 1)
+        .atLeast("--sample-seconds", sampleSeconds, 1)
+        .atLeast("--warm-up-seconds", warmUpSeconds, 0);
     if (mix.size() != KINDS.size()
         || mix.stream().anyMatch(p -> p < 0)
         || mix.stream().mapToInt(Integer::intValue).sum() != 100) {

@@ -1,12 +1,11 @@
 package dev.attune.bench.extraction;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.attune.api.Json;
+import dev.attune.bench.JsonFiles;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.SourceRef;
 import dev.attune.core.port.Embedder;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,10 +44,7 @@ final class LabelledExtraction {
   }
 
   static LabelledExtraction read(Path file, Embedder embedder) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("--labels: " + file + " is not a file");
-    }
-    return new LabelledExtraction(Json.MAPPER.readTree(file.toFile()), embedder);
+    return new LabelledExtraction(JsonFiles.read("--labels", file), embedder);
   }
 
   /** Counts for one source of turns, or all. */

@@ -1,15 +1,15 @@
 package dev.attune.bench.locomo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.attune.bench.JsonFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -80,23 +80,25 @@ public final class Locomo {
   private Locomo() {}
 
   public static List<Conversation> read(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("dataset " + file + " does not exist or is not a file");
-    }
-    JsonNode root = new ObjectMapper().readTree(file.toFile());
+    JsonNode root = JsonFiles.read("--dataset", file);
     if (!root.isArray()) {
       throw new IllegalArgumentException(
-          "dataset " + file + " is not a JSON list of conversations");
+          "--dataset: " + file + " is not a JSON list of conversations (LoCoMo's locomo10.json)");
     }
     List<Conversation> out = new ArrayList<>();
     for (JsonNode c : root) {
-      out.add(conversation(c));
+      String where = file.getFileName() + ", conversation " + out.size();
+      try {
+        out.add(conversation(c, where));
+      } catch (DateTimeParseException | NumberFormatException e) {
+        throw new IllegalArgumentException(where + ": " + e.getMessage());
+      }
     }
     return out;
   }
 
-  private static Conversation conversation(JsonNode c) {
-    JsonNode conv = c.get("conversation");
+  private static Conversation conversation(JsonNode c, String where) {
+    JsonNode conv = JsonFiles.field(c, "conversation", where);
     List<Session> sessions = new ArrayList<>();
     for (Iterator<String> it = conv.fieldNames(); it.hasNext(); ) {
       String key = it.next();
@@ -105,16 +107,17 @@ public final class Locomo {
         continue;
       }
       int n = Integer.parseInt(m.group(1));
-      JsonNode date = conv.get(key + "_date_time");
+      JsonNode date = JsonFiles.field(conv, key + "_date_time", where);
       Instant start =
           LocalDateTime.parse(date.asText().strip(), SESSION_DATE).toInstant(ZoneOffset.UTC);
       List<Turn> turns = new ArrayList<>();
       for (JsonNode t : conv.get(key)) {
+        String at = where + ", " + key + " turn " + turns.size();
         JsonNode caption = t.get("blip_caption");
         turns.add(
             new Turn(
-                t.get("dia_id").asText(),
-                t.get("speaker").asText(),
+                JsonFiles.field(t, "dia_id", at).asText(),
+                JsonFiles.field(t, "speaker", at).asText(),
                 t.path("text").asText(""),
                 caption == null || caption.isNull() ? null : caption.asText()));
       }
@@ -125,12 +128,16 @@ public final class Locomo {
     sessions.forEach(s -> s.turns().forEach(t -> ids.add(t.diaId())));
 
     List<Question> questions = new ArrayList<>();
-    for (JsonNode q : c.get("qa")) {
+    for (JsonNode q : JsonFiles.field(c, "qa", where)) {
+      String at = where + ", question " + questions.size();
       List<String> raw = new ArrayList<>();
       q.path("evidence").forEach(e -> raw.add(e.asText()));
       questions.add(
           new Question(
-              q.get("question").asText(), q.get("category").asInt(), normalize(raw, ids), raw));
+              JsonFiles.field(q, "question", at).asText(),
+              (int) JsonFiles.number(q, "category", at),
+              normalize(raw, ids),
+              raw));
     }
     // "observation": {"session_N_observation": {speaker: [[fact, evidence], ...]}}, where the
     // evidence is an id, a list of ids, or ids in one string.
@@ -154,8 +161,8 @@ public final class Locomo {
     }
     return new Conversation(
         c.path("sample_id").asText(),
-        conv.get("speaker_a").asText(),
-        conv.get("speaker_b").asText(),
+        JsonFiles.field(conv, "speaker_a", where).asText(),
+        JsonFiles.field(conv, "speaker_b", where).asText(),
         sessions,
         questions,
         observations);

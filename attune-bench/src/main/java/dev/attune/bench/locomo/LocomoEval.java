@@ -1,6 +1,7 @@
 package dev.attune.bench.locomo;
 
 import dev.attune.api.Json;
+import dev.attune.bench.RecallFloor;
 import dev.attune.bench.RecordOverrides;
 import dev.attune.bench.TempDirs;
 import dev.attune.bench.baseline.Packs;
@@ -135,11 +136,16 @@ public final class LocomoEval implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter w = spec.commandLine().getOut();
+    if (conversations != null && conversations < 1) {
+      throw new IllegalArgumentException(
+          "--conversations must be at least 1; got " + conversations);
+    }
     for (int b : budgets) {
       if (b <= 0 || b > 1_000_000) {
         throw new IllegalArgumentException("budgets must be within 1..1000000; got " + b);
       }
     }
+    RecallFloor floorFile = floor == null ? null : RecallFloor.read(floor, "conversations", true);
     List<Locomo.Conversation> all = Locomo.read(dataset);
     List<Locomo.Conversation> convs =
         conversations == null ? all : all.subList(0, Math.min(conversations, all.size()));
@@ -377,7 +383,7 @@ public final class LocomoEval implements Callable<Integer> {
         out.resolve("recall_vs_budget.png"),
         seconds);
     if (floor != null) {
-      return report.checkFloor(floor, convs.size(), w) ? 0 : 1;
+      return report.checkFloor(floorFile, convs.size(), w) ? 0 : 1;
     }
     return 0;
   }

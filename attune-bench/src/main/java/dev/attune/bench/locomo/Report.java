@@ -1,12 +1,10 @@
 package dev.attune.bench.locomo;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.attune.api.Json;
+import dev.attune.bench.RecallFloor;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -260,24 +258,21 @@ final class Report {
   }
 
   /** Compares strict recall with the floors in {@code file}; prints what it checked. */
-  boolean checkFloor(Path file, int conversations, PrintWriter w) throws IOException {
-    JsonNode floor = Json.MAPPER.readTree(Files.readString(file));
-    int floorConversations = floor.path("conversations").asInt(-1);
-    if (floorConversations != conversations) {
+  boolean checkFloor(RecallFloor floor, int conversations, PrintWriter w) {
+    if (floor.scope() != conversations) {
+      // A floor that is quietly not checked would be a check that cannot fail.
       w.printf(
-          "floor %s is for %d conversations, this run had %d: not checked%n",
-          file, floorConversations, conversations);
-      return true;
+          "floor %s is for %d conversations, this run had %d: FAILED (not comparable)%n",
+          floor.file(), floor.scope(), conversations);
+      return false;
     }
     boolean ok = true;
-    double r10 = attune().overallRecallAtK(10, true);
-    double min10 = floor.path("recall_at_10").asDouble();
-    ok &= report(w, "recall@10", r10, min10);
-    for (var it = floor.path("recall_at_budget").fields(); it.hasNext(); ) {
-      var e = it.next();
-      int budget = Integer.parseInt(e.getKey());
+    ok &= report(w, "recall@10", attune().overallRecallAtK(10, true), floor.recallAt10());
+    for (Map.Entry<Integer, Double> e : floor.byBudget().entrySet()) {
+      int budget = e.getKey();
       if (!budgets.contains(budget)) {
-        w.printf("floor for budget %d not checked: the run did not use that budget%n", budget);
+        w.printf("floor for budget %d: the run did not use that budget: FAILED%n", budget);
+        ok = false;
         continue;
       }
       ok &=
@@ -285,7 +280,7 @@ final class Report {
               w,
               "recall@" + budget + " tokens",
               attune().overallRecallAtBudget(budget, true),
-              e.getValue().asDouble());
+              e.getValue());
     }
     w.println(ok ? "recall floors: all met" : "recall floors: FAILED (retrieval got worse)");
     return ok;

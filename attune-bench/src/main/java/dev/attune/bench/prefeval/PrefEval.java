@@ -1,6 +1,7 @@
 package dev.attune.bench.prefeval;
 
 import dev.attune.api.Json;
+import dev.attune.bench.RecallFloor;
 import dev.attune.bench.RecordOverrides;
 import dev.attune.bench.TempDirs;
 import dev.attune.bench.baseline.Packs;
@@ -134,6 +135,7 @@ public final class PrefEval implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter w = spec.commandLine().getOut();
+    RecallFloor floorFile = floor == null ? null : RecallFloor.read(floor, "users", false);
     if (users < 1 || users > 10_000) {
       throw new IllegalArgumentException("--users must be within 1..10000; got " + users);
     }
@@ -258,7 +260,7 @@ public final class PrefEval implements Callable<Integer> {
         "wrote %s and %s (%.0f s)%n",
         out.resolve("results.json"), out.resolve("results.md"), seconds);
     if (floor != null) {
-      return checkFloor(tallies.get("attune"), w) ? 0 : 1;
+      return checkFloor(floorFile, tallies.get("attune"), w) ? 0 : 1;
     }
     return 0;
   }
@@ -439,27 +441,26 @@ public final class PrefEval implements Callable<Integer> {
     return b.toString();
   }
 
-  private boolean checkFloor(Tally attune, PrintWriter w) throws IOException {
-    var root = Json.MAPPER.readTree(Files.readString(floor));
-    int floorUsers = root.path("users").asInt(-1);
-    if (floorUsers != users) {
-      w.printf("floor %s is for %d users, this run had %d: FAILED%n", floor, floorUsers, users);
+  private boolean checkFloor(RecallFloor floor, Tally attune, PrintWriter w) {
+    if (floor.scope() != users) {
+      w.printf(
+          "floor %s is for %d users, this run had %d: FAILED%n",
+          floor.file(), floor.scope(), users);
       return false;
     }
     boolean ok = true;
-    for (var it = root.path("recall_at_budget").fields(); it.hasNext(); ) {
-      var e = it.next();
-      int i = budgets.indexOf(Integer.parseInt(e.getKey()));
+    for (Map.Entry<Integer, Double> e : floor.byBudget().entrySet()) {
+      int i = budgets.indexOf(e.getKey());
       if (i < 0) {
-        w.printf("floor for budget %s: the run did not use that budget: FAILED%n", e.getKey());
+        w.printf("floor for budget %d: the run did not use that budget: FAILED%n", e.getKey());
         ok = false;
         continue;
       }
       double got = attune.recallAtBudget(i);
-      double min = e.getValue().asDouble();
-      boolean met = got >= min;
+      boolean met = got >= e.getValue();
       w.printf(
-          "recall@%s tokens: %.3f (floor %.3f) %s%n", e.getKey(), got, min, met ? "ok" : "BELOW");
+          "recall@%d tokens: %.3f (floor %.3f) %s%n",
+          e.getKey(), got, e.getValue(), met ? "ok" : "BELOW");
       ok &= met;
     }
     w.println(ok ? "prefeval floors: all met" : "prefeval floors: FAILED (context got worse)");

@@ -1,7 +1,7 @@
 package dev.attune.bench.prefeval;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.attune.api.Json;
+import dev.attune.bench.JsonFiles;
 import dev.attune.core.model.Role;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -100,7 +100,7 @@ public final class PrefEvalData {
     }
     List<Topic> topics = new ArrayList<>();
     for (Path f : files) {
-      JsonNode root = Json.MAPPER.readTree(f.toFile());
+      JsonNode root = JsonFiles.read("--dataset", f);
       List<Item> items = new ArrayList<>();
       for (JsonNode n : root) {
         if (!n.hasNonNull("preference") || !n.hasNonNull("question")) {
@@ -115,11 +115,8 @@ public final class PrefEvalData {
       String name = f.getFileName().toString();
       topics.add(new Topic(name.substring(0, name.length() - ".json".length()), items));
     }
-    if (!Files.isRegularFile(fillers)) {
-      throw new IllegalArgumentException("--fillers: " + fillers + " is not a file");
-    }
     List<List<Msg>> conversations = new ArrayList<>();
-    for (JsonNode c : Json.MAPPER.readTree(fillers.toFile())) {
+    for (JsonNode c : JsonFiles.read("--fillers", fillers)) {
       List<Msg> msgs = new ArrayList<>();
       for (JsonNode m : c.path("conversation")) {
         msgs.add(new Msg(Role.parse("role", m.path("role").asText()), m.path("content").asText()));

@@ -2,6 +2,7 @@ package dev.attune.bench.utilization;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.attune.api.Json;
+import dev.attune.bench.JsonFiles;
 import dev.attune.core.effectiveness.UtilizationMatcher;
 import dev.attune.models.LocalEmbedder;
 import dev.attune.models.LocalModel;
@@ -63,20 +64,25 @@ public final class UtilizationEval implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter w = spec.commandLine().getOut();
-    JsonNode root = Json.MAPPER.readTree(Files.readString(labels));
+    JsonNode root = JsonFiles.read("--labels", labels);
     // Scores without a threshold: every setting below is computed from them.
     UtilizationMatcher matcher =
         new UtilizationMatcher(LocalEmbedder.create(LocalModel.byId(embeddingModel)));
     List<Scored> scored = new ArrayList<>();
     int index = 0;
-    for (JsonNode c : root.get("cases")) {
+    for (JsonNode c : JsonFiles.field(root, "cases", "--labels " + labels)) {
+      String where = "--labels " + labels + ", case " + index;
       List<UtilizationMatcher.Item> items = new ArrayList<>();
       List<Boolean> used = new ArrayList<>();
-      for (JsonNode item : c.get("items")) {
-        items.add(new UtilizationMatcher.Item("i" + items.size(), item.get("text").asText()));
-        used.add(item.get("used").asBoolean());
+      for (JsonNode item : JsonFiles.field(c, "items", where)) {
+        String at = where + ", item " + items.size();
+        items.add(
+            new UtilizationMatcher.Item(
+                "i" + items.size(), JsonFiles.field(item, "text", at).asText()));
+        used.add(JsonFiles.field(item, "used", at).asBoolean());
       }
-      List<UtilizationMatcher.Match> matches = matcher.match(items, c.get("reply").asText());
+      List<UtilizationMatcher.Match> matches =
+          matcher.match(items, JsonFiles.field(c, "reply", where).asText());
       for (int i = 0; i < matches.size(); i++) {
         scored.add(
             new Scored(index, matches.get(i).semantic(), matches.get(i).lexical(), used.get(i)));

@@ -72,18 +72,48 @@ class LocomoEvalIT {
     assertThat(Files.readString(out.resolve("results.md"))).contains("| Attune |");
     assertThat(text.toString()).contains("recall floors: all met");
 
+    // Below the floor: exit 1. A tiny budget holds nothing, so its recall is 0.
     Path high =
         Files.writeString(
-            dir.resolve("high.json"), "{\"conversations\": 1, \"recall_at_10\": 1.01}");
+            dir.resolve("high.json"),
+            "{\"conversations\": 1, \"recall_at_10\": 0.5, \"recall_at_budget\": {\"5\": 0.5}}");
+    StringWriter below = new StringWriter();
+    CommandLine again = new CommandLine(new LocomoEval());
+    again.setOut(new PrintWriter(below, true));
     assertThat(
-            new CommandLine(new LocomoEval())
-                .execute(
-                    "--dataset",
-                    dataset.toString(),
-                    "--out",
-                    out.toString(),
-                    "--floor",
-                    high.toString()))
+            again.execute(
+                "--dataset",
+                dataset.toString(),
+                "--out",
+                out.toString(),
+                "--budgets",
+                "5,1000",
+                "--floor",
+                high.toString()))
         .isEqualTo(1);
+    assertThat(below.toString()).contains("[BELOW] recall@5 tokens").contains("FAILED");
+
+    // A floor for another run size, or for a budget the run did not use, fails: it cannot pass
+    // by not being checked.
+    for (String other :
+        new String[] {
+          "{\"conversations\": 2, \"recall_at_10\": 0.5, \"recall_at_budget\": {\"1000\": 0.5}}",
+          "{\"conversations\": 1, \"recall_at_10\": 0.5, \"recall_at_budget\": {\"777\": 0.5}}"
+        }) {
+      Path f = Files.writeString(dir.resolve("other.json"), other);
+      StringWriter said = new StringWriter();
+      CommandLine c = new CommandLine(new LocomoEval());
+      c.setOut(new PrintWriter(said, true));
+      assertThat(
+              c.execute(
+                  "--dataset",
+                  dataset.toString(),
+                  "--out",
+                  out.toString(),
+                  "--floor",
+                  f.toString()))
+          .isEqualTo(1);
+      assertThat(said.toString()).contains("FAILED");
+    }
   }
 }
