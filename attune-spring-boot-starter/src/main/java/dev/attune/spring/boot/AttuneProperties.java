@@ -1,5 +1,10 @@
 package dev.attune.spring.boot;
 
+import dev.attune.core.AttuneException;
+import dev.attune.core.Limits;
+import dev.attune.core.model.TenantId;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -28,6 +33,45 @@ public record AttuneProperties(
     @Nullable String tenant,
     @Nullable Integer maxTokens,
     @Nullable Advisor advisor) {
+
+  /**
+   * Checked when the properties are bound, so a wrong value stops the application at start-up with
+   * a message naming the property, not at the first chat.
+   */
+  public AttuneProperties {
+    if (baseUrl != null && !baseUrl.isBlank()) {
+      URI uri;
+      try {
+        uri = new URI(baseUrl.strip());
+      } catch (URISyntaxException e) {
+        uri = null;
+      }
+      if (uri == null
+          || uri.getHost() == null
+          || !("http".equalsIgnoreCase(uri.getScheme())
+              || "https".equalsIgnoreCase(uri.getScheme()))) {
+        throw new IllegalArgumentException(
+            "attune.base-url must be an http(s) URL such as http://attune:8080; got '"
+                + baseUrl
+                + "'");
+      }
+    }
+    if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+      throw new IllegalArgumentException("attune.timeout must be positive; got " + timeout);
+    }
+    if (tenant != null && !tenant.isBlank()) {
+      try {
+        TenantId.of(tenant);
+      } catch (AttuneException e) {
+        // The message says what a tenant id may hold; the cause would only repeat it.
+        throw new IllegalArgumentException("attune.tenant: " + e.getMessage());
+      }
+    }
+    if (maxTokens != null && (maxTokens < 1 || maxTokens > Limits.MAX_BUDGET_TOKENS)) {
+      throw new IllegalArgumentException(
+          "attune.max-tokens must be within 1.." + Limits.MAX_BUDGET_TOKENS + "; got " + maxTokens);
+    }
+  }
 
   /** {@code attune.advisor.*}. */
   public record Advisor(@Nullable Boolean defaultEnabled) {}

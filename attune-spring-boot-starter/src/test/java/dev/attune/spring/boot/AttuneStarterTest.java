@@ -1,6 +1,7 @@
 package dev.attune.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import dev.attune.connect.AttuneMemory;
@@ -156,5 +157,27 @@ class AttuneStarterTest {
       assertThat(health.health().getStatus()).isEqualTo(Status.UP);
       assertThat(health.health().getDetails()).containsEntry("mode", "remote");
     }
+  }
+
+  /** A wrong {@code attune.*} value stops start-up with a message that names the property. */
+  @Test
+  void aWrongPropertyStopsStartUpNamingIt() {
+    Map<String, String> wrong =
+        Map.of(
+            "attune.max-tokens", "-5",
+            "attune.timeout", "-1s",
+            "attune.tenant", "not a tenant!",
+            "attune.base-url", "ftp://attune");
+    wrong.forEach(
+        (property, value) -> {
+          Throwable failure = catchThrowable(() -> app(Map.of(property, value)).close());
+          assertThat(failure).as(property).isNotNull();
+          Throwable root = failure;
+          while (root.getCause() != null) {
+            root = root.getCause();
+          }
+          assertThat(root).as(property).isInstanceOf(IllegalArgumentException.class);
+          assertThat(root.getMessage()).as(property).startsWith(property);
+        });
   }
 }
