@@ -42,12 +42,21 @@ final class AuditRecorder implements AutoCloseable {
 
   /** Queues the entry and waits (up to {@link #WAIT}) until it is committed. */
   void record(TenantId tenant, AuditEntry entry) {
+    await(submit(tenant, entry));
+  }
+
+  /**
+   * Queues the entry without waiting; the future completes when it is committed. For a request
+   * whose answer is already on its way (a proxied stream): the commit overlaps the rest of it, and
+   * the request still waits for it ({@link #await}) before it ends.
+   */
+  CompletableFuture<Void> submit(TenantId tenant, AuditEntry entry) {
     CompletableFuture<Void> written = new CompletableFuture<>();
     synchronized (pending) {
       pending.add(new Pending(tenant, entry, written));
       pending.notifyAll();
     }
-    await(written);
+    return written;
   }
 
   /** Waits until everything queued now is written; what {@code GET /v1/audit} calls first. */
@@ -59,7 +68,8 @@ final class AuditRecorder implements AutoCloseable {
     queued.forEach(AuditRecorder::await);
   }
 
-  private static void await(CompletableFuture<Void> written) {
+  /** Waits (up to {@link #WAIT}) until a {@link #submit submitted} entry is committed. */
+  static void await(CompletableFuture<Void> written) {
     try {
       written.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {

@@ -27,6 +27,9 @@ final class Call {
   static final String AUDIT_USER = "attune.audit.user";
   static final String AUDIT_TARGET = "attune.audit.target";
 
+  /** Set when the audit entry was submitted before the request ended: its commit, to wait for. */
+  static final String AUDIT_SUBMITTED = "attune.audit.submitted";
+
   /** Set on the model proxy: errors are written in that provider's shape. */
   static final String WIRE_FORMAT = "attune.wire";
 

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -75,7 +76,7 @@ public final class HttpApi implements AutoCloseable {
               new UserRoutes(attune).declare(r);
               new AdminRoutes(attune, access, keys, audit, config, clock).declare(r);
               new EffectRoutes(attune, clock).declare(r);
-              new ModelProxy(attune, gate, config).declare(r);
+              new ModelProxy(attune, gate, config, this::auditNow).declare(r);
               DashboardPages.declare(r);
               declared[0] = r.declared();
               cfg.routes.after(this::finish);
@@ -190,21 +191,40 @@ public final class HttpApi implements AutoCloseable {
     if (route != null && started != null) {
       metrics.http(ctx.method().name(), route, ctx.statusCode(), System.nanoTime() - started);
     }
+    CompletableFuture<Void> submitted = ctx.attribute(Call.AUDIT_SUBMITTED);
+    if (submitted != null) {
+      AuditRecorder.await(submitted);
+      return;
+    }
     ApiKey key = ctx.attribute(Call.KEY);
     if (key == null || route == null) {
       return;
     }
+    audit.record(key.tenant(), auditEntry(ctx, key, route));
+  }
+
+  /**
+   * Submits the request's audit entry now, once its status can no longer change (the answer is
+   * being written); {@link #finish} then waits for that commit instead of writing another entry.
+   */
+  private void auditNow(Context ctx) {
+    String route = ctx.attribute(Call.ROUTE);
+    ApiKey key = ctx.attribute(Call.KEY);
+    if (key != null && route != null && ctx.attribute(Call.AUDIT_SUBMITTED) == null) {
+      ctx.attribute(Call.AUDIT_SUBMITTED, audit.submit(key.tenant(), auditEntry(ctx, key, route)));
+    }
+  }
+
+  private AuditEntry auditEntry(Context ctx, ApiKey key, String route) {
     UserId user = ctx.attribute(Call.AUDIT_USER);
     String target = ctx.attribute(Call.AUDIT_TARGET);
-    audit.record(
-        key.tenant(),
-        new AuditEntry(
-            clock.instant(),
-            key.id(),
-            key.role(),
-            ctx.method().name() + " " + route,
-            user,
-            target,
-            ctx.statusCode()));
+    return new AuditEntry(
+        clock.instant(),
+        key.id(),
+        key.role(),
+        ctx.method().name() + " " + route,
+        user,
+        target,
+        ctx.statusCode());
   }
 }

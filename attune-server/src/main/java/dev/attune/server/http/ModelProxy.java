@@ -33,7 +33,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.jspecify.annotations.Nullable;
 
@@ -86,11 +88,16 @@ final class ModelProxy {
   private final Gate gate;
   private final ServerConfig config;
   private final HttpClient upstream;
+  private final Consumer<Context> auditNow;
 
-  ModelProxy(Attune attune, Gate gate, ServerConfig config) {
+  /**
+   * @param auditNow submits the request's audit entry (called once the answer's status is final)
+   */
+  ModelProxy(Attune attune, Gate gate, ServerConfig config, Consumer<Context> auditNow) {
     this.attune = attune;
     this.gate = gate;
     this.config = config;
+    this.auditNow = auditNow;
     this.upstream =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(10))
@@ -223,7 +230,9 @@ final class ModelProxy {
     }
     byte[] kept;
     try {
-      kept = stream(response.body(), ctx.res().getOutputStream());
+      // Once the first bytes are with the client the status is final: the audit entry's commit
+      // starts then and overlaps the rest of the answer.
+      kept = stream(response.body(), ctx.res().getOutputStream(), () -> auditNow.accept(ctx));
     } catch (UpstreamBrokeOff e) {
       if (!ctx.res().isCommitted()) {
         throw new HttpError(
@@ -251,6 +260,12 @@ final class ModelProxy {
       return;
     }
     if (prepared.user != null && response.statusCode() / 100 == 2) {
+      // The exchange is queued for learning after the audit entry is committed: both are writes
+      // to the store, and the request waits for the audit's, not for learning's.
+      CompletableFuture<Void> audited = ctx.attribute(Call.AUDIT_SUBMITTED);
+      if (audited != null) {
+        AuditRecorder.await(audited);
+      }
       // After the response, on its own thread: observing never delays the reply.
       boolean streamed = format.streaming(json);
       Thread.startVirtualThread(
@@ -272,9 +287,14 @@ final class ModelProxy {
     }
   }
 
-  /** Copies the upstream's body to the client as it arrives; returns what was kept of it. */
-  private static byte[] stream(InputStream in, OutputStream out) throws IOException {
+  /**
+   * Copies the upstream's body to the client as it arrives; returns what was kept of it. {@code
+   * committed} runs once, after the first bytes went out.
+   */
+  private static byte[] stream(InputStream in, OutputStream out, Runnable committed)
+      throws IOException {
     ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    boolean first = true;
     try (in) {
       byte[] buffer = new byte[8192];
       int n;
@@ -284,6 +304,10 @@ final class ModelProxy {
           out.flush();
         } catch (IOException e) {
           throw new ClientWentAway(e);
+        }
+        if (first) {
+          first = false;
+          committed.run();
         }
         if (kept.size() + n <= MAX_REPLY_BYTES) {
           kept.write(buffer, 0, n);

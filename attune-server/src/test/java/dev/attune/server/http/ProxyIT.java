@@ -1,6 +1,7 @@
 package dev.attune.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.anthropic.client.AnthropicClient;
@@ -16,6 +17,7 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.attune.api.Json;
 import dev.attune.core.ObserveRequest;
+import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.Episode;
 import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.Message;
@@ -297,6 +299,47 @@ class ProxyIT {
     } finally {
       upstream.status = 200;
     }
+  }
+
+  /**
+   * Every proxied call is in the audit log once, with the status the client got, by the time the
+   * client has the whole answer (its commit overlaps the answer: it starts at the first byte).
+   */
+  @Test
+  void eachProxiedCallIsAuditedOnceWithTheStatusTheClientGot() throws Exception {
+    Map<String, String> headers =
+        Map.of(
+            "Authorization", "Bearer sk-client",
+            "X-Attune-Key", service,
+            "X-Attune-User-Id", "audited",
+            "Content-Type", "application/json");
+    String whole =
+        "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"soup?\"}]}";
+    String streamed =
+        "{\"model\":\"gpt-4o-mini\",\"stream\":true,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"stew?\"}]}";
+    assertThat(raw(server, "/v1/proxy/openai/chat/completions", headers, whole).statusCode())
+        .isEqualTo(200);
+    assertThat(raw(server, "/v1/proxy/openai/chat/completions", headers, streamed).statusCode())
+        .isEqualTo(200);
+    upstream.status = 503;
+    try {
+      assertThat(raw(server, "/v1/proxy/openai/chat/completions", headers, whole).statusCode())
+          .isEqualTo(503);
+    } finally {
+      upstream.status = 200;
+    }
+    // No waiting: each entry was committed before its answer ended.
+    List<AuditEntry> entries = server.store.audit(TENANT, UserId.of("audited"), null, 10);
+    assertThat(entries)
+        .extracting(AuditEntry::action, AuditEntry::status)
+        .containsExactly(
+            tuple("POST /v1/proxy/openai/chat/completions", 503),
+            tuple("POST /v1/proxy/openai/chat/completions", 200),
+            tuple("POST /v1/proxy/openai/chat/completions", 200));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> stored(server, "audited", ScriptedUpstream.REPLY) == 2);
   }
 
   @Test
