@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Writes audit entries durably before the requests they describe are answered, with group commit:
+ * Writes audit entries durably before the requests they describe end, with group commit:
  * one writer thread takes every entry waiting and appends them in one transaction per tenant, and
  * each request waits for its own entry's commit (a transaction per request would cost the request
  * path more under load; a background batch lost the last second before a crash). When the store
