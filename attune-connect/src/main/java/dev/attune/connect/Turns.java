@@ -8,6 +8,24 @@ import org.jspecify.annotations.Nullable;
 public final class Turns {
   private Turns() {}
 
+  /** The largest context budget Attune takes, in tokens (the API's and the engine's limit). */
+  public static final int MAX_BUDGET_TOKENS = 1_000_000;
+
+  /**
+   * Checks an integration's configured budget when it is configured, not at every call: a budget
+   * Attune refuses would otherwise fail each chat's context with only a warning in the log.
+   *
+   * @throws IllegalArgumentException naming {@code name} unless 1 <= tokens <= {@link
+   *     #MAX_BUDGET_TOKENS}
+   */
+  public static int checkBudget(String name, int tokens) {
+    if (tokens < 1 || tokens > MAX_BUDGET_TOKENS) {
+      throw new IllegalArgumentException(
+          name + " must be within 1.." + MAX_BUDGET_TOKENS + " tokens; got " + tokens);
+    }
+    return tokens;
+  }
+
   /** Who said a turn. */
   public enum Speaker {
     USER,

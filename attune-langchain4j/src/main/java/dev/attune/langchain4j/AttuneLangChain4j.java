@@ -202,12 +202,9 @@ public final class AttuneLangChain4j {
       return this;
     }
 
-    /** The context budget in tokens; default Attune's (1,000). */
+    /** The context budget in tokens, 1..1,000,000; default Attune's (1,000). */
     public Builder maxTokens(int maxTokens) {
-      if (maxTokens < 0) {
-        throw new IllegalArgumentException("maxTokens must be >= 0, was " + maxTokens);
-      }
-      this.maxTokens = maxTokens;
+      this.maxTokens = Turns.checkBudget("maxTokens", maxTokens);
       return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.attune.langchain4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.attune.client.AttuneClient;
@@ -178,5 +179,22 @@ class AttuneLangChain4jTest {
 
   static String lastRequest() {
     return model.seen.get(model.seen.size() - 1).body();
+  }
+
+  /** A budget Attune would refuse at every call is refused once, when the integration is built. */
+  @Test
+  void aBudgetAttuneRefusesIsRefusedWhenConfigured() {
+    Attune engine =
+        Attune.builder().store(new InMemoryStore()).embedder(new HashingEmbedder()).build();
+    try (engine) {
+      AttuneLangChain4j.Builder builder =
+          AttuneLangChain4j.builder(AttuneMemory.embedded(engine, TENANT));
+      for (int tokens : new int[] {0, -1, 1_000_001}) {
+        assertThatThrownBy(() -> builder.maxTokens(tokens))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("maxTokens must be within 1..1000000 tokens; got " + tokens);
+      }
+      assertThat(builder.maxTokens(1).build()).isNotNull();
+    }
   }
 }

@@ -15,12 +15,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Writes audit entries durably before the requests they describe end, with group commit:
- * one writer thread takes every entry waiting and appends them in one transaction per tenant, and
- * each request waits for its own entry's commit (a transaction per request would cost the request
- * path more under load; a background batch lost the last second before a crash). When the store
- * cannot take them, entries stay queued and are retried; the request is answered after {@link
- * #WAIT} anyway, and the failure is logged.
+ * Writes audit entries durably before the requests they describe end, with group commit: one writer
+ * thread takes every entry waiting and appends them in one transaction per tenant, and each request
+ * waits for its own entry's commit (a transaction per request would cost the request path more
+ * under load; a background batch lost the last second before a crash). When the store cannot take
+ * them, entries stay queued and are retried; the request is answered after {@link #WAIT} anyway,
+ * and the failure is logged.
  */
 final class AuditRecorder implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(AuditRecorder.class.getName());

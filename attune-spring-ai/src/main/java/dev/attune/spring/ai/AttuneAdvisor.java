@@ -67,12 +67,9 @@ public final class AttuneAdvisor implements CallAdvisor, StreamAdvisor {
     return new AttuneAdvisor(Objects.requireNonNull(memory, "memory"), null, DEFAULT_ORDER);
   }
 
-  /** The same advisor with another context budget, in tokens. */
+  /** The same advisor with another context budget, in tokens (1..1,000,000). */
   public AttuneAdvisor withMaxTokens(int tokens) {
-    if (tokens < 0) {
-      throw new IllegalArgumentException("maxTokens must be >= 0, was " + tokens);
-    }
-    return new AttuneAdvisor(memory, tokens, order);
+    return new AttuneAdvisor(memory, Turns.checkBudget("maxTokens", tokens), order);
   }
 
   /** The same advisor at another place in the chain. */

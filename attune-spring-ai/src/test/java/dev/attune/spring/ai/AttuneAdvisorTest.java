@@ -1,6 +1,7 @@
 package dev.attune.spring.ai;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.attune.connect.AttuneMemory;
@@ -129,5 +130,20 @@ class AttuneAdvisorTest {
 
     assertThat(prompts.get(0).getSystemMessage().getText()).isEqualTo("You are a helpful cook.");
     assertThat(stored(REPLY)).isZero();
+  }
+
+  /** A budget Attune would refuse at every call is refused once, when the advisor is made. */
+  @Test
+  void aBudgetAttuneRefusesIsRefusedWhenConfigured() {
+    AttuneAdvisor advisor = AttuneAdvisor.of(AttuneMemory.embedded(engine, TENANT));
+    for (int tokens : new int[] {0, -1, 1_000_001}) {
+      assertThatThrownBy(() -> advisor.withMaxTokens(tokens))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("maxTokens must be within 1..1000000 tokens; got " + tokens);
+    }
+    assertThat(advisor.withMaxTokens(1)).isNotNull();
+    // The same limit as the engine's own.
+    assertThat(dev.attune.connect.Turns.MAX_BUDGET_TOKENS)
+        .isEqualTo(dev.attune.core.Limits.MAX_BUDGET_TOKENS);
   }
 }
