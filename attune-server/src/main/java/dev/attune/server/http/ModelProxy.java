@@ -252,7 +252,13 @@ final class ModelProxy {
       LOG.log(
           System.Logger.Level.WARNING,
           "proxy: the model provider at " + target.getHost() + " broke off its answer: " + e);
-      ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel().abort(e);
+      // The connection is closed under the request rather than the request aborted: an aborted
+      // request leaves the web framework's end of request failing with its own logged error.
+      ServletContextRequest.getServletContextRequest(ctx.req())
+          .getConnectionMetaData()
+          .getConnection()
+          .getEndPoint()
+          .close(e);
       return;
     } catch (ClientWentAway e) {
       // The client hung up mid-answer: nobody is left to answer, and half a reply is not learned.

@@ -496,15 +496,25 @@ class ProxyIT {
             "X-Attune-User-Id", "ann",
             "Content-Type", "application/json");
     upstream.breakOffAfterEvents = 1;
+    java.io.PrintStream stderr = System.err;
+    java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(logged, true, java.nio.charset.StandardCharsets.UTF_8));
     try {
       // The client sees the answer end early (as it would from the provider), never an Attune
       // error body written into the provider's event stream.
       org.assertj.core.api.Assertions.assertThatThrownBy(
               () -> raw(server, "/v1/proxy/openai/chat/completions", headers, request))
           .isInstanceOf(java.io.IOException.class);
+      // The server finishes the request just after the client saw the cut; give it that moment.
+      Thread.sleep(1_000);
     } finally {
+      System.setErr(stderr);
       upstream.breakOffAfterEvents = 0;
     }
+    // A cut answer is logged as a warning, not as the web framework's error with a stack trace
+    // (cutting the channel under it used to leave its request state broken).
+    assertThat(logged.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .doesNotContain("Exception occurred while servicing");
     HttpResponse<String> next = raw(server, "/v1/proxy/openai/chat/completions", headers, request);
     assertThat(next.statusCode()).isEqualTo(200);
     assertThat(next.body()).contains("[DONE]").doesNotContain("\"error\"");
