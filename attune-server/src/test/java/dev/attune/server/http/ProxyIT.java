@@ -520,6 +520,64 @@ class ProxyIT {
     assertThat(next.body()).contains("[DONE]").doesNotContain("\"error\"");
   }
 
+  /**
+   * A client that hangs up part way through a streamed answer is nobody's error: nothing is logged
+   * as one, and neither the message nor half a reply is learned.
+   */
+  @Test
+  void aClientThatHangsUpMidAnswerIsNoErrorAndNothingIsLearned() throws Exception {
+    String request =
+        "{\"model\":\"gpt-4o-mini\",\"stream\":true,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"risotto tonight?\"}]}";
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(server.uri("/v1/proxy/openai/chat/completions"))
+            .POST(HttpRequest.BodyPublishers.ofString(request));
+    Map.of(
+            "Authorization", "Bearer sk-client",
+            "X-Attune-Key", service,
+            "X-Attune-User-Id", "leaves",
+            "Content-Type", "application/json")
+        .forEach(r::header);
+    upstream.eventDelayMillis = 300;
+    java.io.PrintStream stderr = System.err;
+    java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(logged, true, java.nio.charset.StandardCharsets.UTF_8));
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      HttpResponse<java.io.InputStream> answer =
+          client.send(r.build(), HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(answer.statusCode()).isEqualTo(200);
+      try (java.io.InputStream in = answer.body()) {
+        assertThat(in.read()).isPositive(); // the first event has come: hang up
+      }
+      // The proxy notices at its next writes, one event every 300 ms.
+      Thread.sleep(2_000);
+    } finally {
+      System.setErr(stderr);
+      upstream.eventDelayMillis = 0;
+    }
+    assertThat(logged.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .doesNotContain("Exception occurred while servicing");
+    // Learning is in order: once a later exchange of the user is stored, the cut one would be too,
+    // had it been queued.
+    HttpResponse<String> later =
+        raw(
+            server,
+            "/v1/proxy/openai/chat/completions",
+            Map.of(
+                "Authorization", "Bearer sk-client",
+                "X-Attune-Key", service,
+                "X-Attune-User-Id", "leaves",
+                "Content-Type", "application/json"),
+            "{\"model\":\"gpt-4o-mini\","
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"soup then?\"}]}");
+    assertThat(later.statusCode()).isEqualTo(200);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> stored(server, "leaves", ScriptedUpstream.REPLY) == 1);
+    assertThat(stored(server, "leaves", "soup then?")).isEqualTo(1);
+    assertThat(stored(server, "leaves", "risotto tonight?")).isZero();
+  }
+
   @Test
   void anUpstreamThatCannotBeReachedIsA502InTheProvidersShapeSayingWhy() throws Exception {
     int closedPort;

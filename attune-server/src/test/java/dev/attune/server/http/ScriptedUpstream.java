@@ -45,6 +45,9 @@ public final class ScriptedUpstream implements AutoCloseable {
   /** How long the upstream thinks before answering, milliseconds (a slow model). */
   public volatile long delayMillis;
 
+  /** The pause before each event of a streamed answer after the first, milliseconds. */
+  public volatile long eventDelayMillis;
+
   public ScriptedUpstream() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -150,8 +153,7 @@ public final class ScriptedUpstream implements AutoCloseable {
     return "event: " + name + "\ndata: " + data + "\n\n";
   }
 
-  private static void send(HttpExchange ex, int status, String type, String body)
-      throws IOException {
+  private void send(HttpExchange ex, int status, String type, String body) throws IOException {
     send(ex, status, type, body, 0);
   }
 
@@ -160,7 +162,7 @@ public final class ScriptedUpstream implements AutoCloseable {
    * {@code breakOff} events when that is above 0 (the handler fails and the server drops the
    * connection short of the length it announced).
    */
-  private static void send(HttpExchange ex, int status, String type, String body, int breakOff)
+  private void send(HttpExchange ex, int status, String type, String body, int breakOff)
       throws IOException {
     ex.getResponseHeaders().add("Content-Type", type);
     ex.getResponseHeaders().add("X-Upstream", "scripted");
@@ -176,8 +178,16 @@ public final class ScriptedUpstream implements AutoCloseable {
       }
       int sent = 0;
       for (String chunk : body.split("(?<=\n\n)")) {
-        if (breakOff > 0 && sent++ == breakOff) {
+        if (breakOff > 0 && sent == breakOff) {
           throw new IOException("scripted: the upstream breaks off its answer");
+        }
+        if (sent++ > 0 && eventDelayMillis > 0) {
+          try {
+            Thread.sleep(eventDelayMillis);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+          }
         }
         out.write(chunk.getBytes(StandardCharsets.UTF_8));
         out.flush();
