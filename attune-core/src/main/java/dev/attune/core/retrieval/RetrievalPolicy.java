@@ -83,6 +83,6 @@ public record RetrievalPolicy(
 
   public static RetrievalPolicy defaults() {
     return new RetrievalPolicy(
-        Fusion.LINEAR, 60, 0.5, 0.5, 200, 0.1, Duration.ofDays(180), 0.5, 1.0, 2, 0.2, 1, 0.0);
+        Fusion.LINEAR, 60, 0.5, 0.5, 200, 0.1, Duration.ofDays(180), 0.5, 1.0, 1, 0.2, 1, 0.0);
   }
 }
