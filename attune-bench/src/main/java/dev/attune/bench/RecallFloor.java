@@ -2,10 +2,15 @@ package dev.attune.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.DoubleSupplier;
+import java.util.function.IntToDoubleFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -59,5 +64,60 @@ public record RecallFloor(
           where + ": '" + field + "' is a recall, within 0..1; got " + v);
     }
     return v;
+  }
+
+  /**
+   * Compares a run with this floor, printing a line per figure; true if every floor is met. A floor
+   * for another run size, or for a budget the run did not use, is not met: a floor never passes by
+   * not being checked.
+   *
+   * @param label the summary line's subject ("recall", "prefeval")
+   * @param runScope the run's size, in this floor's unit
+   * @param scopeName that unit ("conversations", "users")
+   * @param budgets the budgets the run used
+   * @param recallWithin the run's recall within a budget (one of {@code budgets})
+   * @param recallAt10 the run's recall at rank 10, checked when this floor sets one
+   */
+  public boolean check(
+      String label,
+      int runScope,
+      String scopeName,
+      List<Integer> budgets,
+      IntToDoubleFunction recallWithin,
+      DoubleSupplier recallAt10,
+      PrintWriter w) {
+    if (scope != runScope) {
+      w.printf(
+          "floor %s is for %d %s, this run had %d: FAILED (not comparable)%n",
+          file, scope, scopeName, runScope);
+      return false;
+    }
+    boolean ok = true;
+    if (this.recallAt10 != null) {
+      ok &= report(w, "recall@10", recallAt10.getAsDouble(), this.recallAt10);
+    }
+    for (Map.Entry<Integer, Double> e : byBudget.entrySet()) {
+      int budget = e.getKey();
+      if (!budgets.contains(budget)) {
+        w.printf("floor for budget %d: the run did not use that budget: FAILED%n", budget);
+        ok = false;
+        continue;
+      }
+      ok &=
+          report(
+              w, "recall@" + budget + " tokens", recallWithin.applyAsDouble(budget), e.getValue());
+    }
+    w.println(
+        ok
+            ? label + " floors: all met"
+            : label + " floors: FAILED (worse than the floor, or not comparable)");
+    return ok;
+  }
+
+  private static boolean report(PrintWriter w, String what, double value, double floor) {
+    boolean met = value >= floor;
+    w.printf(
+        Locale.ROOT, "  [%s] %s = %.3f (floor %.3f)%n", met ? "ok" : "BELOW", what, value, floor);
+    return met;
   }
 }

@@ -357,7 +357,9 @@ public final class AttuneClient {
     public Builder baseUrl(String url) {
       String u = url.endsWith("/") ? url : url + "/";
       this.baseUrl = URI.create(u);
-      if (baseUrl.getScheme() == null || !baseUrl.getScheme().startsWith("http")) {
+      if (baseUrl.getRawAuthority() == null
+          || !("http".equalsIgnoreCase(baseUrl.getScheme())
+              || "https".equalsIgnoreCase(baseUrl.getScheme()))) {
         throw new IllegalArgumentException("baseUrl must be an http(s) URL; got '" + url + "'");
       }
       return this;

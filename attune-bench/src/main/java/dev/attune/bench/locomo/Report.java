@@ -257,40 +257,15 @@ final class Report {
     ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 560);
   }
 
-  /** Compares strict recall with the floors in {@code file}; prints what it checked. */
+  /** Compares strict recall with {@code floor}; prints what it checked. */
   boolean checkFloor(RecallFloor floor, int conversations, PrintWriter w) {
-    if (floor.scope() != conversations) {
-      // A floor that is quietly not checked would be a check that cannot fail.
-      w.printf(
-          "floor %s is for %d conversations, this run had %d: FAILED (not comparable)%n",
-          floor.file(), floor.scope(), conversations);
-      return false;
-    }
-    boolean ok = true;
-    ok &= report(w, "recall@10", attune().overallRecallAtK(10, true), floor.recallAt10());
-    for (Map.Entry<Integer, Double> e : floor.byBudget().entrySet()) {
-      int budget = e.getKey();
-      if (!budgets.contains(budget)) {
-        w.printf("floor for budget %d: the run did not use that budget: FAILED%n", budget);
-        ok = false;
-        continue;
-      }
-      ok &=
-          report(
-              w,
-              "recall@" + budget + " tokens",
-              attune().overallRecallAtBudget(budget, true),
-              e.getValue());
-    }
-    w.println(ok ? "recall floors: all met" : "recall floors: FAILED (retrieval got worse)");
-    return ok;
-  }
-
-  private static boolean report(PrintWriter w, String what, double value, double floor) {
-    boolean met = value >= floor;
-    w.printf(
-        "  [%s] %s = %s (floor %s)%n",
-        met ? "ok" : "BELOW", what, LocomoEval.fmt(value), LocomoEval.fmt(floor));
-    return met;
+    return floor.check(
+        "recall",
+        conversations,
+        "conversations",
+        budgets,
+        budget -> attune().overallRecallAtBudget(budget, true),
+        () -> attune().overallRecallAtK(10, true),
+        w);
   }
 }

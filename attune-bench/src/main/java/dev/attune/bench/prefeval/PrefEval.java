@@ -442,29 +442,14 @@ public final class PrefEval implements Callable<Integer> {
   }
 
   private boolean checkFloor(RecallFloor floor, Tally attune, PrintWriter w) {
-    if (floor.scope() != users) {
-      w.printf(
-          "floor %s is for %d users, this run had %d: FAILED%n",
-          floor.file(), floor.scope(), users);
-      return false;
-    }
-    boolean ok = true;
-    for (Map.Entry<Integer, Double> e : floor.byBudget().entrySet()) {
-      int i = budgets.indexOf(e.getKey());
-      if (i < 0) {
-        w.printf("floor for budget %d: the run did not use that budget: FAILED%n", e.getKey());
-        ok = false;
-        continue;
-      }
-      double got = attune.recallAtBudget(i);
-      boolean met = got >= e.getValue();
-      w.printf(
-          "recall@%d tokens: %.3f (floor %.3f) %s%n",
-          e.getKey(), got, e.getValue(), met ? "ok" : "BELOW");
-      ok &= met;
-    }
-    w.println(ok ? "prefeval floors: all met" : "prefeval floors: FAILED (context got worse)");
-    return ok;
+    return floor.check(
+        "prefeval",
+        users,
+        "users",
+        budgets,
+        budget -> attune.recallAtBudget(budgets.indexOf(budget)),
+        () -> Double.NaN, // prefeval floors set no rank-10 recall
+        w);
   }
 
   static double round(double v) {

@@ -249,6 +249,37 @@ class ProxyIT {
     assertThat(seen.body()).doesNotContain(key).contains("User is vegetarian.");
   }
 
+  /** The headers of a proxied OpenAI call by {@code user}, with the client's own provider key. */
+  static Map<String, String> proxyHeaders(String user) {
+    return Map.of(
+        "Authorization",
+        "Bearer sk-client",
+        "X-Attune-Key",
+        service,
+        "X-Attune-User-Id",
+        user,
+        "Content-Type",
+        "application/json");
+  }
+
+  /** Something a test does, which may throw. */
+  interface Step {
+    void run() throws Exception;
+  }
+
+  /** What the server logged to standard error while {@code step} ran. */
+  static String stderrDuring(Step step) throws Exception {
+    java.io.PrintStream stderr = System.err;
+    java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(logged, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      step.run();
+    } finally {
+      System.setErr(stderr);
+    }
+    return logged.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   static HttpResponse<String> raw(
       TestServer s, String path, Map<String, String> headers, String body) throws Exception {
     HttpRequest.Builder r =
@@ -262,15 +293,7 @@ class ProxyIT {
     String request =
         "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"vegetarian?\"}]}";
     HttpResponse<String> ok =
-        raw(
-            server,
-            "/v1/proxy/openai/chat/completions",
-            Map.of(
-                "Authorization", "Bearer sk-client",
-                "X-Attune-Key", service,
-                "X-Attune-User-Id", "ann",
-                "Content-Type", "application/json"),
-            request);
+        raw(server, "/v1/proxy/openai/chat/completions", proxyHeaders("ann"), request);
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(ok.headers().firstValue("X-Attune-Context-Id"))
         .hasValueSatisfying(v -> assertThat(v).startsWith("ctx_"));
@@ -307,12 +330,7 @@ class ProxyIT {
    */
   @Test
   void eachProxiedCallIsAuditedOnceWithTheStatusTheClientGot() throws Exception {
-    Map<String, String> headers =
-        Map.of(
-            "Authorization", "Bearer sk-client",
-            "X-Attune-Key", service,
-            "X-Attune-User-Id", "audited",
-            "Content-Type", "application/json");
+    Map<String, String> headers = proxyHeaders("audited");
     String whole =
         "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"soup?\"}]}";
     String streamed =
@@ -489,32 +507,27 @@ class ProxyIT {
     String request =
         "{\"model\":\"gpt-4o-mini\",\"stream\":true,"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"curry tonight?\"}]}";
-    Map<String, String> headers =
-        Map.of(
-            "Authorization", "Bearer sk-client",
-            "X-Attune-Key", service,
-            "X-Attune-User-Id", "ann",
-            "Content-Type", "application/json");
+    Map<String, String> headers = proxyHeaders("ann");
     upstream.breakOffAfterEvents = 1;
-    java.io.PrintStream stderr = System.err;
-    java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
-    System.setErr(new java.io.PrintStream(logged, true, java.nio.charset.StandardCharsets.UTF_8));
+    String logged;
     try {
-      // The client sees the answer end early (as it would from the provider), never an Attune
-      // error body written into the provider's event stream.
-      org.assertj.core.api.Assertions.assertThatThrownBy(
-              () -> raw(server, "/v1/proxy/openai/chat/completions", headers, request))
-          .isInstanceOf(java.io.IOException.class);
-      // The server finishes the request just after the client saw the cut; give it that moment.
-      Thread.sleep(1_000);
+      logged =
+          stderrDuring(
+              () -> {
+                // The client sees the answer end early (as it would from the provider), never an
+                // Attune error body written into the provider's event stream.
+                org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> raw(server, "/v1/proxy/openai/chat/completions", headers, request))
+                    .isInstanceOf(java.io.IOException.class);
+                // The server finishes the request just after the client saw the cut.
+                Thread.sleep(1_000);
+              });
     } finally {
-      System.setErr(stderr);
       upstream.breakOffAfterEvents = 0;
     }
     // A cut answer is logged as a warning, not as the web framework's error with a stack trace
     // (cutting the channel under it used to leave its request state broken).
-    assertThat(logged.toString(java.nio.charset.StandardCharsets.UTF_8))
-        .doesNotContain("Exception occurred while servicing");
+    assertThat(logged).doesNotContain("Exception occurred while servicing");
     HttpResponse<String> next = raw(server, "/v1/proxy/openai/chat/completions", headers, request);
     assertThat(next.statusCode()).isEqualTo(200);
     assertThat(next.body()).contains("[DONE]").doesNotContain("\"error\"");
@@ -532,42 +545,33 @@ class ProxyIT {
     HttpRequest.Builder r =
         HttpRequest.newBuilder(server.uri("/v1/proxy/openai/chat/completions"))
             .POST(HttpRequest.BodyPublishers.ofString(request));
-    Map.of(
-            "Authorization", "Bearer sk-client",
-            "X-Attune-Key", service,
-            "X-Attune-User-Id", "leaves",
-            "Content-Type", "application/json")
-        .forEach(r::header);
+    proxyHeaders("leaves").forEach(r::header);
     upstream.eventDelayMillis = 300;
-    java.io.PrintStream stderr = System.err;
-    java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
-    System.setErr(new java.io.PrintStream(logged, true, java.nio.charset.StandardCharsets.UTF_8));
+    String logged;
     try (HttpClient client = HttpClient.newHttpClient()) {
-      HttpResponse<java.io.InputStream> answer =
-          client.send(r.build(), HttpResponse.BodyHandlers.ofInputStream());
-      assertThat(answer.statusCode()).isEqualTo(200);
-      try (java.io.InputStream in = answer.body()) {
-        assertThat(in.read()).isPositive(); // the first event has come: hang up
-      }
-      // The proxy notices at its next writes, one event every 300 ms.
-      Thread.sleep(2_000);
+      logged =
+          stderrDuring(
+              () -> {
+                HttpResponse<java.io.InputStream> answer =
+                    client.send(r.build(), HttpResponse.BodyHandlers.ofInputStream());
+                assertThat(answer.statusCode()).isEqualTo(200);
+                try (java.io.InputStream in = answer.body()) {
+                  assertThat(in.read()).isPositive(); // the first event has come: hang up
+                }
+                // The proxy notices at its next writes, one event every 300 ms.
+                Thread.sleep(2_000);
+              });
     } finally {
-      System.setErr(stderr);
       upstream.eventDelayMillis = 0;
     }
-    assertThat(logged.toString(java.nio.charset.StandardCharsets.UTF_8))
-        .doesNotContain("Exception occurred while servicing");
+    assertThat(logged).doesNotContain("Exception occurred while servicing");
     // Learning is in order: once a later exchange of the user is stored, the cut one would be too,
     // had it been queued.
     HttpResponse<String> later =
         raw(
             server,
             "/v1/proxy/openai/chat/completions",
-            Map.of(
-                "Authorization", "Bearer sk-client",
-                "X-Attune-Key", service,
-                "X-Attune-User-Id", "leaves",
-                "Content-Type", "application/json"),
+            proxyHeaders("leaves"),
             "{\"model\":\"gpt-4o-mini\","
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"soup then?\"}]}");
     assertThat(later.statusCode()).isEqualTo(200);

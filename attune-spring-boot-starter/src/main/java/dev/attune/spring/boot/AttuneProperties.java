@@ -1,10 +1,9 @@
 package dev.attune.spring.boot;
 
+import dev.attune.client.AttuneClient;
 import dev.attune.core.AttuneException;
 import dev.attune.core.Limits;
 import dev.attune.core.model.TenantId;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -40,20 +39,10 @@ public record AttuneProperties(
    */
   public AttuneProperties {
     if (baseUrl != null && !baseUrl.isBlank()) {
-      URI uri;
       try {
-        uri = new URI(baseUrl.strip());
-      } catch (URISyntaxException e) {
-        uri = null;
-      }
-      if (uri == null
-          || uri.getHost() == null
-          || !("http".equalsIgnoreCase(uri.getScheme())
-              || "https".equalsIgnoreCase(uri.getScheme()))) {
-        throw new IllegalArgumentException(
-            "attune.base-url must be an http(s) URL such as http://attune:8080; got '"
-                + baseUrl
-                + "'");
+        AttuneClient.builder().baseUrl(baseUrl.strip()); // the client's own check, at start-up
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("attune.base-url: " + e.getMessage());
       }
     }
     if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
