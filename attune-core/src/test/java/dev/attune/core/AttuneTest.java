@@ -21,6 +21,7 @@ import dev.attune.core.model.UserProfile;
 import dev.attune.core.port.Embedder;
 import dev.attune.core.port.EpisodeQuery;
 import dev.attune.core.port.MemoryQuery;
+import dev.attune.core.retrieval.RetrievalPolicy;
 import dev.attune.core.testing.HashingEmbedder;
 import dev.attune.core.testing.InMemoryStore;
 import dev.attune.core.testing.MutableClock;
@@ -227,10 +228,7 @@ class AttuneTest {
     attune.observe(
         ObserveRequest.builder(T, ALICE)
             .sessionId("s1")
-            .messages(
-                List.of(
-                    user("q1", "Tell me everything about my garden."),
-                    new Message(Role.ASSISTANT, answer.toString(), "a1", null, null)))
+            .messages(List.of(new Message(Role.ASSISTANT, answer.toString(), "a1", null, null)))
             .build());
     clock.advance(Duration.ofDays(2));
 
@@ -238,6 +236,91 @@ class AttuneTest {
     ContextItem history = pack.items().filter(i -> i.id().equals("a1")).findFirst().orElseThrow();
     assertThat(history.text()).contains("Sourdough needs a starter").doesNotContain("Paragraph 0");
     assertThat(pack.context()).contains("assistant: \"…").contains("Sourdough needs a starter");
+  }
+
+  @Test
+  void theSameExchangeSentAgainUnderNewIdsIsShownOnce() {
+    for (String n : List.of("1", "2")) {
+      observe(
+          ALICE,
+          "s" + n,
+          user("q" + n, "Which trail should we hike near Bergen this weekend?"),
+          new Message(
+              Role.ASSISTANT,
+              "Try the Floyen trail above Bergen, two hours.",
+              "a" + n,
+              null,
+              null));
+      clock.advance(Duration.ofDays(1));
+    }
+    clock.advance(Duration.ofDays(2));
+
+    ContextPack pack = context(ALICE, "hiking trail near Bergen", 1000);
+    List<ContextItem> shown = pack.items().filter(i -> i.text().contains("Floyen trail")).toList();
+    assertThat(shown).hasSize(1);
+    assertThat(pack.context().split("Floyen trail", -1)).hasSize(2);
+  }
+
+  @Test
+  void theUsersOwnWordsOutrankAnAssistantsAnswerThatMatchesAsWell() {
+    // The assistant's answer repeats the request's words more often than the user's message: by
+    // words alone it ranks first; the user's statement is what the pack is for.
+    Message said = user("u1", "I booked the night train to Vienna for March.");
+    Message answered =
+        new Message(
+            Role.ASSISTANT,
+            "Night train to Vienna: the night train to Vienna leaves at ten.",
+            "a1",
+            null,
+            null);
+    String query = "night train to Vienna";
+    try (Attune even =
+        Attune.builder()
+            .store(new InMemoryStore())
+            .embedder(new HashingEmbedder())
+            .clock(clock)
+            .retrievalPolicy(withAssistantWeight(1.0))
+            .build()) {
+      for (Attune a : List.of(attune, even)) {
+        a.observe(ObserveRequest.builder(T, ALICE).sessionId("s1").messages(List.of(said)).build());
+        a.observe(
+            ObserveRequest.builder(T, ALICE).sessionId("s2").messages(List.of(answered)).build());
+      }
+      clock.advance(Duration.ofDays(2));
+      assertThat(firstEpisode(even, query)).isEqualTo("a1");
+      assertThat(firstEpisode(attune, query)).isEqualTo("u1");
+    }
+    assertThatThrownBy(() -> withAssistantWeight(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("assistantWeight must be within (0, 1]");
+  }
+
+  private static String firstEpisode(Attune a, String query) {
+    return a.context(ContextRequest.builder(T, ALICE).query(query).maxTokens(1000).build())
+        .items()
+        .filter(i -> i.kind() == ItemKind.EPISODE)
+        .max(java.util.Comparator.comparingDouble(ContextItem::score))
+        .orElseThrow()
+        .id();
+  }
+
+  private static RetrievalPolicy withAssistantWeight(double w) {
+    RetrievalPolicy d = RetrievalPolicy.defaults();
+    return new RetrievalPolicy(
+        d.fusion(),
+        d.rrfK(),
+        d.lexicalWeight(),
+        d.denseWeight(),
+        d.candidates(),
+        d.recencyWeight(),
+        d.recencyHalfLife(),
+        d.confidenceWeight(),
+        d.memoryWeight(),
+        w,
+        d.lexicalContext(),
+        d.neighbourSmoothing(),
+        d.denseContext(),
+        d.minRelevance());
   }
 
   @Test

@@ -133,6 +133,14 @@ public final class LocomoEval implements Callable<Integer> {
               + " all-minilm-l6-v2, bge-small-en-v1.5-q, e5-small-v2-q).")
   String embeddingModel;
 
+  @Option(
+      names = "--second-speaker-as-assistant",
+      description =
+          "Experiment: observe each session's second speaker as the assistant (role assistant)"
+              + " rather than as a second user, to see what the assistant's weight costs when"
+              + " questions are about what the assistant said.")
+  boolean secondSpeakerAsAssistant;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter w = spec.commandLine().getOut();
@@ -202,9 +210,12 @@ public final class LocomoEval implements Callable<Integer> {
           for (int i = 0; i < s.turns().size(); i++) {
             Locomo.Turn t = s.turns().get(i);
             // Both speakers are people Attune remembers: each message is a user message, named.
+            Role role =
+                secondSpeakerAsAssistant && !t.speaker().equals(s.turns().get(0).speaker())
+                    ? Role.ASSISTANT
+                    : Role.USER;
             messages.add(
-                new Message(
-                    Role.USER, t.content(), t.diaId(), s.start().plusSeconds(i), t.speaker()));
+                new Message(role, t.content(), t.diaId(), s.start().plusSeconds(i), t.speaker()));
           }
           attune.observe(
               ObserveRequest.builder(TENANT, user)

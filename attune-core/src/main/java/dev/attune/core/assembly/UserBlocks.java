@@ -301,6 +301,7 @@ final class UserBlocks {
     }
     List<Cand> out = new ArrayList<>();
     Set<String> covered = new HashSet<>(sessionIds);
+    Set<String> shown = new HashSet<>();
     for (Hit hit : episodeHits) {
       Episode e = Objects.requireNonNull(hit.episode());
       if (covered.contains(e.messageId())) {
@@ -310,6 +311,11 @@ final class UserBlocks {
         break;
       }
       Cand c = episodeCand(hit, e, out.size(), covered);
+      // The same exchange said again (a question asked twice, a conversation an application sent
+      // again under new ids) is shown once: a second copy costs the budget and tells nothing new.
+      if (!shown.add(c.item.text())) {
+        continue;
+      }
       c.item.sources().forEach(w -> covered.add(w.messageId()));
       out.add(c);
     }

@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param recencyHalfLife age at which the recency gain halves
  * @param confidenceWeight how much a memory's confidence scales its score (0 = none, 1 = fully)
  * @param memoryWeight multiplier for memories against raw episodes
+ * @param assistantWeight multiplier for the assistant's messages against the user's own: what the
+ *     user said is what the pack is about; an assistant's answer is mostly general knowledge that
+ *     shares words with many requests
  * @param lexicalContext how many preceding messages of the same session are indexed (lexically)
  *     with each message, so an answer is found by the words of the question it answers
  * @param neighbourSmoothing share of the adjacent same-session messages' scores added to a
@@ -35,6 +38,7 @@ public record RetrievalPolicy(
     Duration recencyHalfLife,
     double confidenceWeight,
     double memoryWeight,
+    double assistantWeight,
     int lexicalContext,
     double neighbourSmoothing,
     int denseContext,
@@ -65,6 +69,10 @@ public record RetrievalPolicy(
       throw new IllegalArgumentException(
           "recencyWeight >= 0, confidenceWeight within 0..1 and memoryWeight > 0 are required");
     }
+    if (!(assistantWeight > 0 && assistantWeight <= 1)) {
+      throw new IllegalArgumentException(
+          "assistantWeight must be within (0, 1], got " + assistantWeight);
+    }
     if (lexicalContext < 0 || lexicalContext > 5) {
       throw new IllegalArgumentException(
           "lexicalContext must be within 0..5, got " + lexicalContext);
@@ -83,6 +91,6 @@ public record RetrievalPolicy(
 
   public static RetrievalPolicy defaults() {
     return new RetrievalPolicy(
-        Fusion.LINEAR, 60, 0.5, 0.5, 200, 0.1, Duration.ofDays(180), 0.5, 1.0, 1, 0.2, 1, 0.0);
+        Fusion.LINEAR, 60, 0.5, 0.5, 200, 0.1, Duration.ofDays(180), 0.5, 1.0, 0.5, 1, 0.2, 1, 0.0);
   }
 }

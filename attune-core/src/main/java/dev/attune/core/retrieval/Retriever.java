@@ -1,7 +1,9 @@
 package dev.attune.core.retrieval;
 
+import dev.attune.core.model.Episode;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.Origin;
+import dev.attune.core.model.Role;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +78,17 @@ public final class Retriever {
       }
     }
 
+    if (policy.assistantWeight() < 1) {
+      // Before smoothing: a user's message next to a matching answer inherits the weighed score,
+      // so the answer itself (with the passage that matched) still ranks above it.
+      int first = ws.episodeDoc(0);
+      List<Episode> episodes = ws.episodes();
+      for (int i = 0; i < episodes.size(); i++) {
+        if (episodes.get(i).role() == Role.ASSISTANT) {
+          fused[first + i] *= policy.assistantWeight();
+        }
+      }
+    }
     if (policy.neighbourSmoothing() > 0) {
       fused = smoothed(ws, fused, allowed);
     }
