@@ -305,22 +305,7 @@ class AttuneTest {
   }
 
   private static RetrievalPolicy withAssistantWeight(double w) {
-    RetrievalPolicy d = RetrievalPolicy.defaults();
-    return new RetrievalPolicy(
-        d.fusion(),
-        d.rrfK(),
-        d.lexicalWeight(),
-        d.denseWeight(),
-        d.candidates(),
-        d.recencyWeight(),
-        d.recencyHalfLife(),
-        d.confidenceWeight(),
-        d.memoryWeight(),
-        w,
-        d.lexicalContext(),
-        d.neighbourSmoothing(),
-        d.denseContext(),
-        d.minRelevance());
+    return RetrievalPolicy.defaults().withAssistantWeight(w);
   }
 
   @Test

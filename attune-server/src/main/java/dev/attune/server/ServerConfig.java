@@ -44,6 +44,7 @@ import org.jspecify.annotations.Nullable;
  * @param contextRecords whether served packs are recorded (effectiveness)
  * @param contextRecordRetention how long context records are kept
  * @param decay how confidence fades with time
+ * @param assistantWeight how much an assistant's message counts in retrieval against the user's own
  * @param llm the chat model for extraction, consolidation and summaries (provider none: offline)
  * @param extraction how messages are batched for the chat model
  * @param proxy where the model proxy forwards, and with which keys
@@ -71,6 +72,7 @@ public record ServerConfig(
     boolean contextRecords,
     Duration contextRecordRetention,
     DecayPolicy decay,
+    double assistantWeight,
     LlmSettings llm,
     ExtractionBuffer extraction,
     ProxySettings proxy,
@@ -185,6 +187,7 @@ public record ServerConfig(
         onOff(v, "context_records"),
         Duration.ofDays(integer(v, "context_records_retention_days")),
         decay(v),
+        Double.parseDouble(v.get("assistant_weight").text().strip()),
         llm(v),
         new ExtractionBuffer(
             integer(v, "extraction_batch_messages"),

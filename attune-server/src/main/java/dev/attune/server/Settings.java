@@ -97,6 +97,26 @@ public final class Settings {
     };
   }
 
+  /** A weight: more than 0, at most 1. */
+  static Check weight() {
+    return new Check() {
+      @Override
+      public String expected() {
+        return "a number within (0, 1]";
+      }
+
+      @Override
+      public boolean accepts(String text) {
+        try {
+          double d = Double.parseDouble(text.strip());
+          return d > 0 && d <= 1;
+        } catch (NumberFormatException e) {
+          return false;
+        }
+      }
+    };
+  }
+
   static Check fraction() {
     return new Check() {
       @Override
@@ -309,6 +329,15 @@ public final class Settings {
               text(
                   "category=days pairs separated by commas, e.g. goal=90,event=180, or none",
                   true)),
+          s(
+              "assistant_weight",
+              "--assistant-weight",
+              "0.5",
+              code("0.5"),
+              "how much an assistant's message counts in retrieval against the user's own, within"
+                  + " (0, 1]; `1` weighs them alike (for applications whose users ask what the"
+                  + " assistant said)",
+              weight()),
           s(
               "llm_provider",
               "--llm-provider",

@@ -103,6 +103,15 @@ class ServerConfigTest {
         .hasMessageStartingWith("invalid decay_half_lives 'mood=3' (from flag --decay-half-lives)");
     assertThatThrownBy(() -> ServerConfig.resolve(Map.of("decay_threshold", "2"), Map.of(), null))
         .hasMessageContaining("decay_threshold");
+    assertThat(defaults.assistantWeight()).isEqualTo(0.5);
+    assertThat(
+            ServerConfig.resolve(Map.of(), Map.of("ATTUNE_ASSISTANT_WEIGHT", "1"), null)
+                .assistantWeight())
+        .isEqualTo(1.0);
+    assertThatThrownBy(() -> ServerConfig.resolve(Map.of("assistant_weight", "0"), Map.of(), null))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("assistant_weight")
+        .hasMessageContaining("(0, 1]");
     assertThatThrownBy(
             () -> ServerConfig.resolve(Map.of("episode_retention_days", "-1"), Map.of(), null))
         .hasMessageContaining("episode_retention_days");

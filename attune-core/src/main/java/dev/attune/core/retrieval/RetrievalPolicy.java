@@ -89,6 +89,25 @@ public record RetrievalPolicy(
     }
   }
 
+  /** This policy with the assistant's messages weighed by {@code weight}. */
+  public RetrievalPolicy withAssistantWeight(double weight) {
+    return new RetrievalPolicy(
+        fusion,
+        rrfK,
+        lexicalWeight,
+        denseWeight,
+        candidates,
+        recencyWeight,
+        recencyHalfLife,
+        confidenceWeight,
+        memoryWeight,
+        weight,
+        lexicalContext,
+        neighbourSmoothing,
+        denseContext,
+        minRelevance);
+  }
+
   public static RetrievalPolicy defaults() {
     return new RetrievalPolicy(
         Fusion.LINEAR, 60, 0.5, 0.5, 200, 0.1, Duration.ofDays(180), 0.5, 1.0, 0.5, 1, 0.2, 1, 0.0);
