@@ -279,7 +279,7 @@ class AttuneTest {
             .store(new InMemoryStore())
             .embedder(new HashingEmbedder())
             .clock(clock)
-            .retrievalPolicy(withAssistantWeight(1.0))
+            .retrievalPolicy(RetrievalPolicy.defaults().withAssistantWeight(1.0))
             .build()) {
       for (Attune a : List.of(attune, even)) {
         a.observe(ObserveRequest.builder(T, ALICE).sessionId("s1").messages(List.of(said)).build());
@@ -290,7 +290,7 @@ class AttuneTest {
       assertThat(firstEpisode(even, query)).isEqualTo("a1");
       assertThat(firstEpisode(attune, query)).isEqualTo("u1");
     }
-    assertThatThrownBy(() -> withAssistantWeight(0))
+    assertThatThrownBy(() -> RetrievalPolicy.defaults().withAssistantWeight(0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("assistantWeight must be within (0, 1]");
   }
@@ -302,10 +302,6 @@ class AttuneTest {
         .max(java.util.Comparator.comparingDouble(ContextItem::score))
         .orElseThrow()
         .id();
-  }
-
-  private static RetrievalPolicy withAssistantWeight(double w) {
-    return RetrievalPolicy.defaults().withAssistantWeight(w);
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.attune.core.ExtractionBuffer;
 import dev.attune.core.InvalidRequestException;
 import dev.attune.core.model.Category;
 import dev.attune.core.retrieval.DecayPolicy;
+import dev.attune.core.retrieval.RetrievalPolicy;
 import dev.attune.models.chat.LlmSettings;
 import java.io.IOException;
 import java.io.Reader;
@@ -44,7 +45,7 @@ import org.jspecify.annotations.Nullable;
  * @param contextRecords whether served packs are recorded (effectiveness)
  * @param contextRecordRetention how long context records are kept
  * @param decay how confidence fades with time
- * @param assistantWeight how much an assistant's message counts in retrieval against the user's own
+ * @param retrieval how retrieval ranks (the assistant's weight from {@code assistant_weight})
  * @param llm the chat model for extraction, consolidation and summaries (provider none: offline)
  * @param extraction how messages are batched for the chat model
  * @param proxy where the model proxy forwards, and with which keys
@@ -72,7 +73,7 @@ public record ServerConfig(
     boolean contextRecords,
     Duration contextRecordRetention,
     DecayPolicy decay,
-    double assistantWeight,
+    RetrievalPolicy retrieval,
     LlmSettings llm,
     ExtractionBuffer extraction,
     ProxySettings proxy,
@@ -187,7 +188,8 @@ public record ServerConfig(
         onOff(v, "context_records"),
         Duration.ofDays(integer(v, "context_records_retention_days")),
         decay(v),
-        Double.parseDouble(v.get("assistant_weight").text().strip()),
+        RetrievalPolicy.defaults()
+            .withAssistantWeight(Double.parseDouble(v.get("assistant_weight").text().strip())),
         llm(v),
         new ExtractionBuffer(
             integer(v, "extraction_batch_messages"),

@@ -4,7 +4,6 @@ import dev.attune.core.Attune;
 import dev.attune.core.AttuneBuilder;
 import dev.attune.core.port.Embedder;
 import dev.attune.core.port.Store;
-import dev.attune.core.retrieval.RetrievalPolicy;
 import dev.attune.core.tokens.TokenCounters;
 import dev.attune.models.chat.ChatModels;
 import dev.attune.server.http.ServerMetrics;
@@ -40,7 +39,7 @@ public final class ServerEngine {
             .contextRecords(cfg.contextRecords())
             .contextRecordRetention(cfg.contextRecordRetention())
             .decayPolicy(cfg.decay())
-            .retrievalPolicy(RetrievalPolicy.defaults().withAssistantWeight(cfg.assistantWeight()))
+            .retrievalPolicy(cfg.retrieval())
             .nodeId(nodeId(cfg))
             .metrics(metrics);
     if (embedder != null) {

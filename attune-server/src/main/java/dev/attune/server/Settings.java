@@ -4,6 +4,7 @@ import dev.attune.core.Limits;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.DoublePredicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -99,36 +100,25 @@ public final class Settings {
 
   /** A weight: more than 0, at most 1. */
   static Check weight() {
-    return new Check() {
-      @Override
-      public String expected() {
-        return "a number within (0, 1]";
-      }
-
-      @Override
-      public boolean accepts(String text) {
-        try {
-          double d = Double.parseDouble(text.strip());
-          return d > 0 && d <= 1;
-        } catch (NumberFormatException e) {
-          return false;
-        }
-      }
-    };
+    return number("a number within (0, 1]", d -> d > 0 && d <= 1);
   }
 
   static Check fraction() {
+    return number("a number within [0, 1)", d -> d >= 0 && d < 1);
+  }
+
+  /** A decimal number that {@code inRange} accepts; {@code expected} says which, for people. */
+  private static Check number(String expected, DoublePredicate inRange) {
     return new Check() {
       @Override
       public String expected() {
-        return "a number within [0, 1)";
+        return expected;
       }
 
       @Override
       public boolean accepts(String text) {
         try {
-          double d = Double.parseDouble(text.strip());
-          return d >= 0 && d < 1;
+          return inRange.test(Double.parseDouble(text.strip()));
         } catch (NumberFormatException e) {
           return false;
         }

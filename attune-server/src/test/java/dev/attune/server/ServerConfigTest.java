@@ -103,9 +103,10 @@ class ServerConfigTest {
         .hasMessageStartingWith("invalid decay_half_lives 'mood=3' (from flag --decay-half-lives)");
     assertThatThrownBy(() -> ServerConfig.resolve(Map.of("decay_threshold", "2"), Map.of(), null))
         .hasMessageContaining("decay_threshold");
-    assertThat(defaults.assistantWeight()).isEqualTo(0.5);
+    assertThat(defaults.retrieval().assistantWeight()).isEqualTo(0.5);
     assertThat(
             ServerConfig.resolve(Map.of(), Map.of("ATTUNE_ASSISTANT_WEIGHT", "1"), null)
+                .retrieval()
                 .assistantWeight())
         .isEqualTo(1.0);
     assertThatThrownBy(() -> ServerConfig.resolve(Map.of("assistant_weight", "0"), Map.of(), null))

@@ -209,7 +209,8 @@ public final class LocomoEval implements Callable<Integer> {
           List<Message> messages = new ArrayList<>();
           for (int i = 0; i < s.turns().size(); i++) {
             Locomo.Turn t = s.turns().get(i);
-            // Both speakers are people Attune remembers: each message is a user message, named.
+            // Both speakers are people Attune remembers: each message is a user message, named
+            // (unless the experiment observes the second speaker as the assistant).
             Role role =
                 secondSpeakerAsAssistant && !t.speaker().equals(s.turns().get(0).speaker())
                     ? Role.ASSISTANT

@@ -2,7 +2,6 @@ package dev.attune.server.cli;
 
 import dev.attune.core.Attune;
 import dev.attune.core.model.TenantId;
-import dev.attune.core.retrieval.RetrievalPolicy;
 import dev.attune.core.tokens.TokenCounters;
 import dev.attune.server.ServerConfig;
 import dev.attune.server.Stores;
@@ -46,7 +45,7 @@ final class EngineOptions {
                 cfg, Stores.Keys.CREATE_FOR_NEW_STORE, new java.io.PrintWriter(System.err, true)))
         .tokenCounter(TokenCounters.forEncoding(cfg.tokenEncoding()))
         .decayPolicy(cfg.decay())
-        .retrievalPolicy(RetrievalPolicy.defaults().withAssistantWeight(cfg.assistantWeight()))
+        .retrievalPolicy(cfg.retrieval())
         .episodeRetention(cfg.episodeRetention())
         .contextRecords(cfg.contextRecords())
         .contextRecordRetention(cfg.contextRecordRetention())
