@@ -8,6 +8,7 @@ import dev.attune.bench.baseline.Packs;
 import dev.attune.bench.baseline.Ranked;
 import dev.attune.bench.baseline.RawTurns;
 import dev.attune.core.Attune;
+import dev.attune.core.AttuneBuilder;
 import dev.attune.core.BlockType;
 import dev.attune.core.ContextItem;
 import dev.attune.core.ContextPack;
@@ -21,10 +22,14 @@ import dev.attune.core.model.SourceRef;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.port.TokenCounter;
+import dev.attune.core.port.UsageMeter;
 import dev.attune.core.retrieval.RetrievalPolicy;
 import dev.attune.core.tokens.TokenCounters;
 import dev.attune.models.LocalEmbedder;
 import dev.attune.models.LocalModel;
+import dev.attune.models.chat.ChatModels;
+import dev.attune.models.chat.LlmSettings;
+import dev.attune.server.ServerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -42,6 +47,7 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -141,6 +147,21 @@ public final class LocomoEval implements Callable<Integer> {
               + " questions are about what the assistant said.")
   boolean secondSpeakerAsAssistant;
 
+  @Option(
+      names = "--llm",
+      description =
+          "Learn with the chat model configured as for serve (llm_provider, llm_base_url,"
+              + " llm_model, llm_api_key: ATTUNE_LLM_* variables or the --config file) instead"
+              + " of the offline extractor; each conversation is extracted before its questions."
+              + " Needs a reachable model; every message is sent to it.")
+  boolean llm;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "With --llm: serve's configuration file to read the llm_* settings from.")
+  Path config;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter w = spec.commandLine().getOut();
@@ -158,6 +179,10 @@ public final class LocomoEval implements Callable<Integer> {
     List<Locomo.Conversation> convs =
         conversations == null ? all : all.subList(0, Math.min(conversations, all.size()));
     TokenCounter tokens = TokenCounters.cl100k();
+    if (config != null && !llm) {
+      throw new IllegalArgumentException("--config is read only with --llm");
+    }
+    LlmSettings chatModel = llm ? chatModel(config) : null;
     LocalEmbedder embedder = LocalEmbedder.create(LocalModel.byId(embeddingModel));
     Instant latest =
         convs.stream()
@@ -183,8 +208,13 @@ public final class LocomoEval implements Callable<Integer> {
     long started = System.nanoTime();
     Path dir = Files.createTempDirectory("attune-locomo");
     int totalQuestions = convs.stream().mapToInt(c -> c.questions().size()).sum();
+    AttuneBuilder builder = Attune.builder();
+    if (chatModel != null) {
+      ChatModels models = new ChatModels(chatModel, UsageMeter.NOOP);
+      builder.extractor(models.extractor()).judge(models.judge());
+    }
     try (Attune attune =
-            Attune.builder()
+            builder
                 .dataDir(dir)
                 .embedder(embedder)
                 .tokenCounter(tokens)
@@ -223,6 +253,11 @@ public final class LocomoEval implements Callable<Integer> {
                   .sessionId("session_" + s.number())
                   .messages(messages)
                   .build());
+        }
+        if (chatModel != null) {
+          // A chat model extracts in batches; what is left of the conversation is extracted now,
+          // so every question sees what the model learned.
+          attune.flushExtraction(TENANT, user);
         }
 
         // Baselines index and pay for each turn as "speaker: text".
@@ -381,7 +416,7 @@ public final class LocomoEval implements Callable<Integer> {
             fullMean,
             convs.size(),
             seconds,
-            configOf(retrieval, assembly));
+            configOf(retrieval, assembly, chatModel));
     Files.createDirectories(out);
     Files.writeString(out.resolve("results.json"), Json.writePretty(report.json()));
     Files.writeString(out.resolve("results.md"), report.markdown());
@@ -400,7 +435,24 @@ public final class LocomoEval implements Callable<Integer> {
     return 0;
   }
 
-  private Map<String, Object> configOf(RetrievalPolicy r, AssemblyPolicy a) {
+  /**
+   * The chat model {@code serve} would use with this environment (and configuration file).
+   *
+   * @throws IllegalArgumentException when none is configured
+   */
+  static LlmSettings chatModel(@Nullable Path configFile) {
+    LlmSettings s = ServerConfig.resolve(Map.of(), System.getenv(), configFile).llm();
+    if (!s.enabled()) {
+      throw new IllegalArgumentException(
+          "--llm needs a chat model: set llm_provider (openai or anthropic) and llm_model, and"
+              + " llm_base_url or llm_api_key as the provider needs, in ATTUNE_LLM_* variables"
+              + " or the --config file");
+    }
+    return s;
+  }
+
+  private Map<String, Object> configOf(
+      RetrievalPolicy r, AssemblyPolicy a, @Nullable LlmSettings chatModel) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("fusion", r.fusion().name().toLowerCase(java.util.Locale.ROOT));
     c.put("rrf_k", r.rrfK());
@@ -412,6 +464,11 @@ public final class LocomoEval implements Callable<Integer> {
     c.put("dense_context", r.denseContext());
     c.put("neighbour_smoothing", r.neighbourSmoothing());
     c.put("neighbour_tokens", a.neighbourTokens());
+    c.put(
+        "extractor",
+        chatModel == null
+            ? "heuristic (offline)"
+            : chatModel.provider().wireName() + " " + chatModel.model());
     c.put("overrides", settings);
     c.put("tokenizer", "cl100k_base");
     c.put("embedding_model", embeddingModel);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.attune.api.Json;
+import dev.attune.models.testing.ScriptedModelServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -115,5 +116,55 @@ class LocomoEvalIT {
           .isEqualTo(1);
       assertThat(said.toString()).contains("FAILED");
     }
+  }
+
+  @Test
+  void learnsWithTheConfiguredChatModelWhenAsked() throws Exception {
+    Path dataset = Files.writeString(dir.resolve("tiny.json"), DATASET);
+    try (ScriptedModelServer model = new ScriptedModelServer()) {
+      model.thenOpenAi(
+          """
+          {"facts": [
+            {"text": "Ana has a grey kitten called Pixel.", "category": "identity",
+             "source_ids": ["D1:1"], "slot": "", "value": "", "replaces": "", "confidence": 0.9}]}""");
+      Path config =
+          Files.writeString(
+              dir.resolve("attune.properties"),
+              "llm_provider=openai\nllm_base_url=" + model.baseUrl() + "\nllm_model=gpt-test\n");
+      Path out = dir.resolve("llm");
+      StringWriter text = new StringWriter();
+      CommandLine cli = new CommandLine(new LocomoEval());
+      cli.setOut(new PrintWriter(text, true));
+      int code =
+          cli.execute(
+              "--dataset",
+              dataset.toString(),
+              "--out",
+              out.toString(),
+              "--llm",
+              "--config",
+              config.toString());
+
+      assertThat(code).as(text.toString()).isZero();
+      // The conversation went to the model, once (one batch), before the questions were asked.
+      assertThat(model.received).hasSize(1);
+      assertThat(model.received.get(0).body()).contains("grey kitten called Pixel");
+      JsonNode results = Json.MAPPER.readTree(Files.readString(out.resolve("results.json")));
+      assertThat(results.get("config").get("extractor").asText()).isEqualTo("openai gpt-test");
+      assertThat(results.get("scored_questions").asInt()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aChatModelRunWithoutAModelConfiguredSaysWhatIsMissing() throws Exception {
+    Path dataset = Files.writeString(dir.resolve("tiny.json"), DATASET);
+    Path config = Files.writeString(dir.resolve("none.properties"), "llm_provider=none\n");
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new LocomoEval());
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute("--dataset", dataset.toString(), "--llm", "--config", config.toString());
+
+    assertThat(code).isNotZero();
+    assertThat(err.toString()).contains("--llm needs a chat model").contains("llm_provider");
   }
 }
