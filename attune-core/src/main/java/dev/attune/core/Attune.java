@@ -115,9 +115,12 @@ public final class Attune implements AutoCloseable {
   /**
    * Extracts facts from the user's messages awaiting extraction now, whatever the batch size or
    * idle time (the background flusher does this on its own when a batch is due). A failure keeps
-   * the messages buffered for a later attempt, counted in {@link #extractionBacklog}.
+   * the messages buffered for a later attempt, counted in {@link #extractionBacklog}. When the
+   * user's batch is already with the model (the background flusher's call, or another process's),
+   * returns at once and leaves it to that call: a batch is sent once.
    *
-   * @return the memories changed; {@code awaitingExtraction} counts messages still buffered
+   * @return the memories changed; {@code awaitingExtraction} counts messages still buffered (those
+   *     of a failed batch, or of a batch another call is extracting)
    */
   public ObserveResult flushExtraction(TenantId tenant, UserId user) {
     return engine.learner().flushExtraction(tenant, user);

@@ -28,7 +28,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /** The extraction buffer of batched extractors (chat models), with a scripted extractor. */
@@ -66,6 +72,9 @@ class BufferedExtractionTest {
     final HeuristicExtractor rules = new HeuristicExtractor();
     final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
     final AtomicInteger failuresLeft = new AtomicInteger();
+    // When set, the first call waits for it (a model call in progress), after counting `entered`.
+    volatile @Nullable CountDownLatch firstCallHeld;
+    final CountDownLatch entered = new CountDownLatch(1);
 
     @Override
     public String id() {
@@ -80,6 +89,15 @@ class BufferedExtractionTest {
     @Override
     public List<Candidate> extract(ExtractionRequest request) {
       batchSizes.add(request.messages().size());
+      CountDownLatch held = firstCallHeld;
+      if (held != null && batchSizes.size() == 1) {
+        entered.countDown();
+        try {
+          held.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         throw new ExtractionException("the model answered garbage three times");
       }
@@ -110,6 +128,36 @@ class BufferedExtractionTest {
 
   private List<String> memories() {
     return store.memories(T, ALICE, MemoryQuery.active()).stream().map(Memory::text).toList();
+  }
+
+  @Test
+  void aFlushWhileTheUsersBatchIsWithTheModelLeavesItToThatCall() throws Exception {
+    // The background flusher and an explicit flush are two threads of one process: the store's
+    // claim is this node's for both, so without a guard both would send the batch to the model.
+    try (Attune attune = attune(store, manual(), null);
+        ExecutorService other = Executors.newSingleThreadExecutor()) {
+      attune.observe(
+          ObserveRequest.builder(T, ALICE)
+              .sessionId("s1")
+              .messages(List.of(user("m1", "I live in Lisbon.")))
+              .build());
+      CountDownLatch model = new CountDownLatch(1);
+      extractor.firstCallHeld = model;
+      Future<ObserveResult> first = other.submit(() -> attune.flushExtraction(T, ALICE));
+      ObserveResult second;
+      try {
+        assertThat(extractor.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        second = attune.flushExtraction(T, ALICE);
+      } finally {
+        model.countDown();
+      }
+
+      assertThat(second.added()).isEmpty();
+      assertThat(second.awaitingExtraction()).isEqualTo(1);
+      assertThat(first.get(10, TimeUnit.SECONDS).added()).isNotEmpty();
+      assertThat(extractor.batchSizes).containsExactly(1);
+      assertThat(attune.extractionBacklog(T).awaiting()).isZero();
+    }
   }
 
   @Test

@@ -21,6 +21,7 @@ import dev.attune.core.model.Role;
 import dev.attune.core.model.SourceRef;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
+import dev.attune.core.port.MemoryStore;
 import dev.attune.core.port.TokenCounter;
 import dev.attune.core.port.UsageMeter;
 import dev.attune.core.retrieval.RetrievalPolicy;
@@ -182,7 +183,8 @@ public final class LocomoEval implements Callable<Integer> {
     if (config != null && !llm) {
       throw new IllegalArgumentException("--config is read only with --llm");
     }
-    LlmSettings chatModel = llm ? chatModel(config) : null;
+    ServerConfig served = llm ? withChatModel(config) : null;
+    LlmSettings chatModel = served == null ? null : served.llm();
     LocalEmbedder embedder = LocalEmbedder.create(LocalModel.byId(embeddingModel));
     Instant latest =
         convs.stream()
@@ -207,11 +209,15 @@ public final class LocomoEval implements Callable<Integer> {
     long fullTokens = 0;
     long started = System.nanoTime();
     Path dir = Files.createTempDirectory("attune-locomo");
+    long failedExtraction = 0;
     int totalQuestions = convs.stream().mapToInt(c -> c.questions().size()).sum();
     AttuneBuilder builder = Attune.builder();
-    if (chatModel != null) {
-      ChatModels models = new ChatModels(chatModel, UsageMeter.NOOP);
-      builder.extractor(models.extractor()).judge(models.judge());
+    if (served != null) {
+      ChatModels models = new ChatModels(served.llm(), UsageMeter.NOOP);
+      builder
+          .extractor(models.extractor())
+          .judge(models.judge())
+          .extractionBuffer(served.extraction());
     }
     try (Attune attune =
             builder
@@ -255,9 +261,7 @@ public final class LocomoEval implements Callable<Integer> {
                   .build());
         }
         if (chatModel != null) {
-          // A chat model extracts in batches; what is left of the conversation is extracted now,
-          // so every question sees what the model learned.
-          attune.flushExtraction(TENANT, user);
+          extractAll(attune, user);
         }
 
         // Baselines index and pay for each turn as "speaker: text".
@@ -402,6 +406,7 @@ public final class LocomoEval implements Callable<Integer> {
           }
         }
       }
+      failedExtraction = attune.extractionBacklog(TENANT).failedAtLeastOnce();
     } finally {
       TempDirs.delete(dir);
     }
@@ -416,7 +421,7 @@ public final class LocomoEval implements Callable<Integer> {
             fullMean,
             convs.size(),
             seconds,
-            configOf(retrieval, assembly, chatModel));
+            configOf(retrieval, assembly, chatModel, failedExtraction));
     Files.createDirectories(out);
     Files.writeString(out.resolve("results.json"), Json.writePretty(report.json()));
     Files.writeString(out.resolve("results.md"), report.markdown());
@@ -440,19 +445,43 @@ public final class LocomoEval implements Callable<Integer> {
    *
    * @throws IllegalArgumentException when none is configured
    */
-  static LlmSettings chatModel(@Nullable Path configFile) {
-    LlmSettings s = ServerConfig.resolve(Map.of(), System.getenv(), configFile).llm();
-    if (!s.enabled()) {
+  static ServerConfig withChatModel(@Nullable Path configFile) {
+    ServerConfig cfg = ServerConfig.resolve(Map.of(), System.getenv(), configFile);
+    if (!cfg.llm().enabled()) {
       throw new IllegalArgumentException(
           "--llm needs a chat model: set llm_provider (openai or anthropic) and llm_model, and"
               + " llm_base_url or llm_api_key as the provider needs, in ATTUNE_LLM_* variables"
               + " or the --config file");
     }
-    return s;
+    return cfg;
+  }
+
+  /**
+   * Extracts every message of the conversation before its questions are asked. A chat model
+   * extracts in batches: the background flusher takes full ones as they gather, and the rest are
+   * taken here, batch by batch. A batch the model fails is put off (to a later time that the eval's
+   * fixed clock never reaches) and counted in the results, not waited for.
+   */
+  private static void extractAll(Attune attune, UserId user) {
+    while (true) {
+      MemoryStore.ExtractionBacklog backlog = attune.extractionBacklog(TENANT);
+      if (backlog.awaiting() - backlog.failedAtLeastOnce() <= 0) {
+        return;
+      }
+      if (attune.flushExtraction(TENANT, user).awaitingExtraction() > 0) {
+        // The background flusher holds this user's batch, or the model failed it: look again.
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while extracting", e);
+        }
+      }
+    }
   }
 
   private Map<String, Object> configOf(
-      RetrievalPolicy r, AssemblyPolicy a, @Nullable LlmSettings chatModel) {
+      RetrievalPolicy r, AssemblyPolicy a, @Nullable LlmSettings chatModel, long failedExtraction) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("fusion", r.fusion().name().toLowerCase(java.util.Locale.ROOT));
     c.put("rrf_k", r.rrfK());
@@ -469,6 +498,11 @@ public final class LocomoEval implements Callable<Integer> {
         chatModel == null
             ? "heuristic (offline)"
             : chatModel.provider().wireName() + " " + chatModel.model());
+    if (chatModel != null) {
+      // Messages the model failed to extract (each conversation's questions were asked without
+      // what they would have taught): a run with many is not a measure of the model.
+      c.put("extraction_failed_messages", failedExtraction);
+    }
     c.put("overrides", settings);
     c.put("tokenizer", "cl100k_base");
     c.put("embedding_model", embeddingModel);

@@ -122,15 +122,22 @@ class LocomoEvalIT {
   void learnsWithTheConfiguredChatModelWhenAsked() throws Exception {
     Path dataset = Files.writeString(dir.resolve("tiny.json"), DATASET);
     try (ScriptedModelServer model = new ScriptedModelServer()) {
-      model.thenOpenAi(
-          """
-          {"facts": [
-            {"text": "Ana has a grey kitten called Pixel.", "category": "identity",
-             "source_ids": ["D1:1"], "slot": "", "value": "", "replaces": "", "confidence": 0.9}]}""");
+      // Batches of two: the five messages take three calls, all made before the questions.
+      model
+          .thenOpenAi(
+              """
+              {"facts": [
+                {"text": "Ana has a grey kitten called Pixel.", "category": "identity",
+                 "source_ids": ["D1:1"], "slot": "", "value": "", "replaces": "",
+                 "confidence": 0.9}]}""")
+          .thenOpenAi("{\"facts\": []}")
+          .thenOpenAi("{\"facts\": []}");
       Path config =
           Files.writeString(
               dir.resolve("attune.properties"),
-              "llm_provider=openai\nllm_base_url=" + model.baseUrl() + "\nllm_model=gpt-test\n");
+              "llm_provider=openai\nllm_base_url="
+                  + model.baseUrl()
+                  + "\nllm_model=gpt-test\nextraction_batch_messages=2\n");
       Path out = dir.resolve("llm");
       StringWriter text = new StringWriter();
       CommandLine cli = new CommandLine(new LocomoEval());
@@ -146,11 +153,14 @@ class LocomoEvalIT {
               config.toString());
 
       assertThat(code).as(text.toString()).isZero();
-      // The conversation went to the model, once (one batch), before the questions were asked.
-      assertThat(model.received).hasSize(1);
-      assertThat(model.received.get(0).body()).contains("grey kitten called Pixel");
+      // The whole conversation went to the model before the questions were asked.
+      assertThat(model.received).hasSize(3);
+      assertThat(model.received.stream().map(r -> r.body()).toList())
+          .anySatisfy(body -> assertThat(body).contains("grey kitten called Pixel"))
+          .anySatisfy(body -> assertThat(body).contains("knocked over my plants"));
       JsonNode results = Json.MAPPER.readTree(Files.readString(out.resolve("results.json")));
       assertThat(results.get("config").get("extractor").asText()).isEqualTo("openai gpt-test");
+      assertThat(results.get("config").get("extraction_failed_messages").asLong()).isZero();
       assertThat(results.get("scored_questions").asInt()).isEqualTo(2);
     }
   }

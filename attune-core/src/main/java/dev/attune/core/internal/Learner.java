@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -66,6 +67,8 @@ public final class Learner implements AutoCloseable {
   private final UserLocks locks;
   private final Supplier<Instant> now;
   private final @Nullable ExtractionFlusher flusher;
+  // Users this process is extracting now ("tenant/user").
+  private final Set<String> extracting = ConcurrentHashMap.newKeySet();
 
   /** This engine among the processes sharing its store (claims of extraction work). */
   private final String node;
@@ -295,14 +298,25 @@ public final class Learner implements AutoCloseable {
     if (batch.isEmpty()) {
       return ObserveResult.unchanged(0);
     }
-    // Another process sharing the store may be extracting this user: one model call per batch.
-    if (!store.claimExtraction(tenant, user, node, at, at.plus(EXTRACTION_LEASE))) {
+    // Another thread of this process (the background flusher beside an explicit flush) may be
+    // extracting this user: the store's claim is this node's either way, so it cannot tell them
+    // apart, and both would send the same batch to the model.
+    String key = tenant.value() + "/" + user.value();
+    if (!extracting.add(key)) {
       return ObserveResult.unchanged(batch.size());
     }
     try {
-      return extractClaimed(tenant, user, batch, at);
+      // Another process sharing the store may be extracting this user: one model call per batch.
+      if (!store.claimExtraction(tenant, user, node, at, at.plus(EXTRACTION_LEASE))) {
+        return ObserveResult.unchanged(batch.size());
+      }
+      try {
+        return extractClaimed(tenant, user, batch, at);
+      } finally {
+        store.releaseExtraction(tenant, user, node);
+      }
     } finally {
-      store.releaseExtraction(tenant, user, node);
+      extracting.remove(key);
     }
   }
 
