@@ -1,6 +1,7 @@
 package dev.attune.bench.locomo;
 
 import dev.attune.api.Json;
+import dev.attune.bench.ChatModelOption;
 import dev.attune.bench.RecallFloor;
 import dev.attune.bench.RecordOverrides;
 import dev.attune.bench.TempDirs;
@@ -21,16 +22,11 @@ import dev.attune.core.model.Role;
 import dev.attune.core.model.SourceRef;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
-import dev.attune.core.port.MemoryStore;
 import dev.attune.core.port.TokenCounter;
-import dev.attune.core.port.UsageMeter;
 import dev.attune.core.retrieval.RetrievalPolicy;
 import dev.attune.core.tokens.TokenCounters;
 import dev.attune.models.LocalEmbedder;
 import dev.attune.models.LocalModel;
-import dev.attune.models.chat.ChatModels;
-import dev.attune.models.chat.LlmSettings;
-import dev.attune.server.ServerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -48,8 +44,8 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -148,20 +144,7 @@ public final class LocomoEval implements Callable<Integer> {
               + " questions are about what the assistant said.")
   boolean secondSpeakerAsAssistant;
 
-  @Option(
-      names = "--llm",
-      description =
-          "Learn with the chat model configured as for serve (llm_provider, llm_base_url,"
-              + " llm_model, llm_api_key: ATTUNE_LLM_* variables or the --config file) instead"
-              + " of the offline extractor; each conversation is extracted before its questions."
-              + " Needs a reachable model; every message is sent to it.")
-  boolean llm;
-
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "With --llm: serve's configuration file to read the llm_* settings from.")
-  Path config;
+  @Mixin ChatModelOption chatModel = new ChatModelOption();
 
   @Override
   public Integer call() throws IOException {
@@ -180,11 +163,7 @@ public final class LocomoEval implements Callable<Integer> {
     List<Locomo.Conversation> convs =
         conversations == null ? all : all.subList(0, Math.min(conversations, all.size()));
     TokenCounter tokens = TokenCounters.cl100k();
-    if (config != null && !llm) {
-      throw new IllegalArgumentException("--config is read only with --llm");
-    }
-    ServerConfig served = llm ? withChatModel(config) : null;
-    LlmSettings chatModel = served == null ? null : served.llm();
+    chatModel.resolve();
     LocalEmbedder embedder = LocalEmbedder.create(LocalModel.byId(embeddingModel));
     Instant latest =
         convs.stream()
@@ -211,14 +190,7 @@ public final class LocomoEval implements Callable<Integer> {
     Path dir = Files.createTempDirectory("attune-locomo");
     long failedExtraction = 0;
     int totalQuestions = convs.stream().mapToInt(c -> c.questions().size()).sum();
-    AttuneBuilder builder = Attune.builder();
-    if (served != null) {
-      ChatModels models = new ChatModels(served.llm(), UsageMeter.NOOP);
-      builder
-          .extractor(models.extractor())
-          .judge(models.judge())
-          .extractionBuffer(served.extraction());
-    }
+    AttuneBuilder builder = chatModel.apply(Attune.builder());
     try (Attune attune =
             builder
                 .dataDir(dir)
@@ -260,9 +232,7 @@ public final class LocomoEval implements Callable<Integer> {
                   .messages(messages)
                   .build());
         }
-        if (chatModel != null) {
-          extractAll(attune, user);
-        }
+        chatModel.extractAll(attune, TENANT, user);
 
         // Baselines index and pay for each turn as "speaker: text".
         List<RawTurns.Turn> turns =
@@ -406,7 +376,7 @@ public final class LocomoEval implements Callable<Integer> {
           }
         }
       }
-      failedExtraction = attune.extractionBacklog(TENANT).failedAtLeastOnce();
+      failedExtraction = chatModel.failedMessages(attune, TENANT);
     } finally {
       TempDirs.delete(dir);
     }
@@ -421,7 +391,7 @@ public final class LocomoEval implements Callable<Integer> {
             fullMean,
             convs.size(),
             seconds,
-            configOf(retrieval, assembly, chatModel, failedExtraction));
+            configOf(retrieval, assembly, failedExtraction));
     Files.createDirectories(out);
     Files.writeString(out.resolve("results.json"), Json.writePretty(report.json()));
     Files.writeString(out.resolve("results.md"), report.markdown());
@@ -440,48 +410,7 @@ public final class LocomoEval implements Callable<Integer> {
     return 0;
   }
 
-  /**
-   * The chat model {@code serve} would use with this environment (and configuration file).
-   *
-   * @throws IllegalArgumentException when none is configured
-   */
-  static ServerConfig withChatModel(@Nullable Path configFile) {
-    ServerConfig cfg = ServerConfig.resolve(Map.of(), System.getenv(), configFile);
-    if (!cfg.llm().enabled()) {
-      throw new IllegalArgumentException(
-          "--llm needs a chat model: set llm_provider (openai or anthropic) and llm_model, and"
-              + " llm_base_url or llm_api_key as the provider needs, in ATTUNE_LLM_* variables"
-              + " or the --config file");
-    }
-    return cfg;
-  }
-
-  /**
-   * Extracts every message of the conversation before its questions are asked. A chat model
-   * extracts in batches: the background flusher takes full ones as they gather, and the rest are
-   * taken here, batch by batch. A batch the model fails is put off (to a later time that the eval's
-   * fixed clock never reaches) and counted in the results, not waited for.
-   */
-  private static void extractAll(Attune attune, UserId user) {
-    while (true) {
-      MemoryStore.ExtractionBacklog backlog = attune.extractionBacklog(TENANT);
-      if (backlog.awaiting() - backlog.failedAtLeastOnce() <= 0) {
-        return;
-      }
-      if (attune.flushExtraction(TENANT, user).awaitingExtraction() > 0) {
-        // The background flusher holds this user's batch, or the model failed it: look again.
-        try {
-          Thread.sleep(100);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while extracting", e);
-        }
-      }
-    }
-  }
-
-  private Map<String, Object> configOf(
-      RetrievalPolicy r, AssemblyPolicy a, @Nullable LlmSettings chatModel, long failedExtraction) {
+  private Map<String, Object> configOf(RetrievalPolicy r, AssemblyPolicy a, long failedExtraction) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("fusion", r.fusion().name().toLowerCase(java.util.Locale.ROOT));
     c.put("rrf_k", r.rrfK());
@@ -493,16 +422,7 @@ public final class LocomoEval implements Callable<Integer> {
     c.put("dense_context", r.denseContext());
     c.put("neighbour_smoothing", r.neighbourSmoothing());
     c.put("neighbour_tokens", a.neighbourTokens());
-    c.put(
-        "extractor",
-        chatModel == null
-            ? "heuristic (offline)"
-            : chatModel.provider().wireName() + " " + chatModel.model());
-    if (chatModel != null) {
-      // Messages the model failed to extract (each conversation's questions were asked without
-      // what they would have taught): a run with many is not a measure of the model.
-      c.put("extraction_failed_messages", failedExtraction);
-    }
+    chatModel.describe(c, failedExtraction);
     c.put("overrides", settings);
     c.put("tokenizer", "cl100k_base");
     c.put("embedding_model", embeddingModel);

@@ -1,6 +1,7 @@
 package dev.attune.bench.prefeval;
 
 import dev.attune.api.Json;
+import dev.attune.bench.ChatModelOption;
 import dev.attune.bench.RecallFloor;
 import dev.attune.bench.RecordOverrides;
 import dev.attune.bench.TempDirs;
@@ -38,6 +39,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -132,6 +134,8 @@ public final class PrefEval implements Callable<Integer> {
               + " all-minilm-l6-v2, bge-small-en-v1.5-q, e5-small-v2-q).")
   String embeddingModel;
 
+  @Mixin ChatModelOption chatModel = new ChatModelOption();
+
   @Override
   public Integer call() throws IOException {
     PrintWriter w = spec.commandLine().getOut();
@@ -144,6 +148,7 @@ public final class PrefEval implements Callable<Integer> {
         throw new IllegalArgumentException("--budgets must be within 1..1000000; got " + b);
       }
     }
+    chatModel.resolve();
     Path fillerFile = fillers != null ? fillers : dataset.resolve("filtered_inter_turns.json");
     PrefEvalData.Dataset data = PrefEvalData.read(dataset, fillerFile);
     List<PrefEvalData.SimUser> simulated = PrefEvalData.simulate(data, users);
@@ -167,8 +172,10 @@ public final class PrefEval implements Callable<Integer> {
     // Each user's requests come just after their own last message; the clock follows.
     AtomicReference<Instant> now = new AtomicReference<>(PrefEvalData.START);
     int probes = simulated.stream().mapToInt(u -> u.probes().size()).sum();
+    long failedExtraction = 0;
     try (Attune attune =
-            Attune.builder()
+            chatModel
+                .apply(Attune.builder())
                 .dataDir(dir)
                 .embedder(embedder)
                 .tokenCounter(tokens)
@@ -205,6 +212,7 @@ public final class PrefEval implements Callable<Integer> {
       for (PrefEvalData.SimUser u : simulated) {
         now.set(u.askedAt());
         UserId user = UserId.of(u.id());
+        chatModel.extractAll(attune, TENANT, user);
         Baselines baselines = new Baselines(u, tokens, embedder);
         for (PrefEvalData.Probe p : u.probes()) {
           bar.step();
@@ -245,12 +253,13 @@ public final class PrefEval implements Callable<Integer> {
           baselines.score(p, budgets, tallies);
         }
       }
+      failedExtraction = chatModel.failedMessages(attune, TENANT);
     } finally {
       TempDirs.delete(dir);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     Map<String, Object> json =
-        json(tallies, attuneByTopic, simulated.size(), probes, seconds, data);
+        json(tallies, attuneByTopic, simulated.size(), probes, seconds, data, failedExtraction);
     Files.createDirectories(out);
     Files.writeString(out.resolve("results.json"), Json.writePretty(json));
     Files.writeString(out.resolve("results.md"), markdown(tallies, attuneByTopic, probes));
@@ -363,7 +372,8 @@ public final class PrefEval implements Callable<Integer> {
       int userCount,
       int probes,
       double seconds,
-      PrefEvalData.Dataset data) {
+      PrefEvalData.Dataset data,
+      long failedExtraction) {
     Map<String, Object> j = new LinkedHashMap<>();
     j.put("users", userCount);
     j.put("requests", probes);
@@ -378,6 +388,7 @@ public final class PrefEval implements Callable<Integer> {
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("tokenizer", "cl100k_base");
     config.put("embedding_model", embeddingModel);
+    chatModel.describe(config, failedExtraction);
     config.put("overrides", settings);
     config.put("fillers_per_topic", PrefEvalData.FILLERS_PER_TOPIC);
     config.put("filler_messages", PrefEvalData.FILLER_MESSAGES);

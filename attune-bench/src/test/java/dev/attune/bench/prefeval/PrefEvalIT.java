@@ -1,0 +1,97 @@
+package dev.attune.bench.prefeval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.attune.api.Json;
+import dev.attune.models.testing.ScriptedModelServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The preference harness end to end on a tiny set in PrefEval's shape (written for this test). */
+class PrefEvalIT {
+  @TempDir Path dir;
+
+  private Path dataset() throws Exception {
+    Path topics = Files.createDirectories(dir.resolve("set/explicit_preference"));
+    Files.writeString(
+        topics.resolve("travel.json"),
+        """
+        [{"preference": "I never fly: trains only, whatever the distance.",
+          "question": "How should I get from Paris to Rome next month?"}]""");
+    Files.writeString(
+        dir.resolve("set/filtered_inter_turns.json"),
+        """
+        [{"conversation": [
+           {"role": "user", "content": "What is a good name for a goldfish?"},
+           {"role": "assistant", "content": "Bubbles, Goldie or Finn are popular."}]},
+         {"conversation": [
+           {"role": "user", "content": "How do I boil an egg?"},
+           {"role": "assistant", "content": "Simmer it for nine minutes, then cool it."}]}]""");
+    return dir.resolve("set");
+  }
+
+  @Test
+  void learnsWithTheConfiguredChatModelWhenAsked() throws Exception {
+    Path set = dataset();
+    try (ScriptedModelServer model = new ScriptedModelServer()) {
+      for (int i = 0; i < 10; i++) {
+        model.thenOpenAi("{\"facts\": []}");
+      }
+      Path config =
+          Files.writeString(
+              dir.resolve("attune.properties"),
+              "llm_provider=openai\nllm_base_url="
+                  + model.baseUrl()
+                  + "\nllm_model=gpt-test\nextraction_batch_messages=2\n");
+      Path out = dir.resolve("out");
+      StringWriter text = new StringWriter();
+      CommandLine cli = new CommandLine(new PrefEval());
+      cli.setOut(new PrintWriter(text, true));
+      int code =
+          cli.execute(
+              "--dataset",
+              set.toString(),
+              "--users",
+              "1",
+              "--out",
+              out.toString(),
+              "--llm",
+              "--config",
+              config.toString());
+
+      assertThat(code).as(text.toString()).isZero();
+      // The preference and the fillers went to the model before the request was asked (in
+      // batches of two messages: three conversations, three calls), and none failed.
+      assertThat(model.received).hasSize(3);
+      assertThat(String.join("\n", model.received.stream().map(r -> r.body()).toList()))
+          .contains("trains only")
+          .contains("Simmer it for nine minutes");
+      JsonNode results = Json.MAPPER.readTree(Files.readString(out.resolve("results.json")));
+      assertThat(results.get("config").get("extractor").asText()).isEqualTo("openai gpt-test");
+      assertThat(results.get("config").get("extraction_failed_messages").asLong()).isZero();
+      assertThat(results.get("requests").asInt()).isEqualTo(1);
+      assertThat(results.get("systems").fieldNames()).toIterable().contains("attune");
+    }
+  }
+
+  @Test
+  void withoutTheOptionTheOfflineExtractorLearns() throws Exception {
+    Path out = dir.resolve("offline");
+    StringWriter text = new StringWriter();
+    CommandLine cli = new CommandLine(new PrefEval());
+    cli.setOut(new PrintWriter(text, true));
+    int code =
+        cli.execute("--dataset", dataset().toString(), "--users", "1", "--out", out.toString());
+
+    assertThat(code).as(text.toString()).isZero();
+    JsonNode results = Json.MAPPER.readTree(Files.readString(out.resolve("results.json")));
+    assertThat(results.get("config").get("extractor").asText()).isEqualTo("heuristic (offline)");
+    assertThat(results.get("config").has("extraction_failed_messages")).isFalse();
+  }
+}
