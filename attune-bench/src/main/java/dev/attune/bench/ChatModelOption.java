@@ -9,6 +9,7 @@ import dev.attune.core.port.UsageMeter;
 import dev.attune.models.chat.ChatModels;
 import dev.attune.server.ServerConfig;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
@@ -59,10 +60,6 @@ public final class ChatModelOption {
     served = cfg;
   }
 
-  public boolean enabled() {
-    return served != null;
-  }
-
   /** {@code builder} with the chat model's extractor, judge and extraction batching, if enabled. */
   public AttuneBuilder apply(AttuneBuilder builder) {
     if (served != null) {
@@ -76,37 +73,43 @@ public final class ChatModelOption {
   }
 
   /** What learned: "heuristic (offline)" or the provider and model. */
-  public String extractor() {
+  private String extractor() {
     return served == null
         ? "heuristic (offline)"
         : served.llm().provider().wireName() + " " + served.llm().model();
   }
 
   /**
-   * With a chat model, waits until every message the user sent is extracted. The model extracts in
-   * batches: the background flusher takes full ones as they gather, and what is left is taken here,
-   * batch by batch. A batch the model fails is put off and counted by {@link #failedMessages}, not
-   * waited for.
+   * With a chat model, returns once every message the users sent is extracted or failed. The model
+   * extracts in batches: the background flusher takes full ones as they gather, and what is left is
+   * taken here, a batch per user per pass. A batch the model fails is put off and counted by {@link
+   * #failedMessages}, not waited for.
    */
-  public void extractAll(Attune attune, TenantId tenant, UserId user) {
+  public void extractAll(Attune attune, TenantId tenant, Collection<UserId> users) {
     if (served == null) {
       return;
     }
-    while (true) {
-      MemoryStore.ExtractionBacklog backlog = attune.extractionBacklog(tenant);
-      if (backlog.awaiting() - backlog.failedAtLeastOnce() <= 0) {
-        return;
+    while (due(attune, tenant) > 0) {
+      for (UserId user : users) {
+        attune.flushExtraction(tenant, user);
       }
-      if (attune.flushExtraction(tenant, user).awaitingExtraction() > 0) {
-        // The background flusher holds this user's batch, or the model failed it: look again.
+      if (due(attune, tenant) > 0) {
+        // The background flusher holds a batch, or more batches are due: look again shortly,
+        // rather than asking the store in a tight loop.
         try {
-          Thread.sleep(100);
+          Thread.sleep(50);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("interrupted while extracting", e);
         }
       }
     }
+  }
+
+  /** Messages of the tenant awaiting extraction that never failed (those the loop waits for). */
+  private static long due(Attune attune, TenantId tenant) {
+    MemoryStore.ExtractionBacklog backlog = attune.extractionBacklog(tenant);
+    return backlog.awaiting() - backlog.failedAtLeastOnce();
   }
 
   /** Messages of the tenant the model failed to extract (their questions went without them). */

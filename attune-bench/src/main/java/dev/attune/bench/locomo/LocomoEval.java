@@ -9,7 +9,6 @@ import dev.attune.bench.baseline.Packs;
 import dev.attune.bench.baseline.Ranked;
 import dev.attune.bench.baseline.RawTurns;
 import dev.attune.core.Attune;
-import dev.attune.core.AttuneBuilder;
 import dev.attune.core.BlockType;
 import dev.attune.core.ContextItem;
 import dev.attune.core.ContextPack;
@@ -190,9 +189,9 @@ public final class LocomoEval implements Callable<Integer> {
     Path dir = Files.createTempDirectory("attune-locomo");
     long failedExtraction = 0;
     int totalQuestions = convs.stream().mapToInt(c -> c.questions().size()).sum();
-    AttuneBuilder builder = chatModel.apply(Attune.builder());
     try (Attune attune =
-            builder
+            chatModel
+                .apply(Attune.builder())
                 .dataDir(dir)
                 .embedder(embedder)
                 .tokenCounter(tokens)
@@ -232,7 +231,7 @@ public final class LocomoEval implements Callable<Integer> {
                   .messages(messages)
                   .build());
         }
-        chatModel.extractAll(attune, TENANT, user);
+        chatModel.extractAll(attune, TENANT, List.of(user));
 
         // Baselines index and pay for each turn as "speaker: text".
         List<RawTurns.Turn> turns =

@@ -208,11 +208,11 @@ public final class PrefEval implements Callable<Integer> {
         }
         bar.step();
       }
+      chatModel.extractAll(attune, TENANT, simulated.stream().map(u -> UserId.of(u.id())).toList());
       bar.setExtraMessage("asking");
       for (PrefEvalData.SimUser u : simulated) {
         now.set(u.askedAt());
         UserId user = UserId.of(u.id());
-        chatModel.extractAll(attune, TENANT, user);
         Baselines baselines = new Baselines(u, tokens, embedder);
         for (PrefEvalData.Probe p : u.probes()) {
           bar.step();

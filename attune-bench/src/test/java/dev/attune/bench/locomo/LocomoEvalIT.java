@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.attune.api.Json;
+import dev.attune.bench.EvalRun;
 import dev.attune.models.testing.ScriptedModelServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The harness end to end on a tiny conversation in LoCoMo's format (written for this test). */
 class LocomoEvalIT {
@@ -51,14 +49,17 @@ class LocomoEvalIT {
             dir.resolve("floor.json"),
             "{\"conversations\": 1, \"recall_at_10\": 0.99, \"recall_at_budget\": {\"1000\": 0.99}}");
     Path out = dir.resolve("out");
-    StringWriter text = new StringWriter();
-    CommandLine cli = new CommandLine(new LocomoEval());
-    cli.setOut(new PrintWriter(text, true));
-    int code =
-        cli.execute(
-            "--dataset", dataset.toString(), "--out", out.toString(), "--floor", floor.toString());
+    EvalRun run =
+        EvalRun.of(
+            new LocomoEval(),
+            "--dataset",
+            dataset.toString(),
+            "--out",
+            out.toString(),
+            "--floor",
+            floor.toString());
 
-    assertThat(code).as(text.toString()).isZero();
+    assertThat(run.code()).as(run.out()).isZero();
     JsonNode results = Json.MAPPER.readTree(Files.readString(out.resolve("results.json")));
     assertThat(results.get("scored_questions").asInt()).isEqualTo(2);
     assertThat(results.get("skipped_questions").asInt()).isEqualTo(1);
@@ -71,28 +72,26 @@ class LocomoEvalIT {
         .contains("bm25", "dense", "recency");
     assertThat(Files.size(out.resolve("recall_vs_budget.png"))).isPositive();
     assertThat(Files.readString(out.resolve("results.md"))).contains("| Attune |");
-    assertThat(text.toString()).contains("recall floors: all met");
+    assertThat(run.out()).contains("recall floors: all met");
 
     // Below the floor: exit 1. A tiny budget holds nothing, so its recall is 0.
     Path high =
         Files.writeString(
             dir.resolve("high.json"),
             "{\"conversations\": 1, \"recall_at_10\": 0.5, \"recall_at_budget\": {\"5\": 0.5}}");
-    StringWriter below = new StringWriter();
-    CommandLine again = new CommandLine(new LocomoEval());
-    again.setOut(new PrintWriter(below, true));
-    assertThat(
-            again.execute(
-                "--dataset",
-                dataset.toString(),
-                "--out",
-                out.toString(),
-                "--budgets",
-                "5,1000",
-                "--floor",
-                high.toString()))
-        .isEqualTo(1);
-    assertThat(below.toString()).contains("[BELOW] recall@5 tokens").contains("FAILED");
+    EvalRun below =
+        EvalRun.of(
+            new LocomoEval(),
+            "--dataset",
+            dataset.toString(),
+            "--out",
+            out.toString(),
+            "--budgets",
+            "5,1000",
+            "--floor",
+            high.toString());
+    assertThat(below.code()).isEqualTo(1);
+    assertThat(below.out()).contains("[BELOW] recall@5 tokens").contains("FAILED");
 
     // A floor for another run size, or for a budget the run did not use, fails: it cannot pass
     // by not being checked.
@@ -102,19 +101,17 @@ class LocomoEvalIT {
           "{\"conversations\": 1, \"recall_at_10\": 0.5, \"recall_at_budget\": {\"777\": 0.5}}"
         }) {
       Path f = Files.writeString(dir.resolve("other.json"), other);
-      StringWriter said = new StringWriter();
-      CommandLine c = new CommandLine(new LocomoEval());
-      c.setOut(new PrintWriter(said, true));
-      assertThat(
-              c.execute(
-                  "--dataset",
-                  dataset.toString(),
-                  "--out",
-                  out.toString(),
-                  "--floor",
-                  f.toString()))
-          .isEqualTo(1);
-      assertThat(said.toString()).contains("FAILED");
+      EvalRun said =
+          EvalRun.of(
+              new LocomoEval(),
+              "--dataset",
+              dataset.toString(),
+              "--out",
+              out.toString(),
+              "--floor",
+              f.toString());
+      assertThat(said.code()).isEqualTo(1);
+      assertThat(said.out()).contains("FAILED");
     }
   }
 
@@ -132,18 +129,11 @@ class LocomoEvalIT {
                  "confidence": 0.9}]}""")
           .thenOpenAi("{\"facts\": []}")
           .thenOpenAi("{\"facts\": []}");
-      Path config =
-          Files.writeString(
-              dir.resolve("attune.properties"),
-              "llm_provider=openai\nllm_base_url="
-                  + model.baseUrl()
-                  + "\nllm_model=gpt-test\nextraction_batch_messages=2\n");
+      Path config = EvalRun.chatModelConfig(dir, model, 2);
       Path out = dir.resolve("llm");
-      StringWriter text = new StringWriter();
-      CommandLine cli = new CommandLine(new LocomoEval());
-      cli.setOut(new PrintWriter(text, true));
-      int code =
-          cli.execute(
+      EvalRun run =
+          EvalRun.of(
+              new LocomoEval(),
               "--dataset",
               dataset.toString(),
               "--out",
@@ -152,7 +142,7 @@ class LocomoEvalIT {
               "--config",
               config.toString());
 
-      assertThat(code).as(text.toString()).isZero();
+      assertThat(run.code()).as(run.out()).isZero();
       // The whole conversation went to the model before the questions were asked.
       assertThat(model.received).hasSize(3);
       assertThat(model.received.stream().map(r -> r.body()).toList())
@@ -169,12 +159,16 @@ class LocomoEvalIT {
   void aChatModelRunWithoutAModelConfiguredSaysWhatIsMissing() throws Exception {
     Path dataset = Files.writeString(dir.resolve("tiny.json"), DATASET);
     Path config = Files.writeString(dir.resolve("none.properties"), "llm_provider=none\n");
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new LocomoEval());
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute("--dataset", dataset.toString(), "--llm", "--config", config.toString());
+    EvalRun run =
+        EvalRun.of(
+            new LocomoEval(),
+            "--dataset",
+            dataset.toString(),
+            "--llm",
+            "--config",
+            config.toString());
 
-    assertThat(code).isNotZero();
-    assertThat(err.toString()).contains("--llm needs a chat model").contains("llm_provider");
+    assertThat(run.code()).isNotZero();
+    assertThat(run.err()).contains("--llm needs a chat model").contains("llm_provider");
   }
 }

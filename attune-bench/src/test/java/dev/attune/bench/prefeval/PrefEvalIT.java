@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.attune.api.Json;
+import dev.attune.bench.EvalRun;
 import dev.attune.models.testing.ScriptedModelServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The preference harness end to end on a tiny set in PrefEval's shape (written for this test). */
 class PrefEvalIT {
@@ -43,18 +41,11 @@ class PrefEvalIT {
       for (int i = 0; i < 10; i++) {
         model.thenOpenAi("{\"facts\": []}");
       }
-      Path config =
-          Files.writeString(
-              dir.resolve("attune.properties"),
-              "llm_provider=openai\nllm_base_url="
-                  + model.baseUrl()
-                  + "\nllm_model=gpt-test\nextraction_batch_messages=2\n");
+      Path config = EvalRun.chatModelConfig(dir, model, 2);
       Path out = dir.resolve("out");
-      StringWriter text = new StringWriter();
-      CommandLine cli = new CommandLine(new PrefEval());
-      cli.setOut(new PrintWriter(text, true));
-      int code =
-          cli.execute(
+      EvalRun run =
+          EvalRun.of(
+              new PrefEval(),
               "--dataset",
               set.toString(),
               "--users",
@@ -65,7 +56,7 @@ class PrefEvalIT {
               "--config",
               config.toString());
 
-      assertThat(code).as(text.toString()).isZero();
+      assertThat(run.code()).as(run.out()).isZero();
       // The preference and the fillers went to the model before the request was asked (in
       // batches of two messages: three conversations, three calls), and none failed.
       assertThat(model.received).hasSize(3);
@@ -81,15 +72,50 @@ class PrefEvalIT {
   }
 
   @Test
+  void everyUsersMessagesAreExtractedBeforeAnyRequest() throws Exception {
+    // Two users, batches of four: each user's six messages take a full batch and a partial one,
+    // all sent once (by the background flusher or the harness) before the first request.
+    Path set = dataset();
+    try (ScriptedModelServer model = new ScriptedModelServer()) {
+      for (int i = 0; i < 10; i++) {
+        model.thenOpenAi("{\"facts\": []}");
+      }
+      Path out = dir.resolve("two");
+      EvalRun run =
+          EvalRun.of(
+              new PrefEval(),
+              "--dataset",
+              set.toString(),
+              "--users",
+              "2",
+              "--out",
+              out.toString(),
+              "--llm",
+              "--config",
+              EvalRun.chatModelConfig(dir, model, 4).toString());
+
+      assertThat(run.code()).as(run.out()).isZero();
+      assertThat(model.received).hasSize(4);
+      JsonNode results = Json.MAPPER.readTree(Files.readString(out.resolve("results.json")));
+      assertThat(results.get("config").get("extraction_failed_messages").asLong()).isZero();
+      assertThat(results.get("requests").asInt()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void withoutTheOptionTheOfflineExtractorLearns() throws Exception {
     Path out = dir.resolve("offline");
-    StringWriter text = new StringWriter();
-    CommandLine cli = new CommandLine(new PrefEval());
-    cli.setOut(new PrintWriter(text, true));
-    int code =
-        cli.execute("--dataset", dataset().toString(), "--users", "1", "--out", out.toString());
+    EvalRun run =
+        EvalRun.of(
+            new PrefEval(),
+            "--dataset",
+            dataset().toString(),
+            "--users",
+            "1",
+            "--out",
+            out.toString());
 
-    assertThat(code).as(text.toString()).isZero();
+    assertThat(run.code()).as(run.out()).isZero();
     JsonNode results = Json.MAPPER.readTree(Files.readString(out.resolve("results.json")));
     assertThat(results.get("config").get("extractor").asText()).isEqualTo("heuristic (offline)");
     assertThat(results.get("config").has("extraction_failed_messages")).isFalse();
