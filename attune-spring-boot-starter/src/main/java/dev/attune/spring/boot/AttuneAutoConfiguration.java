@@ -5,19 +5,14 @@ import dev.attune.connect.AttuneMemory;
 import dev.attune.core.Attune;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.port.EngineMetrics;
-import dev.attune.metrics.MicrometerEngineMetrics;
 import dev.attune.spring.ai.AttuneAdvisor;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.ai.chat.client.ChatClientCustomizer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -29,13 +24,16 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * Attune from {@code attune.*} properties: an embedded engine over {@code attune.data-dir} (the
  * default; SQLite and the local embedding model, offline), or the remote service at {@code
  * attune.base-url}; the {@link AttuneMemory} both are used through; the {@link AttuneAdvisor},
- * added to every {@code ChatClient} built from Spring AI's builder; a health indicator; the
- * engine's metrics in the application's Micrometer registry. Every bean backs off when the
+ * added to every {@code ChatClient} built from Spring AI's builder. Every bean backs off when the
  * application declares its own.
+ *
+ * <p>Nothing here names a class of an optional module: the health indicator ({@link
+ * AttuneHealthAutoConfiguration}) and the engine's meters ({@link AttuneMetricsAutoConfiguration})
+ * have auto-configurations of their own, guarded by class name, so an application without Boot's
+ * health module, Actuator or Micrometer starts (Spring introspects every method of a configuration
+ * class, and a missing return type fails the whole class).
  */
-@AutoConfiguration(
-    afterName =
-        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
+@AutoConfiguration
 @EnableConfigurationProperties(AttuneProperties.class)
 public class AttuneAutoConfiguration {
 
@@ -68,24 +66,6 @@ public class AttuneAutoConfiguration {
     AttuneMemory attuneMemory(Attune attune, AttuneProperties properties) {
       return AttuneMemory.embedded(attune, TenantId.of(properties.tenantOrDefault()));
     }
-
-    @Bean
-    @ConditionalOnMissingBean(name = "attuneHealthIndicator")
-    @ConditionalOnClass(HealthIndicator.class)
-    HealthIndicator attuneHealthIndicator(Attune attune, AttuneProperties properties) {
-      return () -> {
-        try {
-          long memories = attune.countActiveMemories(TenantId.of(properties.tenantOrDefault()));
-          return Health.up()
-              .withDetail("mode", "embedded")
-              .withDetail("embedding_model", attune.embeddingModel())
-              .withDetail("active_memories", memories)
-              .build();
-        } catch (RuntimeException e) {
-          return Health.down(e).withDetail("mode", "embedded").build();
-        }
-      };
-    }
   }
 
   /** The remote service ({@code attune.base-url} set). */
@@ -110,39 +90,6 @@ public class AttuneAutoConfiguration {
     @ConditionalOnMissingBean
     AttuneMemory attuneMemory(AttuneClient client) {
       return AttuneMemory.remote(client);
-    }
-
-    @Bean
-    @ConditionalOnMissingBean(name = "attuneHealthIndicator")
-    @ConditionalOnClass(HealthIndicator.class)
-    HealthIndicator attuneHealthIndicator(AttuneClient client, AttuneProperties properties) {
-      return () -> {
-        try {
-          var health = client.health();
-          return Health.up()
-              .withDetail("mode", "remote")
-              .withDetail("url", properties.baseUrl())
-              .withDetail("version", health.version())
-              .build();
-        } catch (RuntimeException e) {
-          return Health.down(e)
-              .withDetail("mode", "remote")
-              .withDetail("url", properties.baseUrl())
-              .build();
-        }
-      };
-    }
-  }
-
-  /** The engine's metrics in the application's registry, when it has one. */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(MeterRegistry.class)
-  static class Metrics {
-    @Bean
-    @ConditionalOnMissingBean
-    EngineMetrics attuneEngineMetrics(ObjectProvider<MeterRegistry> registry) {
-      MeterRegistry r = registry.getIfAvailable();
-      return r == null ? new EngineMetrics() {} : new MicrometerEngineMetrics(r);
     }
   }
 
