@@ -17,7 +17,8 @@ import java.nio.file.Path;
 /**
  * A LangChain4j AI service that remembers its user across runs: Attune embedded over a data
  * directory gives the retriever and the listener. Run with {@code OPENAI_API_KEY} set (or {@code
- * OPENAI_BASE_URL} pointing at any OpenAI-compatible server) and the user as the first argument.
+ * OPENAI_BASE_URL} pointing at any OpenAI-compatible server) and the user as the first argument;
+ * README.md beside the pom says more.
  */
 public final class ChatWithMemory {
   interface Assistant {
@@ -26,7 +27,10 @@ public final class ChatWithMemory {
 
   public static void main(String[] args) throws Exception {
     String user = args.length > 0 ? args[0] : "demo-user";
-    try (Attune engine = Attune.builder().dataDir(Path.of("attune-data")).build()) {
+    try (Attune engine =
+        Attune.builder()
+            .dataDir(Path.of(System.getenv().getOrDefault("ATTUNE_DATA", "attune-data")))
+            .build()) {
       AttuneLangChain4j attune =
           AttuneLangChain4j.builder(AttuneMemory.embedded(engine, TenantId.of("example")))
               .maxTokens(500)
@@ -39,7 +43,7 @@ public final class ChatWithMemory {
                           System.getenv()
                               .getOrDefault("OPENAI_BASE_URL", "https://api.openai.com/v1"))
                       .apiKey(System.getenv().getOrDefault("OPENAI_API_KEY", "sk-none"))
-                      .modelName("gpt-4o-mini")
+                      .modelName(System.getenv().getOrDefault("OPENAI_MODEL", "gpt-4o-mini"))
                       .build())
               .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
               .contentRetriever(attune.contentRetriever())

@@ -8,7 +8,8 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
  * The OpenAI SDK with memory, changing only the base URL: requests go through Attune's model proxy
  * ({@code ./attune serve}), which adds the user's context and learns from the exchange. Needs
  * {@code OPENAI_API_KEY}, {@code ATTUNE_API_KEY} (a service key: {@code ./attune keys create
- * --tenant T --role service}) and optionally {@code ATTUNE_URL} (default http://localhost:8080).
+ * --tenant T --role service}) and optionally {@code ATTUNE_URL} (default http://localhost:8080);
+ * README.md beside the pom says more.
  */
 public final class ProxyChat {
   public static void main(String[] args) {
@@ -27,7 +28,7 @@ public final class ProxyChat {
             .completions()
             .create(
                 ChatCompletionCreateParams.builder()
-                    .model("gpt-4o-mini")
+                    .model(System.getenv().getOrDefault("OPENAI_MODEL", "gpt-4o-mini"))
                     .addUserMessage(question)
                     .build());
     completion.choices().forEach(c -> c.message().content().ifPresent(System.out::println));

@@ -15,7 +15,9 @@ import org.springframework.context.annotation.Bean;
  * only Attune-specific line is the advisor parameter naming the user.
  *
  * <p>Run: {@code OPENAI_API_KEY=... ATTUNE_USER=ann ./mvnw -q -pl examples/spring-boot-chat
- * exec:java} (or any OpenAI-compatible server via {@code SPRING_AI_OPENAI_BASE_URL}).
+ * exec:java} (or any OpenAI-compatible server via {@code SPRING_AI_OPENAI_BASE_URL}); README.md
+ * beside the pom says more, including why a request sent right after a statement may not know it
+ * yet.
  */
 @SpringBootApplication
 public class ChatApplication {
