@@ -69,7 +69,7 @@ final class McpCommand implements Callable<Integer> {
     try (Attune attune = engine.open()) {
       MemoryTools tools =
           new MemoryTools(
-              attune, (exchange, args) -> new MemoryTools.Target(tenant, userId, "mcp"));
+              attune, (exchange, tool, args) -> new MemoryTools.Target(tenant, userId, "mcp"));
       McpSyncServer server =
           McpServer.sync(
                   new StdioServerTransportProvider(McpJsonDefaults.getMapper(), in, lines.output()))

@@ -58,15 +58,15 @@ final class AdminRoutes {
   }
 
   void declare(Routes r) {
-    r.add("GET", "/v1/orgs/{org_id}", Access.SERVICE, this::getOrg);
-    r.add("PUT", "/v1/orgs/{org_id}", Access.ADMIN, this::putOrg);
-    r.add("DELETE", "/v1/orgs/{org_id}", Access.ADMIN, this::deleteOrg);
-    r.add("GET", "/v1/audit", Access.ADMIN, this::audit);
-    r.add("GET", "/v1/usage", Access.ADMIN, this::usage);
-    r.add("GET", "/v1/keys", Access.ADMIN, this::listKeys);
-    r.add("POST", "/v1/keys", Access.ADMIN, this::createKey);
-    r.add("DELETE", "/v1/keys/{key_id}", Access.ADMIN, this::revokeKey);
-    r.add("POST", "/v1/user-tokens", Access.ADMIN, this::createUserToken);
+    r.add("GET", "/v1/orgs/{org_id}", Operation.READ_ORG, this::getOrg);
+    r.add("PUT", "/v1/orgs/{org_id}", Operation.ADMINISTER, this::putOrg);
+    r.add("DELETE", "/v1/orgs/{org_id}", Operation.ADMINISTER, this::deleteOrg);
+    r.add("GET", "/v1/audit", Operation.ADMINISTER, this::audit);
+    r.add("GET", "/v1/usage", Operation.ADMINISTER, this::usage);
+    r.add("GET", "/v1/keys", Operation.ADMINISTER, this::listKeys);
+    r.add("POST", "/v1/keys", Operation.ADMINISTER, this::createKey);
+    r.add("DELETE", "/v1/keys/{key_id}", Operation.ADMINISTER, this::revokeKey);
+    r.add("POST", "/v1/user-tokens", Operation.ADMINISTER, this::createUserToken);
   }
 
   private OrgId orgId(Call call) {
@@ -174,6 +174,7 @@ final class AdminRoutes {
   private static AuditBody auditBody(AuditEntry e) {
     return new AuditBody(
         e.at(),
+        Door.of(e).wireName(),
         e.keyId(),
         e.role().wireName(),
         e.action(),
@@ -225,7 +226,7 @@ final class AdminRoutes {
 
   private void createUserToken(Call call) {
     KeyBody.UserToken t = call.read(KeyBody.UserToken.class);
-    UserId user = call.auditUser(UserId.of(t.userId()));
+    UserId user = call.forUser(UserId.of(t.userId()));
     int ttl = t.ttlSeconds() == null ? config.userTokenTtlSeconds() : t.ttlSeconds();
     if (ttl < 1 || ttl > MAX_USER_TOKEN_SECONDS) {
       throw new InvalidRequestException(

@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
 final class Call {
   static final String KEY = "attune.key";
   static final String ROUTE = "attune.route";
+  static final String OPERATION = "attune.operation";
   static final String STARTED = "attune.started";
   static final String AUDIT_USER = "attune.audit.user";
   static final String AUDIT_TARGET = "attune.audit.target";
@@ -65,10 +66,18 @@ final class Call {
 
   /** The user named in the path (and in the audit entry). */
   UserId pathUser() {
-    return auditUser(UserId.of(ctx.pathParam("user_id")));
+    return forUser(UserId.of(ctx.pathParam("user_id")));
   }
 
-  UserId auditUser(UserId user) {
+  /**
+   * The user this call acts on, once the handler knows it (the path's, or the body's): refused
+   * (403) unless {@link AccessPolicy} lets this key perform the route's operation on that user;
+   * named in the audit entry.
+   */
+  UserId forUser(UserId user) {
+    Operation operation =
+        Objects.requireNonNull(ctx.attribute(OPERATION), "a keyed route has an operation");
+    AccessPolicy.require(key, operation, user);
     ctx.attribute(AUDIT_USER, user);
     return user;
   }

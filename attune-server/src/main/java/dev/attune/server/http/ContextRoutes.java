@@ -35,14 +35,14 @@ final class ContextRoutes {
   }
 
   void declare(Routes r) {
-    r.add("POST", "/v1/context", Access.SERVICE, this::context);
-    r.add("POST", "/v1/observe", Access.SERVICE, this::observe);
-    r.add("GET", "/v1/observations/{observation_id}", Access.SERVICE, this::observation);
+    r.add("POST", "/v1/context", Operation.READ_CONTEXT, this::context);
+    r.add("POST", "/v1/observe", Operation.OBSERVE, this::observe);
+    r.add("GET", "/v1/observations/{observation_id}", Operation.OBSERVE, this::observation);
   }
 
   private void context(Call call) {
     ContextQuery q = call.read(ContextQuery.class);
-    UserId user = call.auditUser(UserId.of(q.userId()));
+    UserId user = call.forUser(UserId.of(q.userId()));
     ContextRequest.Builder b =
         ContextRequest.builder(call.tenant(), user)
             .query(q.query())
@@ -78,7 +78,7 @@ final class ContextRoutes {
   private void observe(Call call) {
     boolean wait = "true".equalsIgnoreCase(call.query("wait"));
     ObserveBody body = call.read(ObserveBody.class);
-    UserId user = call.auditUser(UserId.of(body.userId()));
+    UserId user = call.forUser(UserId.of(body.userId()));
     String id =
         call.auditTarget(
             attune.submit(
@@ -107,7 +107,7 @@ final class ContextRoutes {
         attune
             .observation(call.tenant(), id)
             .orElseThrow(() -> new NotFoundException("observation '" + id + "' not found"));
-    call.auditUser(o.user());
+    call.forUser(o.user());
     call.json(200, observationBody(call.tenant(), o));
   }
 

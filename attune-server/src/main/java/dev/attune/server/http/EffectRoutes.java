@@ -35,20 +35,24 @@ final class EffectRoutes {
   }
 
   void declare(Routes r) {
-    r.add("POST", "/v1/feedback", Access.SERVICE, this::feedback);
-    r.add("GET", "/v1/experiments", Access.ADMIN, this::listExperiments);
-    r.add("PUT", "/v1/experiments/{name}", Access.ADMIN, this::putExperiment);
-    r.add("GET", "/v1/experiments/{name}", Access.ADMIN, this::getExperiment);
-    r.add("DELETE", "/v1/experiments/{name}", Access.ADMIN, this::deleteExperiment);
-    r.add("GET", "/v1/experiments/{name}/results", Access.ADMIN, this::results);
-    r.add("GET", "/v1/effectiveness", Access.ADMIN, this::effectiveness);
-    r.add("GET", "/v1/users/{user_id}/contexts", Access.SERVICE, this::contexts);
-    r.add("GET", "/v1/users/{user_id}/contexts/{context_id}", Access.SERVICE, this::context);
+    r.add("POST", "/v1/feedback", Operation.FEEDBACK, this::feedback);
+    r.add("GET", "/v1/experiments", Operation.ADMINISTER, this::listExperiments);
+    r.add("PUT", "/v1/experiments/{name}", Operation.ADMINISTER, this::putExperiment);
+    r.add("GET", "/v1/experiments/{name}", Operation.ADMINISTER, this::getExperiment);
+    r.add("DELETE", "/v1/experiments/{name}", Operation.ADMINISTER, this::deleteExperiment);
+    r.add("GET", "/v1/experiments/{name}/results", Operation.ADMINISTER, this::results);
+    r.add("GET", "/v1/effectiveness", Operation.ADMINISTER, this::effectiveness);
+    r.add("GET", "/v1/users/{user_id}/contexts", Operation.READ_CONTEXT_RECORDS, this::contexts);
+    r.add(
+        "GET",
+        "/v1/users/{user_id}/contexts/{context_id}",
+        Operation.READ_CONTEXT_RECORDS,
+        this::context);
   }
 
   private void feedback(Call call) {
     EffectBodies.FeedbackIn body = call.read(EffectBodies.FeedbackIn.class);
-    UserId user = call.auditUser(UserId.of(body.userId()));
+    UserId user = call.forUser(UserId.of(body.userId()));
     Feedback.Signal signal = Feedback.Signal.parse("signal", body.signal());
     Feedback f =
         attune
@@ -140,7 +144,7 @@ final class EffectRoutes {
   }
 
   private void contexts(Call call) {
-    UserId user = call.auditUser(call.pathUser());
+    UserId user = call.pathUser();
     call.json(
         200,
         new EffectBodies.ContextRecords(
@@ -153,7 +157,7 @@ final class EffectRoutes {
   }
 
   private void context(Call call) {
-    UserId user = call.auditUser(call.pathUser());
+    UserId user = call.pathUser();
     String id = call.auditTarget(Ids.check("context_id", call.ctx().pathParam("context_id")));
     call.json(200, EffectWire.record(attune.effects().contextRecord(call.tenant(), user, id)));
   }

@@ -1,7 +1,6 @@
 package dev.attune.server.http;
 
 import dev.attune.core.model.ApiKey;
-import dev.attune.core.model.KeyRole;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.security.RouteRole;
@@ -11,9 +10,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Authentication, authorization and rate limiting, in one place, before every matched route: the
- * key from {@code Authorization: Bearer}, its role against the route's {@link Access}, the key's
- * rate, and for a request with a body, that the body is JSON. A refused request never reaches its
- * handler.
+ * key from {@code Authorization: Bearer}, judged by {@link AccessPolicy} for the route's {@link
+ * Operation} (and the user in its path), the key's rate, and for a request with a body, that the
+ * body is JSON. A refused request never reaches its handler.
  */
 final class Gate {
   private final Keys keys;
@@ -29,27 +28,20 @@ final class Gate {
   void check(Context ctx) {
     Set<RouteRole> roles = ctx.routeRoles();
     ctx.attribute(Call.ROUTE, ctx.endpoints().matchedHttpEndpoint().path);
-    if (roles.isEmpty() || roles.contains(Access.PUBLIC) || roles.contains(Access.PROXY)) {
+    Operation operation = roles.isEmpty() ? Operation.PUBLIC : (Operation) roles.iterator().next();
+    // The model proxy takes Attune's key from its own headers and asks the policy itself.
+    if (operation == Operation.PUBLIC || operation == Operation.PROXY_CHAT) {
       return;
     }
     ctx.attribute(Call.STARTED, System.nanoTime());
+    ctx.attribute(Call.OPERATION, operation);
     ApiKey key =
         verify(
             bearer(ctx.header("Authorization")),
             "missing API key: send Authorization: Bearer <key>");
     ctx.attribute(Call.KEY, key);
-    Access required = (Access) roles.iterator().next();
-    if (!allowed(key, required, ctx)) {
-      throw HttpError.forbidden(
-          key.role() == KeyRole.USER
-              ? "a user token may only read, export and delete its own user's data"
-              : "a "
-                  + key.role().wireName()
-                  + " key may not call "
-                  + ctx.method()
-                  + " "
-                  + ctx.attribute(Call.ROUTE));
-    }
+    // The user in the path is judged now; a user named in the body, when the handler reads it.
+    AccessPolicy.require(key, operation, ctx.pathParamMap().get("user_id"));
     throttle(key);
     HandlerType method = ctx.method();
     if (method == HandlerType.POST || method == HandlerType.PUT || method == HandlerType.PATCH) {
@@ -87,17 +79,6 @@ final class Gate {
     if (wait > 0) {
       throw HttpError.tooManyRequests(wait);
     }
-  }
-
-  private static boolean allowed(ApiKey key, Access required, Context ctx) {
-    return switch (required) {
-      case PUBLIC, PROXY -> true;
-      case ADMIN -> key.role() == KeyRole.ADMIN;
-      case SERVICE -> key.role() == KeyRole.ADMIN || key.role() == KeyRole.SERVICE;
-      case OWN_USER ->
-          key.role() != KeyRole.USER
-              || (key.user() != null && key.user().value().equals(ctx.pathParam("user_id")));
-    };
   }
 
   private static void requireJson(Context ctx) {

@@ -21,9 +21,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The HTTP API v1, built in code (no annotations): the route groups ({@link ContextRoutes}, {@link
  * UserRoutes}, {@link AdminRoutes}, {@link EffectRoutes}) declare each route with the {@link
- * Access} Javalin checks through {@link Gate} before the handler; {@link ErrorMapping} answers
- * every failure; after every request its metrics and audit entry are recorded. The tenant is always
- * the caller's key's.
+ * Operation} it performs, which {@link Gate} judges by {@link AccessPolicy} before the handler;
+ * {@link ErrorMapping} answers every failure; after every request its metrics and audit entry are
+ * recorded. The tenant is always the caller's key's.
  */
 public final class HttpApi implements AutoCloseable {
   private static final String VERSION = "0.1.0";
@@ -53,7 +53,7 @@ public final class HttpApi implements AutoCloseable {
     Gate gate = new Gate(keys, limiter, metrics);
     ErrorMapping errors = new ErrorMapping(config.maxBodyBytes());
     List<Routes.Route>[] declared = new List[1];
-    this.mcp = new McpEndpoint(attune, gate, VERSION, config.maxBodyBytes());
+    this.mcp = new McpEndpoint(attune, gate, audit, clock, VERSION, config.maxBodyBytes());
     this.app =
         Javalin.create(
             cfg -> {

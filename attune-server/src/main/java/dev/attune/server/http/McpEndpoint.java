@@ -4,9 +4,11 @@ import dev.attune.api.ErrorBody;
 import dev.attune.api.Json;
 import dev.attune.core.Attune;
 import dev.attune.core.model.ApiKey;
+import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.Ids;
 import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.UserId;
+import dev.attune.server.mcp.JsonRpc;
 import dev.attune.server.mcp.MemoryTools;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonDefaults;
@@ -14,21 +16,25 @@ import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
 import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code /mcp}: Attune's memory tools over MCP's Streamable HTTP transport (the official SDK's
  * servlet, mounted beside Javalin's). Every request carries an Attune key as its bearer; the tools
- * act in the key's tenant, on the {@code user_id} a call names (a user token only on its own user).
- * A request without a valid key is answered 401 before MCP sees it.
+ * act in the key's tenant, on the {@code user_id} a call names, as {@link AccessPolicy} allows
+ * (each tool is an {@link Operation}: {@link #TOOL_OPERATIONS}); every call is audited, as a REST
+ * request is. A request without a valid key is answered 401 before MCP sees it.
  */
 final class McpEndpoint implements AutoCloseable {
   static final String PATH = "/mcp";
@@ -39,8 +45,31 @@ final class McpEndpoint implements AutoCloseable {
   private final McpSyncServer server;
   private final long maxBodyBytes;
 
-  McpEndpoint(Attune attune, Gate gate, String version, long maxBodyBytes) {
+  /** Which operation of {@link AccessPolicy}'s table each tool performs. */
+  static final Map<String, Operation> TOOL_OPERATIONS =
+      Map.of(
+          "get_context", Operation.READ_CONTEXT,
+          "remember", Operation.WRITE_MEMORY,
+          "search_memories", Operation.READ_MEMORIES,
+          "list_memories", Operation.READ_MEMORIES,
+          "forget_memory", Operation.DELETE_MEMORY);
+
+  private final AuditRecorder audit;
+  private final InstantSource clock;
+
+  /**
+   * @param audit where every tool call is recorded, allowed or refused, before it is answered
+   */
+  McpEndpoint(
+      Attune attune,
+      Gate gate,
+      AuditRecorder audit,
+      InstantSource clock,
+      String version,
+      long maxBodyBytes) {
     this.gate = gate;
+    this.audit = audit;
+    this.clock = clock;
     this.maxBodyBytes = maxBodyBytes;
     this.transport =
         HttpServletStreamableServerTransportProvider.builder()
@@ -51,7 +80,7 @@ final class McpEndpoint implements AutoCloseable {
                     McpTransportContext.create(
                         Map.of(KEY_ATTRIBUTE, request.getAttribute(KEY_ATTRIBUTE))))
             .build();
-    MemoryTools tools = new MemoryTools(attune, new KeyCaller());
+    MemoryTools tools = new MemoryTools(attune, new KeyCaller(), this::record);
     this.server =
         McpServer.sync(transport)
             .serverInfo("attune", version)
@@ -77,17 +106,25 @@ final class McpEndpoint implements AutoCloseable {
   /** The caller of an HTTP tool call: the key's tenant, the user it names or is bound to. */
   private static final class KeyCaller implements MemoryTools.Caller {
     @Override
-    public MemoryTools.Target resolve(McpSyncServerExchange exchange, Map<String, Object> args) {
-      ApiKey key = (ApiKey) exchange.transportContext().get(KEY_ATTRIBUTE);
+    public MemoryTools.Target resolve(
+        McpSyncServerExchange exchange, String tool, Map<String, Object> args) {
+      ApiKey key = key(exchange);
       Object named = args.get("user_id");
       if (named != null && !(named instanceof String)) {
         throw new IllegalArgumentException("user_id: must be a string");
       }
+      Operation operation = TOOL_OPERATIONS.get(tool);
+      if (operation == null) {
+        throw new IllegalStateException("the tool " + tool + " has no operation in the policy");
+      }
+      String refused = AccessPolicy.refusal(key, operation, (String) named);
+      if (refused != null) {
+        throw McpError.builder(JsonRpc.FORBIDDEN)
+            .message(refused)
+            .data(Map.of("status", 403, "tool", tool))
+            .build();
+      }
       if (key.role() == KeyRole.USER) {
-        if (named != null && !named.equals(key.user().value())) {
-          throw new IllegalArgumentException(
-              "user_id: a user token may only act on its own user (" + key.user().value() + ")");
-        }
         return new MemoryTools.Target(key.tenant(), key.user(), "user:" + key.user().value());
       }
       if (named == null) {
@@ -101,6 +138,32 @@ final class McpEndpoint implements AutoCloseable {
     public boolean takesUserId() {
       return true;
     }
+  }
+
+  private static ApiKey key(McpSyncServerExchange exchange) {
+    return (ApiKey) exchange.transportContext().get(KEY_ATTRIBUTE);
+  }
+
+  /** A tool call's audit entry, committed before the call is answered (as REST's are). */
+  private void record(
+      McpSyncServerExchange exchange,
+      String tool,
+      @Nullable String user,
+      @Nullable String target,
+      int status) {
+    ApiKey key = key(exchange);
+    UserId named = null;
+    if (user != null) {
+      try {
+        named = UserId.of(Ids.check("user_id", user));
+      } catch (RuntimeException notAnId) {
+        // refused as such; the entry names no user
+      }
+    }
+    audit.record(
+        key.tenant(),
+        new AuditEntry(
+            clock.instant(), key.id(), key.role(), Door.mcpAction(tool), named, target, status));
   }
 
   /**

@@ -11,7 +11,6 @@ import dev.attune.core.Limits;
 import dev.attune.core.ObserveRequest;
 import dev.attune.core.model.ApiKey;
 import dev.attune.core.model.Ids;
-import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.OrgId;
 import dev.attune.core.model.Role;
@@ -346,9 +345,6 @@ final class ModelProxy {
   private Prepared prepare(Context ctx, WireFormat format, ApiKey key, ObjectNode json) {
     String userHeader = ctx.header("X-Attune-User-Id");
     String userName = userHeader != null ? userHeader : format.user(json);
-    if (key.role() == KeyRole.USER) {
-      throw HttpError.forbidden("a user token may not call the model proxy");
-    }
     if (userName == null || userName.isBlank()) {
       return new Prepared(null, null, null, null, 0, null, false, 0);
     }
@@ -465,6 +461,7 @@ final class ModelProxy {
             "missing Attune key: send it in X-Attune-Key"
                 + (providerKeyConfigured ? " or as the client's API key" : ""));
     ctx.attribute(Call.KEY, key);
+    AccessPolicy.require(key, Operation.PROXY_CHAT, (UserId) null);
     gate.throttle(key);
     return key;
   }

@@ -38,17 +38,17 @@ final class UserRoutes {
   void declare(Routes r) {
     String user = "/v1/users/{user_id}";
     String memory = user + "/memories/{memory_id}";
-    r.add("GET", user + "/profile", Access.OWN_USER, this::getProfile);
-    r.add("PUT", user + "/profile", Access.SERVICE, this::putProfile);
-    r.add("PATCH", user + "/profile", Access.SERVICE, this::patchProfile);
-    r.add("GET", user + "/memories", Access.OWN_USER, this::listMemories);
-    r.add("POST", user + "/memories", Access.SERVICE, this::addMemory);
-    r.add("GET", memory, Access.OWN_USER, this::getMemory);
-    r.add("PATCH", memory, Access.SERVICE, this::patchMemory);
-    r.add("DELETE", memory, Access.OWN_USER, this::deleteMemory);
-    r.add("GET", memory + "/history", Access.OWN_USER, this::history);
-    r.add("GET", user + "/export", Access.OWN_USER, this::export);
-    r.add("DELETE", user, Access.OWN_USER, this::forget);
+    r.add("GET", user + "/profile", Operation.READ_PROFILE, this::getProfile);
+    r.add("PUT", user + "/profile", Operation.EDIT_PROFILE, this::putProfile);
+    r.add("PATCH", user + "/profile", Operation.EDIT_PROFILE, this::patchProfile);
+    r.add("GET", user + "/memories", Operation.READ_MEMORIES, this::listMemories);
+    r.add("POST", user + "/memories", Operation.WRITE_MEMORY, this::addMemory);
+    r.add("GET", memory, Operation.READ_MEMORIES, this::getMemory);
+    r.add("PATCH", memory, Operation.WRITE_MEMORY, this::patchMemory);
+    r.add("DELETE", memory, Operation.DELETE_MEMORY, this::deleteMemory);
+    r.add("GET", memory + "/history", Operation.READ_MEMORIES, this::history);
+    r.add("GET", user + "/export", Operation.EXPORT, this::export);
+    r.add("DELETE", user, Operation.ERASE, this::forget);
   }
 
   private UserRecord existingUser(TenantId tenant, UserId user) {

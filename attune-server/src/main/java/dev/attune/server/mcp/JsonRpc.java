@@ -19,6 +19,12 @@ public final class JsonRpc {
   /** JSON-RPC's code for JSON that is not a valid message. */
   public static final int INVALID_REQUEST = -32600;
 
+  /**
+   * Attune's code (in JSON-RPC's range for servers) for a call the key may not make: the same
+   * verdict REST answers with 403.
+   */
+  public static final int FORBIDDEN = -32003;
+
   private JsonRpc() {}
 
   /**

@@ -52,10 +52,13 @@ public final class MemoryTools {
   /** Whose memory a call is about, and who is acting (for history). */
   public record Target(TenantId tenant, UserId user, String actor) {}
 
-  /** Resolves a call's target from its arguments and its transport. */
+  /**
+   * Resolves a call's target from its arguments and its transport, and refuses what the caller may
+   * not do (an {@link McpError} with {@link JsonRpc#FORBIDDEN}, or an invalid argument).
+   */
   @FunctionalInterface
   public interface Caller {
-    Target resolve(McpSyncServerExchange exchange, Map<String, Object> arguments);
+    Target resolve(McpSyncServerExchange exchange, String tool, Map<String, Object> arguments);
 
     /** True when the tools take a {@code user_id} argument (HTTP); false when it is fixed. */
     default boolean takesUserId() {
@@ -63,12 +66,37 @@ public final class MemoryTools {
     }
   }
 
+  /**
+   * Told of every tool call once it has ended, allowed or not, on a transport that audits (HTTP).
+   *
+   * @param user the user the call was about, as named or bound (null when none could be told)
+   * @param target the memory the call named, if any
+   * @param status the verdict as HTTP would give it: 200, 400 (bad arguments), 403 (refused), 404
+   *     (no such memory)
+   */
+  @FunctionalInterface
+  public interface CallLog {
+    void record(
+        McpSyncServerExchange exchange,
+        String tool,
+        @Nullable String user,
+        @Nullable String target,
+        int status);
+  }
+
   private final Attune attune;
   private final Caller caller;
+  private final CallLog log;
 
+  /** Tools whose calls are not logged (stdio: a local process over its own data directory). */
   public MemoryTools(Attune attune, Caller caller) {
+    this(attune, caller, (exchange, tool, user, target, status) -> {});
+  }
+
+  public MemoryTools(Attune attune, Caller caller, CallLog log) {
     this.attune = attune;
     this.caller = caller;
+    this.log = log;
   }
 
   /**
@@ -205,7 +233,10 @@ public final class MemoryTools {
     try {
       attune.deleteMemory(t.tenant(), t.user(), MemoryId.of(id), t.actor());
     } catch (NotFoundException | IllegalArgumentException e) {
-      throw invalid("memory_id: no memory '" + id + "' for this user");
+      throw McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS)
+          .message("memory_id: no memory '" + id + "' for this user")
+          .data(Map.of("status", 404))
+          .build();
     }
     return result("Forgotten: " + id, Map.of("id", id, "status", "deleted"));
   }
@@ -242,17 +273,36 @@ public final class MemoryTools {
     BiFunction<McpSyncServerExchange, McpSchema.CallToolRequest, CallToolResult> call =
         (exchange, request) -> {
           Map<String, Object> args = request.arguments() == null ? Map.of() : request.arguments();
-          for (String key : args.keySet()) {
-            if (!props.containsKey(key)) {
-              throw invalid(key + ": unknown argument; " + name + " takes " + props.keySet());
-            }
-          }
+          Target target = null;
+          int status = 400;
           try {
-            return handler.call(caller.resolve(exchange, args), args);
+            for (String key : args.keySet()) {
+              if (!props.containsKey(key)) {
+                throw invalid(key + ": unknown argument; " + name + " takes " + props.keySet());
+              }
+            }
+            target = caller.resolve(exchange, name, args);
+            CallToolResult result = handler.call(target, args);
+            status = 200;
+            return result;
+          } catch (McpError e) {
+            status = status(e);
+            throw e;
           } catch (InvalidRequestException e) {
             throw invalid((e.field() == null ? "" : e.field() + ": ") + e.getMessage());
           } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
+          } catch (RuntimeException e) {
+            status = 500;
+            throw e;
+          } finally {
+            Object named = args.get("user_id");
+            log.record(
+                exchange,
+                name,
+                target != null ? target.user().value() : named instanceof String s ? s : null,
+                args.get("memory_id") instanceof String m ? m : null,
+                status);
           }
         };
     return SyncToolSpecification.builder()
@@ -307,6 +357,19 @@ public final class MemoryTools {
 
   private static CallToolResult result(String text, Map<String, Object> structured) {
     return CallToolResult.builder().addTextContent(text).structuredContent(structured).build();
+  }
+
+  /** The HTTP status an error stands for: 403 refused, 404 not found (its data says), else 400. */
+  private static int status(McpError e) {
+    if (e.getJsonRpcError() != null
+        && Integer.valueOf(JsonRpc.FORBIDDEN).equals(e.getJsonRpcError().code())) {
+      return 403;
+    }
+    return e.getJsonRpcError() != null
+            && e.getJsonRpcError().data() instanceof Map<?, ?> data
+            && data.get("status") instanceof Integer s
+        ? s
+        : 400;
   }
 
   static McpError invalid(String message) {

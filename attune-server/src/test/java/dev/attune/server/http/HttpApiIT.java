@@ -118,7 +118,7 @@ class HttpApiIT {
   }
 
   @Test
-  void aUserTokenReadsExportsAndDeletesOnlyItsOwnUser() {
+  void aUserTokenActsOnItsOwnUserOnlyAndNeverFeedsLearning() {
     server.post("/v1/observe?wait=true", service, observe("tok-ann", "I live in Lisbon."));
     server.post("/v1/observe?wait=true", service, observe("tok-bob", "I live in Porto."));
     JsonNode created =
@@ -136,9 +136,18 @@ class HttpApiIT {
     assertThat(server.get("/v1/users/tok-bob/export", token).status()).isEqualTo(403);
     assertThat(
             server.send("PUT", "/v1/users/tok-ann/profile", token, "{\"name\":\"Ann\"}").status())
-        .isEqualTo(403);
+        .isEqualTo(200);
     assertThat(server.post("/v1/context", token, "{\"user_id\":\"tok-ann\"}").status())
-        .isEqualTo(403);
+        .isEqualTo(200);
+    TestServer.Reply other = server.post("/v1/context", token, "{\"user_id\":\"tok-bob\"}");
+    assertThat(other.status()).isEqualTo(403);
+    assertThat(other.json().get("error").get("message").asText())
+        .isEqualTo("a user token may only act on its own user (tok-ann), not on 'tok-bob'");
+    TestServer.Reply observed = server.post("/v1/observe", token, observe("tok-ann", "Hi."));
+    assertThat(observed.status()).isEqualTo(403);
+    assertThat(observed.json().get("error").get("message").asText())
+        .isEqualTo(
+            "a user token may not observe conversations; that needs a service key of the tenant");
     assertThat(server.send("DELETE", "/v1/users/tok-ann", token, null).status()).isEqualTo(204);
     assertThat(server.get("/v1/users/tok-ann/profile", service).status()).isEqualTo(404);
   }

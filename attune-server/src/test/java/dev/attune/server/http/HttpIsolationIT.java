@@ -212,7 +212,9 @@ class HttpIsolationIT {
         assertThat(om.group(1)).as(where + " leaked " + om.group()).isEqualTo(c.tenant());
       }
       if (c.role() == KeyRole.USER && reply.status() < 300) {
-        assertThat(path).as(where).startsWith("/v1/users/" + c.user());
+        // A user token succeeds only on its own user, whether the path or the body names it.
+        assertThat(user).as(where).isEqualTo(c.user());
+        assertThat(path).as(where).matches("/v1/users/" + c.user() + "(/.*)?|/v1/context");
       }
       if (reply.status() >= 400) {
         JsonNode error = reply.json().get("error");

@@ -62,7 +62,7 @@ class OpenApiIT {
     for (Routes.Route r : server.api.routes()) {
       JsonNode op = doc.get("paths").get(r.path()).get(r.method().toLowerCase(Locale.ROOT));
       boolean isPublic = op.has("security") && op.get("security").isEmpty();
-      assertThat(isPublic).as(r.toString()).isEqualTo(r.access() == Access.PUBLIC);
+      assertThat(isPublic).as(r.toString()).isEqualTo(r.operation() == Operation.PUBLIC);
     }
   }
 
