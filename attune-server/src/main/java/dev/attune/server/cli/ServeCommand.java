@@ -123,6 +123,9 @@ final class ServeCommand implements Callable<Integer> {
                 + " ms of quiet."
             : "Learning offline with the built-in rules (no chat model configured).");
     out.printf(
+        "Model proxy: /v1/proxy/openai forwards to %s, /v1/proxy/anthropic to %s.%n",
+        cfg.proxy().openAiBaseUrl(), cfg.proxy().anthropicBaseUrl());
+    out.printf(
         "Attune is ready on http://%s:%d (data in %s, started in %d ms). Ctrl-C stops it.%n",
         cfg.host(),
         api.port(),

@@ -63,12 +63,18 @@ final class Gate {
    * @param missing what a request without a key is told
    */
   ApiKey verify(@Nullable String presented, String missing) {
+    return verify(presented, missing, "invalid, expired or revoked API key");
+  }
+
+  /**
+   * As {@link #verify(String, String)}, telling a request whose key is not usable {@code invalid}
+   * (the proxy names which key it means: its clients also hold a provider's).
+   */
+  ApiKey verify(@Nullable String presented, String missing, String invalid) {
     if (presented == null || presented.isBlank()) {
       throw HttpError.unauthorized(missing);
     }
-    ApiKey key =
-        keys.verify(presented.strip())
-            .orElseThrow(() -> HttpError.unauthorized("invalid, expired or revoked API key"));
+    ApiKey key = keys.verify(presented.strip()).orElseThrow(() -> HttpError.unauthorized(invalid));
     metrics.sawTenant(key.tenant());
     return key;
   }

@@ -78,7 +78,9 @@ final class ModelProxy {
           "te",
           "trailer",
           "upgrade",
-          ":status");
+          ":status",
+          // This server writes its own Date; a copy would make two.
+          "date");
 
   /** How much of a response is kept to read the reply from (the client gets all of it). */
   private static final int MAX_REPLY_BYTES = 4 << 20;
@@ -195,9 +197,9 @@ final class ModelProxy {
           502,
           "upstream_unreachable",
           "the model provider at "
-              + target.getHost()
+              + hostAndPort(target)
               + " could not be reached: "
-              + ConnectionFailure.reason(e),
+              + ConnectionFailure.plainly(e),
           null,
           Map.of());
     }
@@ -208,7 +210,15 @@ final class ModelProxy {
         .forEach(
             (name, values) -> {
               if (!DROPPED_RESPONSE_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-                values.forEach(v -> ctx.res().addHeader(name, v));
+                // The first value replaces what the web framework set already (its default
+                // Content-Type): one header each, as the provider sent it.
+                for (int i = 0; i < values.size(); i++) {
+                  if (i == 0) {
+                    ctx.res().setHeader(name, values.get(i));
+                  } else {
+                    ctx.res().addHeader(name, values.get(i));
+                  }
+                }
               }
             });
     if (prepared.pack != null) {
@@ -238,9 +248,9 @@ final class ModelProxy {
             502,
             "upstream_broke_off",
             "the model provider at "
-                + target.getHost()
+                + hostAndPort(target)
                 + " broke off its answer: "
-                + ConnectionFailure.reason((IOException) e.getCause()),
+                + ConnectionFailure.plainly((IOException) e.getCause()),
             null,
             Map.of());
       }
@@ -250,7 +260,7 @@ final class ModelProxy {
       // half a reply.
       LOG.log(
           System.Logger.Level.WARNING,
-          "proxy: the model provider at " + target.getHost() + " broke off its answer: " + e);
+          "proxy: the model provider at " + hostAndPort(target) + " broke off its answer: " + e);
       // The connection is closed under the request rather than the request aborted: an aborted
       // request leaves the web framework's end of request failing with its own logged error.
       ServletContextRequest.getServletContextRequest(ctx.req())
@@ -336,7 +346,7 @@ final class ModelProxy {
       @Nullable OrgId org,
       @Nullable String session,
       @Nullable String userText,
-      int messages,
+      int userIndex,
       @Nullable ContextPack pack,
       boolean degraded,
       long contextNanos) {}
@@ -356,7 +366,7 @@ final class ModelProxy {
     List<Message> conversation = format.conversation(json);
     String userText = format.lastUserText(conversation);
     if (userText == null) {
-      return new Prepared(user, org, session, null, conversation.size(), null, false, 0);
+      return new Prepared(user, org, session, null, -1, null, false, 0);
     }
     long started = System.nanoTime();
     try {
@@ -377,7 +387,7 @@ final class ModelProxy {
           org,
           session,
           userText,
-          conversation.size(),
+          format.lastUserIndex(conversation),
           pack,
           pack.degraded(),
           System.nanoTime() - started);
@@ -389,7 +399,7 @@ final class ModelProxy {
           org,
           session,
           userText,
-          conversation.size(),
+          format.lastUserIndex(conversation),
           null,
           true,
           System.nanoTime() - started);
@@ -398,8 +408,9 @@ final class ModelProxy {
 
   /**
    * Observes the exchange in the background (durably queued before this returns): the user's latest
-   * message and the reply, with ids derived from the conversation so that a retried request stores
-   * nothing twice.
+   * message and the reply, with ids derived from the user's message and its place in the
+   * conversation (never from what follows it), so that a retried request, or the next leg of a tool
+   * calling round trip, stores nothing twice.
    */
   private void learn(TenantId tenant, Prepared p, String reply, ApiKey key) {
     if (p.userText == null || p.user == null) {
@@ -414,7 +425,7 @@ final class ModelProxy {
                         + "\u0000"
                         + (p.session == null ? "" : p.session)
                         + "\u0000"
-                        + p.messages
+                        + p.userIndex
                         + "\u0000"
                         + p.userText)
                 .substring(0, 32);
@@ -459,11 +470,25 @@ final class ModelProxy {
         gate.verify(
             presented,
             "missing Attune key: send it in X-Attune-Key"
-                + (providerKeyConfigured ? " or as the client's API key" : ""));
+                + (providerKeyConfigured ? " or as the client's API key" : ""),
+            "the Attune key "
+                + (ctx.header("X-Attune-Key") != null
+                    ? "in X-Attune-Key"
+                    : "sent as the client's API key")
+                + " is invalid, expired or revoked (the model provider's key was not checked)");
     ctx.attribute(Call.KEY, key);
     AccessPolicy.require(key, Operation.PROXY_CHAT, (UserId) null);
     gate.throttle(key);
     return key;
+  }
+
+  /** {@code host:port}, the port the scheme implies when the URL names none. */
+  static String hostAndPort(URI target) {
+    int port = target.getPort();
+    if (port < 0) {
+      port = "https".equalsIgnoreCase(target.getScheme()) ? 443 : 80;
+    }
+    return target.getHost() + ":" + port;
   }
 
   private static ObjectNode object(byte[] body) {

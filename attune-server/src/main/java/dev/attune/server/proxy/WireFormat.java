@@ -204,12 +204,22 @@ public enum WireFormat {
 
   /** The text of the conversation's last user message, or null when it ends without one. */
   public @Nullable String lastUserText(List<Message> conversation) {
+    int i = lastUserIndex(conversation);
+    return i < 0 ? null : conversation.get(i).content();
+  }
+
+  /**
+   * Where the conversation's last user message stands in it, or -1. It stays put while a tool
+   * calling round trip appends the assistant's call and the tool's result after it, so an id made
+   * from it names the message, not what follows it.
+   */
+  public int lastUserIndex(List<Message> conversation) {
     for (int i = conversation.size() - 1; i >= 0; i--) {
       if (conversation.get(i).role() == Role.USER) {
-        return conversation.get(i).content();
+        return i;
       }
     }
-    return null;
+    return -1;
   }
 
   /**

@@ -44,6 +44,12 @@ class ServeShutdownIT {
       model.delayMillis = 2_000;
       ServeProcess serve = start(data, model.url());
       String admin = serve.adminKey();
+      // The start-up banner says where each proxy route forwards.
+      assertThat(serve.output())
+          .contains(
+              "Model proxy: /v1/proxy/openai forwards to "
+                  + model.url()
+                  + ", /v1/proxy/anthropic to https://api.anthropic.com.");
 
       HttpResponse<String> accepted =
           serve.send(

@@ -436,6 +436,11 @@ class ProxyIT {
             Map.of("Authorization", "Bearer sk-client", "X-Attune-Key", "atn_key_nope_nope"),
             request);
     assertThat(wrong.statusCode()).isEqualTo(401);
+    // Through an SDK this reads as the provider's error: it must say which key it means.
+    assertThat(Json.MAPPER.readTree(wrong.body()).at("/error/message").asText())
+        .isEqualTo(
+            "the Attune key in X-Attune-Key is invalid, expired or revoked (the model provider's"
+                + " key was not checked)");
     HttpResponse<String> notJson =
         raw(
             server,
@@ -602,7 +607,78 @@ class ProxyIT {
       assertThat(r.statusCode()).isEqualTo(502);
       String message =
           dev.attune.api.Json.MAPPER.readTree(r.body()).path("error").path("message").asText();
-      assertThat(message).contains("could not be reached: ").doesNotEndWith("null");
+      assertThat(message)
+          .isEqualTo(
+              "the model provider at 127.0.0.1:"
+                  + closedPort
+                  + " could not be reached: connection refused");
+      assertThat(r.headers().allValues("Content-Type")).hasSize(1);
     }
+  }
+
+  /** One Content-Type (the provider's) and one Date on every proxied answer. */
+  @Test
+  void everyProxiedAnswerCarriesOneContentTypeAndOneDate() throws Exception {
+    String whole =
+        "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"soup?\"}]}";
+    String streamed =
+        "{\"model\":\"gpt-4o-mini\",\"stream\":true,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"stew?\"}]}";
+    HttpResponse<String> json =
+        raw(server, "/v1/proxy/openai/chat/completions", proxyHeaders("headers"), whole);
+    HttpResponse<String> stream =
+        raw(server, "/v1/proxy/openai/chat/completions", proxyHeaders("headers"), streamed);
+    HttpResponse<String> error;
+    upstream.status = 503;
+    try {
+      error = raw(server, "/v1/proxy/openai/chat/completions", proxyHeaders("headers"), whole);
+    } finally {
+      upstream.status = 200;
+    }
+    for (HttpResponse<String> r : List.of(json, stream, error)) {
+      assertThat(r.headers().allValues("Content-Type")).as(r.toString()).hasSize(1);
+      assertThat(r.headers().allValues("Date")).as(r.toString()).hasSize(1);
+    }
+    assertThat(json.headers().firstValue("Content-Type").orElseThrow())
+        .startsWith("application/json");
+    assertThat(stream.headers().firstValue("Content-Type").orElseThrow())
+        .startsWith("text/event-stream");
+    assertThat(error.statusCode()).isEqualTo(503);
+  }
+
+  /**
+   * A three-turn tool-calling conversation: the user's message comes back in every turn, followed
+   * by the assistant's call and the tool's result; it is stored once, as is each later message.
+   */
+  @Test
+  void aToolCallingRoundTripStoresEachMessageOnce() throws Exception {
+    String question = "What is the weather in Porto?";
+    String call =
+        "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\","
+            + "\"type\":\"function\",\"function\":{\"name\":\"weather\","
+            + "\"arguments\":\"{\\\"city\\\":\\\"Porto\\\"}\"}}]}";
+    String result = "{\"role\":\"tool\",\"tool_call_id\":\"call_1\",\"content\":\"18C, sunny\"}";
+    String user = "{\"role\":\"user\",\"content\":\"" + question + "\"}";
+    String next = "{\"role\":\"user\",\"content\":\"And tomorrow?\"}";
+    String answer = "{\"role\":\"assistant\",\"content\":\"It is 18C and sunny.\"}";
+    List<String> turns =
+        List.of(
+            "[" + user + "]",
+            "[" + user + "," + call + "," + result + "]",
+            "[" + user + "," + call + "," + result + "," + answer + "," + next + "]");
+    for (String messages : turns) {
+      HttpResponse<String> r =
+          raw(
+              server,
+              "/v1/proxy/openai/chat/completions",
+              proxyHeaders("tools"),
+              "{\"model\":\"gpt-4o-mini\",\"messages\":" + messages + "}");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> stored(server, "tools", "And tomorrow?") == 1);
+    assertThat(stored(server, "tools", question)).isEqualTo(1);
+    assertThat(stored(server, "tools", "And tomorrow?")).isEqualTo(1);
   }
 }
