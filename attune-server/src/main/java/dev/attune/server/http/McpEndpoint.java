@@ -24,7 +24,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.jspecify.annotations.Nullable;
@@ -54,8 +56,12 @@ final class McpEndpoint implements AutoCloseable {
           "list_memories", Operation.READ_MEMORIES,
           "forget_memory", Operation.DELETE_MEMORY);
 
+  /** The methods {@link #PATH} answers (for the API document's test). */
+  static final List<String> METHODS = List.of("POST", "GET", "DELETE");
+
   private final AuditRecorder audit;
   private final InstantSource clock;
+  private final AtomicLong eventIds = new AtomicLong();
 
   /**
    * @param audit where every tool call is recorded, allowed or refused, before it is answered
@@ -186,14 +192,23 @@ final class McpEndpoint implements AutoCloseable {
         refuse(response, refused.status, refused.code, refused.getMessage());
         return;
       }
-      HttpServletRequest checked = McpGuard.checked(request, response, maxBodyBytes);
+      HttpServletRequest checked =
+          McpGuard.checked(request, response, maxBodyBytes, TOOL_OPERATIONS.keySet());
       if (checked == null) {
         return;
       }
       checked.setAttribute(KEY_ATTRIBUTE, key);
-      McpGuard.ErrorCapture answer = new McpGuard.ErrorCapture(response, request.getMethod());
+      McpGuard.ErrorCapture answer =
+          new McpGuard.ErrorCapture(response, request.getMethod(), eventIds);
       transport.service(checked, answer);
       answer.finish();
+      if ("GET".equalsIgnoreCase(request.getMethod())
+          && answer.getStatus() == 200
+          && !response.isCommitted()) {
+        // The SDK holds a listening stream's headers until its first event, which may be never:
+        // a client waiting for them would time out. Send them now.
+        response.flushBuffer();
+      }
     }
 
     private static void refuse(HttpServletResponse response, int status, String code, String m)

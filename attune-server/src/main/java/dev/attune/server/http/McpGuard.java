@@ -3,6 +3,7 @@ package dev.attune.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.attune.api.Json;
 import dev.attune.server.mcp.JsonRpc;
+import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
@@ -18,7 +19,12 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,8 +40,14 @@ final class McpGuard {
    * The request with its body read and checked, or null when it was refused (the error answered).
    */
   static @Nullable HttpServletRequest checked(
-      HttpServletRequest request, HttpServletResponse response, long maxBodyBytes)
+      HttpServletRequest request,
+      HttpServletResponse response,
+      long maxBodyBytes,
+      Collection<String> tools)
       throws IOException {
+    if ("GET".equalsIgnoreCase(request.getMethod())) {
+      return new WithoutLastEventId(request);
+    }
     if (!"POST".equalsIgnoreCase(request.getMethod())) {
       return request;
     }
@@ -58,7 +70,68 @@ final class McpGuard {
       refuse(response, 400, refusal);
       return null;
     }
+    byte[] unknown = unknownTool(body, tools);
+    if (unknown != null) {
+      // An answer to the call, not a transport failure: 200, as the SDK answers its own errors.
+      refuse(response, 200, unknown);
+      return null;
+    }
     return new Buffered(request, body);
+  }
+
+  /**
+   * A {@code tools/call} of a tool this server does not have, answered as "invalid params" naming
+   * the tool and the tools there are (the SDK's own answer does not name it); null otherwise.
+   */
+  private static byte @Nullable [] unknownTool(byte[] body, Collection<String> tools)
+      throws IOException {
+    JsonNode message = Json.MAPPER.readTree(body);
+    if (!"tools/call".equals(message.path("method").asText())) {
+      return null;
+    }
+    JsonNode name = message.path("params").path("name");
+    if (name.isTextual() && tools.contains(name.asText())) {
+      return null;
+    }
+    String named = name.isTextual() ? "'" + name.asText() + "'" : "(none given)";
+    return JsonRpc.error(
+        message.get("id"),
+        McpSchema.ErrorCodes.INVALID_PARAMS,
+        "name: unknown tool "
+            + named
+            + "; the tools are "
+            + String.join(", ", tools.stream().sorted().toList()));
+  }
+
+  /**
+   * A GET that reconnects after a dropped stream names the last event it saw; Attune keeps no
+   * history to replay (the SDK's replay is empty and would leave the stream hanging without a
+   * listener), so a reconnect opens a fresh listening stream instead.
+   */
+  private static final class WithoutLastEventId extends HttpServletRequestWrapper {
+    WithoutLastEventId(HttpServletRequest request) {
+      super(request);
+    }
+
+    @Override
+    public @Nullable String getHeader(String name) {
+      return "Last-Event-ID".equalsIgnoreCase(name) ? null : super.getHeader(name);
+    }
+
+    @Override
+    public Enumeration<String> getHeaders(String name) {
+      return "Last-Event-ID".equalsIgnoreCase(name)
+          ? Collections.emptyEnumeration()
+          : super.getHeaders(name);
+    }
+
+    @Override
+    public Enumeration<String> getHeaderNames() {
+      return Collections.enumeration(
+          Collections.list(super.getHeaderNames()).stream()
+              .filter(n -> !"Last-Event-ID".equalsIgnoreCase(n))
+              .toList());
+    }
   }
 
   private static void refuse(HttpServletResponse response, int status, byte[] error)
@@ -127,9 +200,16 @@ final class McpGuard {
     private int errorStatus;
     private @Nullable PrintWriter heldWriter;
 
-    ErrorCapture(HttpServletResponse response, String method) {
+    private final AtomicLong ids;
+    private @Nullable PrintWriter eventIds;
+
+    /**
+     * @param ids the counter that numbers this server's events (so ids are unique in a session)
+     */
+    ErrorCapture(HttpServletResponse response, String method, AtomicLong ids) {
       super(response);
       this.method = method;
+      this.ids = ids;
     }
 
     @Override
@@ -182,7 +262,10 @@ final class McpGuard {
     @Override
     public PrintWriter getWriter() throws IOException {
       if (errorStatus == 0) {
-        return super.getWriter();
+        if (eventIds == null) {
+          eventIds = new PrintWriter(new UniqueEventIds(super.getWriter(), ids));
+        }
+        return eventIds;
       }
       if (heldWriter == null) {
         heldWriter = new PrintWriter(new OutputStreamWriter(held, StandardCharsets.UTF_8));
@@ -232,6 +315,59 @@ final class McpGuard {
       }
       int cut = message.indexOf('\n');
       return (cut < 0 ? message : message.substring(0, cut)).strip();
+    }
+  }
+
+  /**
+   * Gives every Server-Sent Event a unique id. The SDK writes the session id as every event's id,
+   * against the MCP specification (an id identifies an event within its session, so a client can
+   * say which it saw last); here each {@code id:} line becomes {@code <session id>-<n>}. Everything
+   * else passes through as written, and a flush passes on whatever is held.
+   */
+  static final class UniqueEventIds extends Writer {
+    private static final String ID = "id: ";
+    private final Writer out;
+    private final AtomicLong ids;
+    private final StringBuilder line = new StringBuilder();
+
+    UniqueEventIds(Writer out, AtomicLong ids) {
+      this.out = out;
+      this.ids = ids;
+    }
+
+    @Override
+    public void write(char[] chars, int off, int len) throws IOException {
+      for (int i = off; i < off + len; i++) {
+        line.append(chars[i]);
+        if (chars[i] == '\n') {
+          emit();
+        }
+      }
+    }
+
+    private void emit() throws IOException {
+      if (line.length() > ID.length() && line.indexOf(ID) == 0) {
+        String id = line.substring(ID.length(), line.length() - 1).strip();
+        out.write(ID + id + "-" + ids.incrementAndGet() + "\n");
+      } else {
+        out.write(line.toString());
+      }
+      line.setLength(0);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      if (!line.isEmpty()) {
+        out.write(line.toString());
+        line.setLength(0);
+      }
+      out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+      out.close();
     }
   }
 }

@@ -58,6 +58,8 @@ class OpenApiIT {
     }
     Set<String> served = new LinkedHashSet<>();
     server.api.routes().forEach(r -> served.add(r.method() + " " + r.path()));
+    // MCP's endpoint is a servlet beside the routes; it is documented all the same.
+    McpEndpoint.METHODS.forEach(m -> served.add(m + " " + McpEndpoint.PATH));
     assertThat(documented).containsExactlyInAnyOrderElementsOf(served);
     for (Routes.Route r : server.api.routes()) {
       JsonNode op = doc.get("paths").get(r.path()).get(r.method().toLowerCase(Locale.ROOT));

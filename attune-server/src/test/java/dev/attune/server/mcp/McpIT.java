@@ -20,12 +20,16 @@ import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -156,8 +160,10 @@ class McpIT {
               e -> {
                 assertThat(e.getJsonRpcError().code())
                     .isEqualTo(McpSchema.ErrorCodes.INVALID_PARAMS);
-                assertThat(String.valueOf(e.getJsonRpcError().data()))
-                    .contains("delete_everything");
+                assertThat(e.getJsonRpcError().message())
+                    .isEqualTo(
+                        "name: unknown tool 'delete_everything'; the tools are forget_memory,"
+                            + " get_context, list_memories, remember, search_memories");
               });
     }
   }
@@ -192,6 +198,118 @@ class McpIT {
     TestServer.Reply unknownSession = server.send("DELETE", "/mcp", key, null);
     assertThat(unknownSession.status()).isBetween(400, 499);
     assertThat(unknownSession.body()).doesNotContain("stackTrace");
+  }
+
+  /** The raw transport: initialize, then the session's id. */
+  static String openSession(HttpClient http, String key) throws Exception {
+    HttpResponse<String> init =
+        http.send(
+            mcpPost(
+                key,
+                null,
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+                    + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+                    + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}"),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
+    String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    http.send(
+        mcpPost(key, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"),
+        HttpResponse.BodyHandlers.ofString());
+    return session;
+  }
+
+  static HttpRequest mcpPost(String key, String session, String body) {
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(server.uri("/mcp"))
+            .header("Authorization", "Bearer " + key)
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json, text/event-stream")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (session != null) {
+      r.header("Mcp-Session-Id", session);
+    }
+    return r.build();
+  }
+
+  /** Event ids identify events within a session (the SDK alone gave every event the session id). */
+  @Test
+  void everyEventOfASessionHasItsOwnId() throws Exception {
+    String key = server.key("shop", KeyRole.SERVICE);
+    HttpClient http = HttpClient.newHttpClient();
+    String session = openSession(http, key);
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> listed =
+          http.send(
+              mcpPost(
+                  key,
+                  session,
+                  "{\"jsonrpc\":\"2.0\",\"id\":" + (10 + i) + ",\"method\":\"tools/list\"}"),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(listed.body()).contains("get_context");
+      listed
+          .body()
+          .lines()
+          .filter(l -> l.startsWith("id:"))
+          .forEach(l -> ids.add(l.substring(3).strip()));
+    }
+    assertThat(ids).hasSize(3).doesNotHaveDuplicates().doesNotContain(session);
+    assertThat(ids).allSatisfy(id -> assertThat(id).startsWith(session + "-"));
+  }
+
+  /**
+   * A listening stream's headers come at once (the SDK held them until a first event, which may
+   * never come), and a reconnect naming the last event it saw opens a fresh stream.
+   */
+  @Test
+  void aListeningStreamAnswersAtOnce() throws Exception {
+    String key = server.key("shop", KeyRole.SERVICE);
+    HttpClient http = HttpClient.newHttpClient();
+    String session = openSession(http, key);
+    for (String lastEventId : new String[] {null, session + "-1"}) {
+      HttpRequest.Builder get =
+          HttpRequest.newBuilder(server.uri("/mcp"))
+              .header("Authorization", "Bearer " + key)
+              .header("Accept", "text/event-stream")
+              .header("Mcp-Session-Id", session)
+              .GET();
+      if (lastEventId != null) {
+        get.header("Last-Event-ID", lastEventId);
+      }
+      CompletableFuture<HttpResponse<java.io.InputStream>> stream =
+          http.sendAsync(get.build(), HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<java.io.InputStream> headers = stream.get(3, TimeUnit.SECONDS);
+      assertThat(headers.statusCode()).isEqualTo(200);
+      assertThat(headers.headers().firstValue("Content-Type").orElseThrow())
+          .startsWith("text/event-stream");
+      headers.body().close();
+    }
+  }
+
+  /**
+   * The SDK's own client connects, calls a tool and closes, and nothing logs an error or a warning
+   * (client or server: both log to this process's standard error).
+   */
+  @Test
+  void anSdkClientThatConnectsCallsAToolAndClosesLogsNothingWrong() throws Exception {
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(logged, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      try (McpSyncClient client = http(server.key("shop", KeyRole.SERVICE))) {
+        client.initialize();
+        assertThat(text(call(client, "get_context", Map.of("user_id", "ann", "query", "dinner"))))
+            .contains("vegetarian");
+      }
+      Thread.sleep(1_500); // anything a closed stream would log comes within this
+    } finally {
+      System.setErr(original);
+    }
+    String text = logged.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(text.lines().filter(l -> l.contains("ERROR") || l.contains("WARN")).toList())
+        .as(text)
+        .isEmpty();
   }
 
   @Test
