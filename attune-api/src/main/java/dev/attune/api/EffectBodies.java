@@ -125,8 +125,9 @@ public final class EffectBodies {
   /** Chat-model calls in the period. */
   public record ModelUsage(long calls, long failures, long inputTokens, long outputTokens) {}
 
-  /** {@code GET /v1/effectiveness}. */
+  /** {@code GET /v1/effectiveness}: the figures of {@code tenant} (the key's). */
   public record Summary(
+      String tenant,
       Instant from,
       Instant to,
       String granularity,
@@ -158,4 +159,16 @@ public final class EffectBodies {
 
   /** A page of context records. */
   public record ContextRecords(List<ContextRecordBody> contexts) {}
+
+  /**
+   * One user in the tenant's list.
+   *
+   * @param lastActive the last day (UTC, yyyy-mm-dd) a message of theirs was observed; null if
+   *     never
+   * @param since when they were first stored
+   */
+  public record UserBody(String userId, @Nullable String lastActive, Instant since) {}
+
+  /** {@code GET /v1/users}: a page, most recently active first. */
+  public record UserPage(List<UserBody> users, int offset, int limit) {}
 }

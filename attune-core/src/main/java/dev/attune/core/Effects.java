@@ -6,8 +6,10 @@ import dev.attune.core.effectiveness.Experiment;
 import dev.attune.core.effectiveness.ExperimentResults;
 import dev.attune.core.effectiveness.Feedback;
 import dev.attune.core.internal.Effectiveness;
+import dev.attune.core.model.Ids;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
+import dev.attune.core.port.EffectivenessStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -42,6 +44,34 @@ public final class Effects {
   /** The user's latest context records, newest first. */
   public List<ContextRecord> contextRecords(TenantId tenant, UserId user, int limit) {
     return effects.contextRecords(tenant, user, limit);
+  }
+
+  /** Most users one {@link #users} call returns. */
+  public static final int MAX_USERS_PAGE = 200;
+
+  /**
+   * A page of the tenant's users whose id contains {@code idContains} (all when it is empty), most
+   * recently active first (by the day, UTC, of their last observed message; users never observed
+   * last), ties by id.
+   *
+   * @throws InvalidRequestException when {@code limit} is outside 1..{@value #MAX_USERS_PAGE},
+   *     {@code offset} is negative, or {@code idContains} is longer than an id can be
+   */
+  public List<EffectivenessStore.UserActivity> users(
+      TenantId tenant, String idContains, int offset, int limit) {
+    Objects.requireNonNull(idContains, "idContains");
+    if (limit < 1 || limit > MAX_USERS_PAGE) {
+      throw new InvalidRequestException(
+          "limit", "limit must be within 1.." + MAX_USERS_PAGE + "; got " + limit);
+    }
+    if (offset < 0) {
+      throw new InvalidRequestException("offset", "offset must be 0 or more; got " + offset);
+    }
+    if (idContains.length() > Ids.MAX_LENGTH) {
+      throw new InvalidRequestException(
+          "query", "query may be at most " + Ids.MAX_LENGTH + " characters");
+    }
+    return effects.users(tenant, idContains, offset, limit);
   }
 
   /**

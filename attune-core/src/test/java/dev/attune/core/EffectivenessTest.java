@@ -200,6 +200,9 @@ class EffectivenessTest {
 
     attune.editMemory(
         T, ALICE, city.id(), new MemoryEdit("User lives in Porto.", null, null), "api");
+    // Corrected again: still one corrected memory of the two extracted (it once read 150%).
+    attune.editMemory(
+        T, ALICE, city.id(), new MemoryEdit("User lives in Braga.", null, null), "api");
     attune.deleteMemory(T, ALICE, diet.id(), "api");
     attune.deleteMemory(T, ALICE, explicit.id(), "api");
     attune.effects().flush();
@@ -209,10 +212,12 @@ class EffectivenessTest {
         .extracting(Correction::kind, Correction::memory)
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple(Correction.Kind.EDITED, city.id()),
+            org.assertj.core.groups.Tuple.tuple(Correction.Kind.EDITED, city.id()),
             org.assertj.core.groups.Tuple.tuple(Correction.Kind.DELETED, diet.id()));
     assertThat(corrections).allSatisfy(c -> assertThat(c.contextId()).isEqualTo(contextId));
     EffectivenessSummary.Period total = summary().total();
-    assertThat(total.memories()).containsEntry("edited", 1L).containsEntry("deleted", 2L);
+    assertThat(total.memories()).containsEntry("edited", 2L).containsEntry("deleted", 2L);
+    assertThat(total.corrections()).isEqualTo(3);
     assertThat(total.extractedCorrectedShare()).isEqualTo(1.0);
   }
 

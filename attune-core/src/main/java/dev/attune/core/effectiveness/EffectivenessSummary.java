@@ -54,8 +54,9 @@ public record EffectivenessSummary(
    *
    * @param itemsUsedShare of the items injected into contexts a reply was observed for (facts and
    *     profile fields), the share the reply used
-   * @param extractedCorrectedShare corrections of extracted memories over memories extracted: a
-   *     live measure of extraction accuracy
+   * @param extractedCorrectedShare of the memories extracted in the period, the share corrected
+   *     since (edited, deleted or contradicted by the user, whenever; each memory once): a live
+   *     measure of extraction accuracy, at most 1
    * @param feedback counts by signal
    * @param memories added, reinforced, superseded, edited and deleted
    * @param storage users, active memories, episodes and stored bytes at the period's end, and per
@@ -124,7 +125,7 @@ public record EffectivenessSummary(
           corrections,
           100 * ratio(corrections, contexts),
           ratio(
-              c.getOrDefault(Figures.CORRECTIONS_OF_EXTRACTED, 0L),
+              c.getOrDefault(Figures.EXTRACTED_MEMORIES_CORRECTED, 0L),
               c.getOrDefault(Figures.MEMORIES_ADDED, 0L)),
           feedback,
           ratio(c.getOrDefault(Figures.RATING_SUM_CENTI, 0L), ratings) / 100,

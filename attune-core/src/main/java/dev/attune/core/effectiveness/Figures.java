@@ -26,6 +26,13 @@ public final class Figures {
   public static final String ITEM_TOKENS_USED = "item_tokens_used";
   public static final String CORRECTIONS = "corrections";
   public static final String CORRECTIONS_OF_EXTRACTED = "corrections_of_extracted";
+
+  /**
+   * Extracted memories corrected at least once, counted once each in the hour they were extracted
+   * (so over any period it is a part of that period's {@link #MEMORIES_ADDED}).
+   */
+  public static final String EXTRACTED_MEMORIES_CORRECTED = "extracted_memories_corrected";
+
   public static final String FEEDBACK_PREFIX = "feedback_";
 
   /** Ratings summed in hundredths (counters are whole numbers). */

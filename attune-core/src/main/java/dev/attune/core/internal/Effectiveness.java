@@ -19,6 +19,7 @@ import dev.attune.core.model.Role;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.model.UserRecord;
+import dev.attune.core.port.EffectivenessStore;
 import dev.attune.core.port.EngineMetrics;
 import dev.attune.core.port.MemoryStore;
 import dev.attune.core.port.Store;
@@ -171,6 +172,13 @@ public final class Effectiveness implements AutoCloseable {
     return store.contextRecords(tenant, user, limit);
   }
 
+  /** A page of the tenant's users, most recently active first (activity recorded so far). */
+  public List<EffectivenessStore.UserActivity> users(
+      TenantId tenant, String idContains, int offset, int limit) {
+    recorder.flush();
+    return store.usersByActivity(tenant, idContains, offset, limit);
+  }
+
   /** Deletes records older than the retention; returns how many. */
   public long purgeExpiredRecords() {
     return store.deleteContextRecordsBefore(now.get().minus(retention));
@@ -283,6 +291,11 @@ public final class Effectiveness implements AutoCloseable {
       @Nullable String contextId,
       Correction.Kind kind,
       Instant at) {
+    boolean extracted = memory.provenance().origin() == Origin.OBSERVED;
+    boolean firstCorrection =
+        extracted
+            && store.corrections(tenant, user).stream()
+                .noneMatch(c -> c.memory().equals(memory.id()));
     store.putCorrection(
         tenant,
         new Correction(
@@ -295,10 +308,16 @@ public final class Effectiveness implements AutoCloseable {
             at));
     Map<String, Long> figures = new HashMap<>();
     figures.put(Figures.CORRECTIONS, 1L);
-    if (memory.provenance().origin() == Origin.OBSERVED) {
+    if (extracted) {
       figures.put(Figures.CORRECTIONS_OF_EXTRACTED, 1L);
     }
     recorder.count(tenant, at, figures);
+    if (firstCorrection) {
+      // Counted in the hour the memory was extracted, beside MEMORIES_ADDED of that hour: the
+      // share is then of one cohort (memories extracted in a period, corrected whenever since),
+      // once per memory, so it never passes 100%.
+      recorder.count(tenant, memory.createdAt(), Map.of(Figures.EXTRACTED_MEMORIES_CORRECTED, 1L));
+    }
     metrics.correction(kind.wireName());
   }
 

@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What Attune keeps to tell whether personalization helps: a record of every context served (ids
@@ -48,6 +49,19 @@ public interface EffectivenessStore {
 
   /** Adds to the user's activity on {@code day} in {@code session} (empty string: none). */
   void addActivity(TenantId tenant, UserId user, LocalDate day, String session, int messages);
+
+  /**
+   * A user of the tenant and the last day (UTC) they were observed, or null when never.
+   *
+   * @param since when the user was first stored
+   */
+  record UserActivity(UserId user, @Nullable LocalDate lastActive, Instant since) {}
+
+  /**
+   * A page of the tenant's users whose id contains {@code idContains} (every user when it is
+   * empty), most recently active first; users never observed come last; ties by id.
+   */
+  List<UserActivity> usersByActivity(TenantId tenant, String idContains, int offset, int limit);
 
   /** Inserts or replaces the experiment with its name. */
   void putExperiment(TenantId tenant, Experiment experiment);

@@ -234,6 +234,50 @@ public abstract class EffectivenessStoreContract<S extends Store> {
   }
 
   @Test
+  void usersAreListedMostRecentlyActiveFirstSearchedByIdAndPaged() {
+    for (String id : List.of("ann", "bob", "carla", "dan_1", "danx1")) {
+      UserId u = UserId.of(id);
+      store.write(
+          T1,
+          u,
+          new UserWrite(T0, UserRecord.create(u, null, T0), List.of(), List.of(), List.of()));
+    }
+    UserId other = UserId.of("zed");
+    store.write(
+        T2,
+        other,
+        new UserWrite(T0, UserRecord.create(other, null, T0), List.of(), List.of(), List.of()));
+    LocalDate day = LocalDate.parse("2025-03-01");
+    store.addActivity(T1, UserId.of("bob"), day, "s", 1);
+    store.addActivity(T1, UserId.of("carla"), day.plusDays(2), "s", 1);
+    store.addActivity(T1, UserId.of("carla"), day.minusDays(9), "s", 1);
+    store.addActivity(T2, UserId.of("ann"), day.plusDays(9), "s", 1);
+
+    assertThat(store.usersByActivity(T1, "", 0, 10))
+        .extracting(u -> u.user().value(), EffectivenessStore.UserActivity::lastActive)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("carla", day.plusDays(2)),
+            org.assertj.core.groups.Tuple.tuple("bob", day),
+            org.assertj.core.groups.Tuple.tuple("ann", null),
+            org.assertj.core.groups.Tuple.tuple("dan_1", null),
+            org.assertj.core.groups.Tuple.tuple("danx1", null));
+    assertThat(store.usersByActivity(T1, "", 1, 2))
+        .extracting(u -> u.user().value())
+        .containsExactly("bob", "ann");
+    // The search is literal: "_" is not a wildcard.
+    assertThat(store.usersByActivity(T1, "n_", 0, 10))
+        .extracting(u -> u.user().value())
+        .containsExactly("dan_1");
+    assertThat(store.usersByActivity(T1, "an", 0, 10))
+        .extracting(u -> u.user().value())
+        .containsExactly("ann", "dan_1", "danx1");
+    assertThat(store.usersByActivity(T1, "", 0, 10).get(0).since()).isEqualTo(T0);
+    assertThat(store.usersByActivity(T2, "", 0, 10))
+        .extracting(u -> u.user().value())
+        .containsExactly("zed");
+  }
+
+  @Test
   void storageCountsTheTenantsUsersEpisodesAndBytes() {
     assertThat(store.storage(T1)).isEqualTo(new EffectivenessStore.Storage(0, 0, 0, 0));
     store.write(

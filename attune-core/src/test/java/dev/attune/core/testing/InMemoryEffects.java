@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /** The effectiveness part of {@link InMemoryStore}, in plain collections (same monitor). */
 abstract class InMemoryEffects implements EffectivenessStore {
@@ -97,6 +98,15 @@ abstract class InMemoryEffects implements EffectivenessStore {
         .filter(e -> e.getKey().equals(tenant) && e.getValue().user().equals(user))
         .map(Map.Entry::getValue)
         .toList();
+  }
+
+  /** The last day the user was active, or null. */
+  protected synchronized @Nullable LocalDate lastActive(TenantId tenant, UserId user) {
+    return activity.keySet().stream()
+        .filter(a -> a.tenant().equals(tenant) && a.user().equals(user))
+        .map(Activity::day)
+        .max(LocalDate::compareTo)
+        .orElse(null);
   }
 
   @Override

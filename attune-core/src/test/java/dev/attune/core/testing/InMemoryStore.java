@@ -101,6 +101,28 @@ public class InMemoryStore extends InMemoryEffects implements Store {
   }
 
   @Override
+  public synchronized List<UserActivity> usersByActivity(
+      TenantId tenant, String idContains, int offset, int limit) {
+    Comparator<UserActivity> order =
+        Comparator.comparing(
+                (UserActivity u) -> u.lastActive(), Comparator.nullsLast(Comparator.reverseOrder()))
+            .thenComparing(u -> u.user().value());
+    return users.entrySet().stream()
+        .filter(e -> e.getKey().tenant().equals(tenant))
+        .filter(e -> e.getKey().user().value().contains(idContains))
+        .map(
+            e ->
+                new UserActivity(
+                    e.getKey().user(),
+                    lastActive(tenant, e.getKey().user()),
+                    e.getValue().record.createdAt()))
+        .sorted(order)
+        .skip(offset)
+        .limit(limit)
+        .toList();
+  }
+
+  @Override
   public synchronized List<AwaitingExtraction> awaitingExtraction(Instant now, int limit) {
     List<AwaitingExtraction> out = new ArrayList<>();
     for (Map.Entry<Key, UserData> e : users.entrySet()) {

@@ -88,7 +88,7 @@ final class ReportCommand implements Callable<Integer> {
       }
       if (json) {
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("summary", EffectWire.summary(s, attune.effects().dropped(), 50));
+        doc.put("summary", EffectWire.summary(engine.tenant(), s, attune.effects().dropped(), 50));
         doc.put("experiments", results.stream().map(EffectWire::results).toList());
         out.println(Json.writePretty(doc));
         return 0;

@@ -146,6 +146,7 @@ final class SimulateCommand implements Callable<Integer> {
             .create(t, KeyRole.ADMIN, "simulate: dashboard", null, null)
             .secret();
     int contexts = 0;
+    List<String> recentlyActive;
     try (Attune attune =
         Attune.builder().store(store).clock(clock).retentionSweepEvery(Duration.ZERO).build()) {
       attune.putOrg(
@@ -201,11 +202,17 @@ final class SimulateCommand implements Callable<Integer> {
         attune.effects().recordStorage(t);
       }
       attune.effects().flush();
+      recentlyActive =
+          attune.effects().users(t, "", 0, Math.min(5, Math.max(1, users))).stream()
+              .map(u -> u.user().value())
+              .toList();
     }
     out.printf(
         "simulated %d users over %d days in tenant '%s': %d contexts served; experiment"
             + " 'holdout' (20%% without personalization)%n",
         users, days, tenant, contexts);
+    out.println(
+        "users to look up in the dashboard's Users tab: " + String.join(", ", recentlyActive));
     out.println("admin key for the dashboard (shown only now):");
     out.println(secret);
     out.println("next: ./attune serve --data " + cfg.dataDir() + " and open /dashboard");

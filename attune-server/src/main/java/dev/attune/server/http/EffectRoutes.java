@@ -2,6 +2,7 @@ package dev.attune.server.http;
 
 import dev.attune.api.EffectBodies;
 import dev.attune.core.Attune;
+import dev.attune.core.Effects;
 import dev.attune.core.InvalidRequestException;
 import dev.attune.core.NotFoundException;
 import dev.attune.core.effectiveness.EffectivenessSummary;
@@ -42,6 +43,7 @@ final class EffectRoutes {
     r.add("DELETE", "/v1/experiments/{name}", Operation.ADMINISTER, this::deleteExperiment);
     r.add("GET", "/v1/experiments/{name}/results", Operation.ADMINISTER, this::results);
     r.add("GET", "/v1/effectiveness", Operation.ADMINISTER, this::effectiveness);
+    r.add("GET", "/v1/users", Operation.ADMINISTER, this::users);
     r.add("GET", "/v1/users/{user_id}/contexts", Operation.READ_CONTEXT_RECORDS, this::contexts);
     r.add(
         "GET",
@@ -133,6 +135,7 @@ final class EffectRoutes {
     call.json(
         200,
         EffectWire.summary(
+            call.tenant(),
             attune.effects().summary(call.tenant(), from, to, granularity),
             attune.effects().dropped(),
             LATENCY_TARGET_MS));
@@ -141,6 +144,28 @@ final class EffectRoutes {
   private static EffectivenessSummary.Granularity badGranularity(String g) {
     throw new InvalidRequestException(
         "granularity", "granularity must be hour or day; got '" + g.toLowerCase(Locale.ROOT) + "'");
+  }
+
+  private void users(Call call) {
+    String query = call.query("query");
+    int limit = call.intQuery("limit", 50, 1, Effects.MAX_USERS_PAGE);
+    int offset = call.intQuery("offset", 0, 0, Integer.MAX_VALUE);
+    call.json(
+        200,
+        new EffectBodies.UserPage(
+            attune
+                .effects()
+                .users(call.tenant(), query == null ? "" : query.strip(), offset, limit)
+                .stream()
+                .map(
+                    u ->
+                        new EffectBodies.UserBody(
+                            u.user().value(),
+                            u.lastActive() == null ? null : u.lastActive().toString(),
+                            u.since()))
+                .toList(),
+            offset,
+            limit));
   }
 
   private void contexts(Call call) {

@@ -10,6 +10,7 @@ import dev.attune.core.effectiveness.ExperimentResults;
 import dev.attune.core.effectiveness.Feedback;
 import dev.attune.core.effectiveness.Metric;
 import dev.attune.core.effectiveness.Stats;
+import dev.attune.core.model.TenantId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -149,8 +150,9 @@ public final class EffectWire {
   }
 
   public static EffectBodies.Summary summary(
-      EffectivenessSummary s, long dropped, double latencyTargetMs) {
+      TenantId tenant, EffectivenessSummary s, long dropped, double latencyTargetMs) {
     return new EffectBodies.Summary(
+        tenant.value(),
         s.from(),
         s.to(),
         s.granularity().wireName(),

@@ -159,6 +159,98 @@ class DoorsIT {
     assertThat(failures).isEmpty();
   }
 
+  /**
+   * Every REST route with every kind of key: refused (403) exactly where the table says, 401 for a
+   * key that is not usable, and otherwise let through to the handler (whatever the handler then
+   * says of the empty request); one audit entry per call made with a usable key.
+   */
+  @Test
+  void everyRestRouteFollowsTheTableForEveryKindOfKey() throws Exception {
+    List<String> failures = new ArrayList<>();
+    for (Routes.Route route : server.api.routes()) {
+      if (route.operation() == Operation.PUBLIC || route.operation() == Operation.PROXY_CHAT) {
+        continue;
+      }
+      String path =
+          route
+              .path()
+              .replace("{user_id}", "walker")
+              .replace("{id}", "mem_walk")
+              .replace("{memory_id}", "mem_walk")
+              .replace("{org_id}", "org-walk")
+              .replace("{key_id}", "key_walk")
+              .replace("{name}", "walk")
+              .replace("{context_id}", "ctx_walk")
+              .replace("{observation_id}", "obs_walk");
+      for (KeyKind kind : KeyKind.values()) {
+        Key key = walkerKey(kind);
+        String body =
+            route.path().equals("/v1/context") || route.path().equals("/v1/observe")
+                ? "{\"user_id\":\"walker\"}"
+                : "{}";
+        boolean hasBody = Set.of("POST", "PUT", "PATCH").contains(route.method());
+        TestServer.Reply reply =
+            server.send(route.method(), path, key.secret(), hasBody ? body : null);
+        int expected = expectedStatus(route.operation(), kind);
+        String where = route.method() + " " + route.path() + " by " + kind;
+        boolean ok =
+            expected == 0
+                ? reply.status() != 401 && reply.status() != 403 && reply.status() < 500
+                : reply.status() == expected;
+        if (!ok) {
+          failures.add(where + ": " + reply.status() + " " + reply.body());
+          continue;
+        }
+        TenantId tenant = kind == KeyKind.OTHER_TENANT ? TenantId.of("other") : SHOP;
+        int entries = entries(tenant, key).size();
+        int wanted = expected == 401 ? 0 : 1;
+        if (entries != wanted) {
+          failures.add(where + ": " + entries + " audit entries, expected " + wanted);
+        }
+      }
+    }
+    assertThat(failures).isEmpty();
+  }
+
+  /** 0: let through; else the status the table gives (written out here, not read from it). */
+  private static int expectedStatus(Operation operation, KeyKind kind) {
+    if (kind == KeyKind.REVOKED || kind == KeyKind.EXPIRED) {
+      return 401;
+    }
+    boolean userToken = kind == KeyKind.OWN_USER_TOKEN || kind == KeyKind.OTHER_USER_TOKEN;
+    return switch (operation) {
+      // Another tenant's key here is a service key: refused what only admins may do.
+      case ADMINISTER -> kind == KeyKind.ADMIN ? 0 : 403;
+      case OBSERVE, FEEDBACK, READ_ORG -> userToken ? 403 : 0;
+      case READ_CONTEXT,
+          READ_PROFILE,
+          EDIT_PROFILE,
+          READ_MEMORIES,
+          WRITE_MEMORY,
+          DELETE_MEMORY,
+          READ_CONTEXT_RECORDS,
+          EXPORT,
+          ERASE ->
+          kind == KeyKind.OTHER_USER_TOKEN ? 403 : 0;
+      case PUBLIC, PROXY_CHAT -> throw new AssertionError(operation);
+    };
+  }
+
+  /** A fresh key of the kind, its user tokens for "walker" (own) or "bob" (another). */
+  private static Key walkerKey(KeyKind kind) throws InterruptedException {
+    Keys keys = server.api.keys();
+    Keys.Minted minted =
+        switch (kind) {
+          case OWN_USER_TOKEN ->
+              keys.create(SHOP, KeyRole.USER, null, UserId.of("walker"), Duration.ofMinutes(5));
+          default -> null;
+        };
+    if (minted == null) {
+      return key(kind);
+    }
+    return new Key(minted.secret(), minted.key().id(), minted.key().role());
+  }
+
   private void checkAudit(String where, DoorName door, KeyKind kind, Key key, Verdict verdict) {
     TenantId tenant = kind == KeyKind.OTHER_TENANT ? TenantId.of("other") : SHOP;
     if (verdict == Verdict.UNAUTHENTICATED) {

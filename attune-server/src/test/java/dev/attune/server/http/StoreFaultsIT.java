@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,14 +104,12 @@ class StoreFaultsIT {
         .equals(server.get("/v1/observations/" + observation, key).json().path("status").asText());
   }
 
-  static void awaitLearned(TestServer server, String key, Iterable<String> observations)
-      throws InterruptedException {
+  static void awaitLearned(TestServer server, String key, Iterable<String> observations) {
     for (String id : observations) {
-      long until = System.nanoTime() + 60_000_000_000L;
-      while (!learned(server, key, id) && System.nanoTime() < until) {
-        Thread.sleep(50);
-      }
-      assertThat(learned(server, key, id)).as("observation %s learned", id).isTrue();
+      Awaitility.await("observation " + id + " learned")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> learned(server, key, id));
     }
   }
 
@@ -156,9 +156,10 @@ class StoreFaultsIT {
         pg = startPostgres(data, port);
         long up = System.nanoTime();
         int before = load.succeeded.get();
-        while (load.succeeded.get() == before && System.nanoTime() - up < 60_000_000_000L) {
-          Thread.sleep(20);
-        }
+        Awaitility.await("a request answered again after PostgreSQL came back")
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(20))
+            .until(() -> load.succeeded.get() != before);
         recoveredMs = (System.nanoTime() - up) / 1_000_000;
         Thread.sleep(1_500);
       }
@@ -191,17 +192,16 @@ class StoreFaultsIT {
                       "{\"text\":\"User plays the violin.\",\"category\":\"fact\"}")
                   .status())
           .isEqualTo(201);
-      long until = System.nanoTime() + 10_000_000_000L;
-      String context = "";
-      while (!context.contains("violin") && System.nanoTime() < until) {
-        context =
-            node.post("/v1/context", key, "{\"user_id\":\"u0\",\"query\":\"violin\"}")
-                .json()
-                .path("context")
-                .asText();
-        Thread.sleep(100);
-      }
-      assertThat(context).contains("User plays the violin.");
+      Awaitility.await("the other node's memory in this node's context")
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () ->
+                  node.post("/v1/context", key, "{\"user_id\":\"u0\",\"query\":\"violin\"}")
+                      .json()
+                      .path("context")
+                      .asText(),
+              c -> c.contains("User plays the violin."));
     } finally {
       pg.close();
     }

@@ -516,6 +516,12 @@ public abstract class JdbcStore implements Store {
   }
 
   @Override
+  public List<UserActivity> usersByActivity(
+      TenantId tenant, String idContains, int offset, int limit) {
+    return outcomes.usersByActivity(tenant, idContains, offset, limit);
+  }
+
+  @Override
   public void putExperiment(TenantId tenant, Experiment experiment) {
     experiments.putExperiment(tenant, experiment);
   }

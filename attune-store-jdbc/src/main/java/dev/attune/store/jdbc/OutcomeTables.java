@@ -6,6 +6,7 @@ import dev.attune.core.effectiveness.Feedback;
 import dev.attune.core.model.MemoryId;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
+import dev.attune.core.port.EffectivenessStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -164,6 +165,46 @@ final class OutcomeTables {
           }
           return null;
         });
+  }
+
+  List<EffectivenessStore.UserActivity> usersByActivity(
+      TenantId tenant, String idContains, int offset, int limit) {
+    return db.read(
+        tenant,
+        "list users by activity",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT u.user_id, MAX(a.day) AS last_day, u.created_at FROM users u"
+                      + " LEFT JOIN user_activity a"
+                      + " ON a.tenant_id = u.tenant_id AND a.user_id = u.user_id"
+                      + " WHERE u.tenant_id = ? AND u.user_id LIKE ? ESCAPE '\\'"
+                      + " GROUP BY u.user_id, u.created_at"
+                      + " ORDER BY MAX(a.day) IS NULL, MAX(a.day) DESC, u.user_id"
+                      + " LIMIT ? OFFSET ?")) {
+            ps.setString(1, tenant.value());
+            ps.setString(2, "%" + likeLiteral(idContains) + "%");
+            ps.setInt(3, limit);
+            ps.setInt(4, offset);
+            List<EffectivenessStore.UserActivity> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                String day = rs.getString(2);
+                out.add(
+                    new EffectivenessStore.UserActivity(
+                        new UserId(rs.getString(1)),
+                        day == null ? null : LocalDate.parse(day),
+                        Codec.instant(rs.getLong(3))));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  /** {@code text} matched literally inside a LIKE pattern (escape character: backslash). */
+  private static String likeLiteral(String text) {
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 
   /** Per user: the arm of most contexts, then feedback, corrections and activity, each grouped. */
