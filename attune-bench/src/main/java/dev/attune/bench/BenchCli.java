@@ -3,7 +3,7 @@ package dev.attune.bench;
 import dev.attune.bench.extraction.ExtractionEval;
 import dev.attune.bench.locomo.LocomoEval;
 import dev.attune.bench.prefeval.PrefEval;
-import dev.attune.core.AttuneException;
+import dev.attune.core.model.AttuneException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,5 +1,7 @@
 package dev.attune.bench;
 
+import dev.attune.core.api.ExtractionBacklog;
+
 import dev.attune.core.Attune;
 import dev.attune.core.AttuneBuilder;
 import dev.attune.core.model.TenantId;
@@ -108,7 +110,7 @@ public final class ChatModelOption {
 
   /** Messages of the tenant awaiting extraction that never failed (those the loop waits for). */
   private static long due(Attune attune, TenantId tenant) {
-    MemoryStore.ExtractionBacklog backlog = attune.extractionBacklog(tenant);
+    ExtractionBacklog backlog = attune.extractionBacklog(tenant);
     return backlog.awaiting() - backlog.failedAtLeastOnce();
   }
 

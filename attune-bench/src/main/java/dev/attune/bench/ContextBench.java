@@ -2,9 +2,9 @@ package dev.attune.bench;
 
 import dev.attune.api.Json;
 import dev.attune.core.Attune;
-import dev.attune.core.ContextPack;
-import dev.attune.core.ContextRequest;
-import dev.attune.core.ObserveRequest;
+import dev.attune.core.api.ContextPack;
+import dev.attune.core.api.ContextRequest;
+import dev.attune.core.api.ObserveRequest;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.Role;
 import dev.attune.core.model.TenantId;

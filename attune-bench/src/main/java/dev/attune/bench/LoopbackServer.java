@@ -2,13 +2,13 @@ package dev.attune.bench;
 
 import dev.attune.core.Attune;
 import dev.attune.core.AttuneBuilder;
-import dev.attune.core.ContextRequest;
+import dev.attune.core.api.ContextRequest;
 import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.TenantId;
 import dev.attune.server.ServerConfig;
 import dev.attune.server.http.HttpApi;
 import dev.attune.server.http.Keys;
-import dev.attune.server.http.ServerMetrics;
+import dev.attune.server.ServerMetrics;
 import dev.attune.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -4,7 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.attune.api.Json;
 import dev.attune.core.Attune;
-import dev.attune.core.ContextRequest;
+import dev.attune.core.api.ContextRequest;
 import dev.attune.core.model.TenantId;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,7 +4,7 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.UnixOperatingSystemMXBean;
 import dev.attune.api.Json;
 import dev.attune.core.model.TenantId;
-import dev.attune.server.http.ServerMetrics;
+import dev.attune.server.ServerMetrics;
 import dev.attune.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.io.PrintWriter;

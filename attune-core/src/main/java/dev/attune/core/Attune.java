@@ -1,19 +1,31 @@
 package dev.attune.core;
 
+import dev.attune.core.api.ContextPack;
+import dev.attune.core.api.ContextRequest;
+import dev.attune.core.api.ExtractionBacklog;
+import dev.attune.core.api.MemoryEdit;
+import dev.attune.core.api.MemoryState;
+import dev.attune.core.api.NewMemory;
+import dev.attune.core.api.ObserveRequest;
+import dev.attune.core.api.ObserveResult;
+import dev.attune.core.api.UserExport;
+import dev.attune.core.model.ConflictException;
 import dev.attune.core.model.DataPolicy;
+import dev.attune.core.model.InvalidRequestException;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryChange;
 import dev.attune.core.model.MemoryId;
+import dev.attune.core.model.NotFoundException;
 import dev.attune.core.model.Observation;
 import dev.attune.core.model.OrgId;
 import dev.attune.core.model.OrgProfile;
+import dev.attune.core.model.StoreException;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.model.UserProfile;
 import dev.attune.core.model.UserRecord;
 import dev.attune.core.port.Embedder;
 import dev.attune.core.port.MemoryQuery;
-import dev.attune.core.port.MemoryStore;
 import dev.attune.core.port.Store;
 import java.time.Duration;
 import java.time.Instant;
@@ -127,7 +139,7 @@ public final class Attune implements AutoCloseable {
   }
 
   /** How many of the tenant's messages await extraction, and how many of those failed before. */
-  public MemoryStore.ExtractionBacklog extractionBacklog(TenantId tenant) {
+  public ExtractionBacklog extractionBacklog(TenantId tenant) {
     return engine.store().extractionBacklog(tenant);
   }
 

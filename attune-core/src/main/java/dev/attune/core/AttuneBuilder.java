@@ -1,10 +1,14 @@
 package dev.attune.core;
 
+import dev.attune.core.api.ExtractionBuffer;
+import dev.attune.core.api.Priorities;
 import dev.attune.core.assembly.AssemblyPolicy;
 import dev.attune.core.learning.Compressor;
 import dev.attune.core.learning.ExtractiveSummarizer;
 import dev.attune.core.learning.HeuristicExtractor;
 import dev.attune.core.model.DataPolicy;
+import dev.attune.core.model.InvalidRequestException;
+import dev.attune.core.model.StoreException;
 import dev.attune.core.port.ConsolidationJudge;
 import dev.attune.core.port.Embedder;
 import dev.attune.core.port.EmbedderProvider;

@@ -1,7 +1,6 @@
 package dev.attune.core;
 
 import dev.attune.core.assembly.ContextAssembler;
-import dev.attune.core.effectiveness.UtilizationMatcher;
 import dev.attune.core.internal.ContextService;
 import dev.attune.core.internal.Effectiveness;
 import dev.attune.core.internal.EngineClock;
@@ -15,6 +14,7 @@ import dev.attune.core.internal.Summaries;
 import dev.attune.core.internal.UserLocks;
 import dev.attune.core.internal.UserRecords;
 import dev.attune.core.internal.WorkingSets;
+import dev.attune.core.learning.UtilizationMatcher;
 import dev.attune.core.port.Embedder;
 import dev.attune.core.port.Store;
 import dev.attune.core.retrieval.DecayPolicy;

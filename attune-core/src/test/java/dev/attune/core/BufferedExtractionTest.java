@@ -3,13 +3,20 @@ package dev.attune.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.attune.core.api.ContextRequest;
+import dev.attune.core.api.ExtractionBacklog;
+import dev.attune.core.api.ExtractionBuffer;
+import dev.attune.core.api.ObserveRequest;
+import dev.attune.core.api.ObserveResult;
 import dev.attune.core.learning.HeuristicExtractor;
 import dev.attune.core.model.ChangeKind;
+import dev.attune.core.model.ExtractionException;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryChange;
 import dev.attune.core.model.MemoryStatus;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.Role;
+import dev.attune.core.model.StoreException;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.port.Candidate;
@@ -17,7 +24,6 @@ import dev.attune.core.port.ConsolidationJudge;
 import dev.attune.core.port.ExtractionRequest;
 import dev.attune.core.port.Extractor;
 import dev.attune.core.port.MemoryQuery;
-import dev.attune.core.port.MemoryStore;
 import dev.attune.core.port.Store;
 import dev.attune.core.port.UserWrite;
 import dev.attune.core.testing.HashingEmbedder;
@@ -250,7 +256,7 @@ class BufferedExtractionTest {
 
       ObserveResult failed = attune.flushExtraction(T, ALICE);
       assertThat(failed.awaitingExtraction()).isEqualTo(1);
-      assertThat(attune.extractionBacklog(T)).isEqualTo(new MemoryStore.ExtractionBacklog(1, 1));
+      assertThat(attune.extractionBacklog(T)).isEqualTo(new ExtractionBacklog(1, 1));
       // Not due again before the retry time (30 s after the first failure).
       attune.flushExtraction(T, ALICE);
       assertThat(extractor.batchSizes).hasSize(1);
@@ -265,7 +271,7 @@ class BufferedExtractionTest {
 
       assertThat(extractor.batchSizes).hasSize(3);
       assertThat(memories()).anyMatch(t -> t.contains("Lisbon"));
-      assertThat(attune.extractionBacklog(T)).isEqualTo(new MemoryStore.ExtractionBacklog(0, 0));
+      assertThat(attune.extractionBacklog(T)).isEqualTo(new ExtractionBacklog(0, 0));
     }
   }
 

@@ -3,8 +3,15 @@ package dev.attune.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.attune.core.api.ContextItem;
+import dev.attune.core.api.ContextPack;
+import dev.attune.core.api.ContextRequest;
+import dev.attune.core.api.MemoryEdit;
+import dev.attune.core.api.ObserveRequest;
 import dev.attune.core.learning.Compressor;
 import dev.attune.core.model.Category;
+import dev.attune.core.model.ConflictException;
+import dev.attune.core.model.ItemKind;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryStatus;
 import dev.attune.core.model.Message;

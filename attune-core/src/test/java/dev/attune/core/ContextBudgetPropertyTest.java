@@ -2,6 +2,11 @@ package dev.attune.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.attune.core.api.ContextBlock;
+import dev.attune.core.api.ContextPack;
+import dev.attune.core.api.ContextRequest;
+import dev.attune.core.api.NewMemory;
+import dev.attune.core.api.ObserveRequest;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.OrgId;

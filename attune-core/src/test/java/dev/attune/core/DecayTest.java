@@ -3,7 +3,13 @@ package dev.attune.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.attune.core.api.ContextItem;
+import dev.attune.core.api.ContextRequest;
+import dev.attune.core.api.MemoryEdit;
+import dev.attune.core.api.ObserveRequest;
 import dev.attune.core.model.Category;
+import dev.attune.core.model.InvalidRequestException;
+import dev.attune.core.model.ItemKind;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.Role;

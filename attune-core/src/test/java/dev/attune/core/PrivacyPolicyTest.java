@@ -3,11 +3,15 @@ package dev.attune.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.attune.core.api.MemoryEdit;
+import dev.attune.core.api.NewMemory;
+import dev.attune.core.api.ObserveRequest;
 import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.DataPolicy;
 import dev.attune.core.model.Detector;
 import dev.attune.core.model.Episode;
+import dev.attune.core.model.InvalidRequestException;
 import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.Message;

@@ -3,8 +3,12 @@ package dev.attune.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.attune.core.api.ContextPack;
+import dev.attune.core.api.ContextRequest;
+import dev.attune.core.api.ObserveRequest;
 import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.Episode;
+import dev.attune.core.model.ItemKind;
 import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.Role;

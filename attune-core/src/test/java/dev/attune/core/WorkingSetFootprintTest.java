@@ -2,6 +2,9 @@ package dev.attune.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.attune.core.api.ContextRequest;
+import dev.attune.core.api.NewMemory;
+import dev.attune.core.api.ObserveRequest;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.Role;

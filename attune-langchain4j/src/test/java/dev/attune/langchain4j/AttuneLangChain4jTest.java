@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.attune.client.AttuneClient;
 import dev.attune.connect.AttuneMemory;
 import dev.attune.core.Attune;
-import dev.attune.core.ObserveRequest;
+import dev.attune.core.api.ObserveRequest;
 import dev.attune.core.model.Episode;
 import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.Message;

@@ -1,8 +1,8 @@
 package dev.attune.server;
 
-import dev.attune.core.ExtractionBuffer;
-import dev.attune.core.InvalidRequestException;
+import dev.attune.core.api.ExtractionBuffer;
 import dev.attune.core.model.Category;
+import dev.attune.core.model.InvalidRequestException;
 import dev.attune.core.retrieval.DecayPolicy;
 import dev.attune.core.retrieval.RetrievalPolicy;
 import dev.attune.models.chat.LlmSettings;

@@ -6,8 +6,6 @@ import dev.attune.core.port.Embedder;
 import dev.attune.core.port.Store;
 import dev.attune.core.tokens.TokenCounters;
 import dev.attune.models.chat.ChatModels;
-import dev.attune.server.http.ServerMetrics;
-import dev.attune.server.http.UsageRecorder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.attune.server;
 
-import dev.attune.core.Limits;
+import dev.attune.core.model.Limits;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;

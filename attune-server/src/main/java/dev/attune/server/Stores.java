@@ -1,7 +1,7 @@
 package dev.attune.server;
 
-import dev.attune.core.InvalidRequestException;
-import dev.attune.core.StoreException;
+import dev.attune.core.model.InvalidRequestException;
+import dev.attune.core.model.StoreException;
 import dev.attune.store.jdbc.JdbcStore;
 import dev.attune.store.jdbc.MasterKey;
 import dev.attune.store.postgres.PostgresStore;

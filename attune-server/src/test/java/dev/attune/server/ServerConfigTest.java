@@ -3,8 +3,8 @@ package dev.attune.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.attune.core.InvalidRequestException;
 import dev.attune.core.model.Category;
+import dev.attune.core.model.InvalidRequestException;
 import dev.attune.core.retrieval.DecayPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.attune.core.Attune;
-import dev.attune.core.InvalidRequestException;
-import dev.attune.core.MemoryEdit;
-import dev.attune.core.NewMemory;
-import dev.attune.core.ObserveRequest;
+import dev.attune.core.api.MemoryEdit;
+import dev.attune.core.api.NewMemory;
+import dev.attune.core.api.ObserveRequest;
 import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.Category;
+import dev.attune.core.model.InvalidRequestException;
 import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.Message;

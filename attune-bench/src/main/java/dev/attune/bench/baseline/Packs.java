@@ -1,9 +1,9 @@
 package dev.attune.bench.baseline;
 
 import dev.attune.core.Attune;
-import dev.attune.core.ContextItem;
-import dev.attune.core.ContextPack;
-import dev.attune.core.ContextRequest;
+import dev.attune.core.api.ContextItem;
+import dev.attune.core.api.ContextPack;
+import dev.attune.core.api.ContextRequest;
 import dev.attune.core.model.SourceRef;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;

@@ -5,7 +5,7 @@ import dev.attune.bench.TempDirs;
 import dev.attune.bench.locomo.Locomo;
 import dev.attune.bench.prefeval.PrefEvalData;
 import dev.attune.core.Attune;
-import dev.attune.core.ObserveRequest;
+import dev.attune.core.api.ObserveRequest;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryStatus;
 import dev.attune.core.model.Message;

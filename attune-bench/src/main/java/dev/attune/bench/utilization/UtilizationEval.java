@@ -3,7 +3,7 @@ package dev.attune.bench.utilization;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.attune.api.Json;
 import dev.attune.bench.JsonFiles;
-import dev.attune.core.effectiveness.UtilizationMatcher;
+import dev.attune.core.learning.UtilizationMatcher;
 import dev.attune.models.LocalEmbedder;
 import dev.attune.models.LocalModel;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.attune.core.assembly;
 
-import dev.attune.core.BlockType;
-import dev.attune.core.ContextItem;
+import dev.attune.core.api.ContextItem;
+import dev.attune.core.model.BlockType;
 import org.jspecify.annotations.Nullable;
 
 /** A candidate item: its pack entry (tokens filled at render), rendered line and line tokens. */

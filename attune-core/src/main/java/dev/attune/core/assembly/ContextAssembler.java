@@ -1,12 +1,12 @@
 package dev.attune.core.assembly;
 
-import dev.attune.core.BlockType;
-import dev.attune.core.ContextBlock;
-import dev.attune.core.ContextItem;
-import dev.attune.core.ContextPack;
-import dev.attune.core.ContextRequest;
-import dev.attune.core.ItemKind;
-import dev.attune.core.Priorities;
+import dev.attune.core.api.ContextBlock;
+import dev.attune.core.api.ContextItem;
+import dev.attune.core.api.ContextPack;
+import dev.attune.core.api.ContextRequest;
+import dev.attune.core.api.Priorities;
+import dev.attune.core.model.BlockType;
+import dev.attune.core.model.ItemKind;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.OrgProfile;
 import dev.attune.core.port.TokenCounter;

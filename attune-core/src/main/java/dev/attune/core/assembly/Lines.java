@@ -1,7 +1,7 @@
 package dev.attune.core.assembly;
 
-import dev.attune.core.ContextItem;
-import dev.attune.core.ItemKind;
+import dev.attune.core.api.ContextItem;
+import dev.attune.core.model.ItemKind;
 import dev.attune.core.model.SourceRef;
 import dev.attune.core.port.TokenCounter;
 import java.time.ZoneOffset;

@@ -1,12 +1,12 @@
 package dev.attune.core.assembly;
 
-import dev.attune.core.BlockType;
-import dev.attune.core.ContextItem;
-import dev.attune.core.ContextRequest;
-import dev.attune.core.ItemKind;
+import dev.attune.core.api.ContextItem;
+import dev.attune.core.api.ContextRequest;
 import dev.attune.core.learning.Compressor;
+import dev.attune.core.model.BlockType;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.Episode;
+import dev.attune.core.model.ItemKind;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.SourceRef;

@@ -1,7 +1,7 @@
 package dev.attune.core.effectiveness;
 
-import dev.attune.core.BlockType;
-import dev.attune.core.ItemKind;
+import dev.attune.core.model.BlockType;
+import dev.attune.core.model.ItemKind;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import java.time.Instant;

@@ -1,6 +1,5 @@
 package dev.attune.core.effectiveness;
 
-import dev.attune.core.port.EffectivenessStore.HourlyFigure;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;

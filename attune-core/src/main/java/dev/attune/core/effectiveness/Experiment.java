@@ -1,8 +1,8 @@
 package dev.attune.core.effectiveness;
 
-import dev.attune.core.InvalidRequestException;
-import dev.attune.core.Limits;
 import dev.attune.core.model.Ids;
+import dev.attune.core.model.InvalidRequestException;
+import dev.attune.core.model.Limits;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import java.nio.ByteBuffer;

@@ -1,7 +1,7 @@
 package dev.attune.core.effectiveness;
 
-import dev.attune.core.InvalidRequestException;
 import dev.attune.core.model.Ids;
+import dev.attune.core.model.InvalidRequestException;
 import dev.attune.core.model.UserId;
 import java.time.Instant;
 import java.util.Locale;

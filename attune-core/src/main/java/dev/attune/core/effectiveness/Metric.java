@@ -1,6 +1,6 @@
 package dev.attune.core.effectiveness;
 
-import dev.attune.core.InvalidRequestException;
+import dev.attune.core.model.InvalidRequestException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;

@@ -2,10 +2,10 @@ package dev.attune.core.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.attune.core.AttuneException;
-import dev.attune.core.ContextPack;
-import dev.attune.core.ContextRequest;
+import dev.attune.core.api.ContextPack;
+import dev.attune.core.api.ContextRequest;
 import dev.attune.core.assembly.ContextAssembler;
+import dev.attune.core.model.AttuneException;
 import dev.attune.core.model.OrgId;
 import dev.attune.core.model.OrgProfile;
 import dev.attune.core.model.UserRecord;

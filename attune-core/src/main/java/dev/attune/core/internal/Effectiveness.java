@@ -1,19 +1,20 @@
 package dev.attune.core.internal;
 
-import dev.attune.core.ContextPack;
-import dev.attune.core.InvalidRequestException;
-import dev.attune.core.NotFoundException;
-import dev.attune.core.ObserveResult;
+import dev.attune.core.api.ContextPack;
+import dev.attune.core.api.ExtractionBacklog;
+import dev.attune.core.api.ObserveResult;
 import dev.attune.core.effectiveness.ContextRecord;
 import dev.attune.core.effectiveness.Correction;
 import dev.attune.core.effectiveness.CorrectionCues;
 import dev.attune.core.effectiveness.EffectivenessSummary;
 import dev.attune.core.effectiveness.Feedback;
 import dev.attune.core.effectiveness.Figures;
-import dev.attune.core.effectiveness.UtilizationMatcher;
+import dev.attune.core.learning.UtilizationMatcher;
+import dev.attune.core.model.InvalidRequestException;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryId;
 import dev.attune.core.model.Message;
+import dev.attune.core.model.NotFoundException;
 import dev.attune.core.model.Origin;
 import dev.attune.core.model.Role;
 import dev.attune.core.model.TenantId;
@@ -21,7 +22,6 @@ import dev.attune.core.model.UserId;
 import dev.attune.core.model.UserRecord;
 import dev.attune.core.port.EffectivenessStore;
 import dev.attune.core.port.EngineMetrics;
-import dev.attune.core.port.MemoryStore;
 import dev.attune.core.port.Store;
 import dev.attune.core.port.UsageRow;
 import dev.attune.core.privacy.PersonalData;
@@ -409,7 +409,7 @@ public final class Effectiveness implements AutoCloseable {
 
   /** Measures what the tenant stores now (the storage gauges of this hour). */
   public void sampleStorage(TenantId tenant) {
-    MemoryStore.ExtractionBacklog backlog = store.extractionBacklog(tenant);
+    ExtractionBacklog backlog = store.extractionBacklog(tenant);
     var s = store.storage(tenant);
     recorder.gauge(
         tenant,

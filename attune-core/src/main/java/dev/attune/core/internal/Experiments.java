@@ -2,10 +2,10 @@ package dev.attune.core.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.attune.core.ConflictException;
-import dev.attune.core.NotFoundException;
 import dev.attune.core.effectiveness.Experiment;
 import dev.attune.core.effectiveness.ExperimentResults;
+import dev.attune.core.model.ConflictException;
+import dev.attune.core.model.NotFoundException;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.port.Store;

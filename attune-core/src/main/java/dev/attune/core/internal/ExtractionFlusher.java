@@ -1,6 +1,6 @@
 package dev.attune.core.internal;
 
-import dev.attune.core.ExtractionBuffer;
+import dev.attune.core.api.ExtractionBuffer;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.port.MemoryStore;

@@ -1,8 +1,8 @@
 package dev.attune.core.internal;
 
-import dev.attune.core.AttuneException;
-import dev.attune.core.ObserveRequest;
-import dev.attune.core.ObserveResult;
+import dev.attune.core.api.ObserveRequest;
+import dev.attune.core.api.ObserveResult;
+import dev.attune.core.model.AttuneException;
 import dev.attune.core.model.DataPolicy;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.Observation;

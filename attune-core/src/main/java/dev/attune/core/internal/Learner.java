@@ -1,11 +1,11 @@
 package dev.attune.core.internal;
 
-import dev.attune.core.ConflictException;
-import dev.attune.core.ExtractionBuffer;
-import dev.attune.core.ObserveResult;
+import dev.attune.core.api.ExtractionBuffer;
+import dev.attune.core.api.ObserveResult;
 import dev.attune.core.learning.Compressor;
 import dev.attune.core.learning.Consolidator;
 import dev.attune.core.model.AuditEntry;
+import dev.attune.core.model.ConflictException;
 import dev.attune.core.model.DataPolicy;
 import dev.attune.core.model.Embedding;
 import dev.attune.core.model.Episode;

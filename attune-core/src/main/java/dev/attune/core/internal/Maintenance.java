@@ -1,6 +1,6 @@
 package dev.attune.core.internal;
 
-import dev.attune.core.ContextRequest;
+import dev.attune.core.api.ContextRequest;
 import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.Embedding;

@@ -1,16 +1,16 @@
 package dev.attune.core.internal;
 
-import dev.attune.core.ConflictException;
-import dev.attune.core.MemoryEdit;
-import dev.attune.core.NewMemory;
-import dev.attune.core.NotFoundException;
+import dev.attune.core.api.MemoryEdit;
+import dev.attune.core.api.NewMemory;
 import dev.attune.core.learning.Compressor;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.ChangeKind;
+import dev.attune.core.model.ConflictException;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryChange;
 import dev.attune.core.model.MemoryId;
 import dev.attune.core.model.MemoryStatus;
+import dev.attune.core.model.NotFoundException;
 import dev.attune.core.model.Provenance;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;

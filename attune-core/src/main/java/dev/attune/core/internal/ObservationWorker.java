@@ -1,10 +1,10 @@
 package dev.attune.core.internal;
 
-import dev.attune.core.InvalidRequestException;
-import dev.attune.core.ObservationWithdrawnException;
-import dev.attune.core.ObserveResult;
-import dev.attune.core.StoreException;
+import dev.attune.core.api.ObserveResult;
+import dev.attune.core.model.InvalidRequestException;
 import dev.attune.core.model.Observation;
+import dev.attune.core.model.ObservationWithdrawnException;
+import dev.attune.core.model.StoreException;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.port.ObservationLog;
 import dev.attune.core.port.ObservationLog.Claimed;

@@ -1,10 +1,10 @@
 package dev.attune.core.internal;
 
-import dev.attune.core.InvalidRequestException;
 import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.DataPolicy;
 import dev.attune.core.model.Detector;
+import dev.attune.core.model.InvalidRequestException;
 import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.OrgId;

@@ -1,9 +1,9 @@
 package dev.attune.core.internal;
 
-import dev.attune.core.ItemKind;
 import dev.attune.core.effectiveness.ContextRecord;
 import dev.attune.core.effectiveness.Figures;
-import dev.attune.core.effectiveness.UtilizationMatcher;
+import dev.attune.core.learning.UtilizationMatcher;
+import dev.attune.core.model.ItemKind;
 import dev.attune.core.model.MemoryId;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;

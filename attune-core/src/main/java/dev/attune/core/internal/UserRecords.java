@@ -1,6 +1,6 @@
 package dev.attune.core.internal;
 
-import dev.attune.core.UserExport;
+import dev.attune.core.api.UserExport;
 import dev.attune.core.model.DataPolicy;
 import dev.attune.core.model.Episode;
 import dev.attune.core.model.Memory;

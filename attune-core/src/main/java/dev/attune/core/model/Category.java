@@ -1,6 +1,5 @@
 package dev.attune.core.model;
 
-import dev.attune.core.InvalidRequestException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;

@@ -1,6 +1,5 @@
 package dev.attune.core.model;
 
-import dev.attune.core.InvalidRequestException;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;

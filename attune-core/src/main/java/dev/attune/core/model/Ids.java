@@ -1,6 +1,5 @@
 package dev.attune.core.model;
 
-import dev.attune.core.InvalidRequestException;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
  * A message handed to observe.
  *
  * @param role who wrote it
- * @param content its text, at most {@link dev.attune.core.Limits#MAX_MESSAGE_CHARS} characters
+ * @param content its text, at most {@link dev.attune.core.model.Limits#MAX_MESSAGE_CHARS}
+ *     characters
  * @param id a stable id; observing the same id twice stores it once. Generated when null.
  * @param timestamp when it was written; the clock's now when null
  * @param name the writer's display name, if known

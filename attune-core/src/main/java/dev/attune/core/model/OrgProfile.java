@@ -76,7 +76,7 @@ public record OrgProfile(
       return DataPolicy.defaults();
     }
     if (!(value instanceof Map<?, ?> map)) {
-      throw new dev.attune.core.InvalidRequestException(
+      throw new dev.attune.core.model.InvalidRequestException(
           "data_policy", "data_policy must be an object");
     }
     @SuppressWarnings("unchecked")

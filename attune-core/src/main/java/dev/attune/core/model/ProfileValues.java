@@ -1,7 +1,5 @@
 package dev.attune.core.model;
 
-import dev.attune.core.InvalidRequestException;
-import dev.attune.core.Limits;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.attune.core.model;
 
-import dev.attune.core.InvalidRequestException;
 import java.util.Locale;
 
 /** Who wrote a message. Only the user's own messages are mined for facts about the user. */

@@ -59,8 +59,8 @@ public record UserProfile(
    * Applies a JSON merge patch (RFC 7386) given as parsed JSON: absent fields are kept, null
    * clears, {@code attributes} merges key by key.
    *
-   * @throws dev.attune.core.InvalidRequestException naming the field for an unknown field or a
-   *     value of the wrong type
+   * @throws dev.attune.core.model.InvalidRequestException naming the field for an unknown field or
+   *     a value of the wrong type
    */
   public UserProfile patch(Map<String, ?> patch) {
     ProfileValues.checkKeys(patch, FIELDS);

@@ -5,6 +5,7 @@ import dev.attune.core.effectiveness.Correction;
 import dev.attune.core.effectiveness.Experiment;
 import dev.attune.core.effectiveness.ExperimentResults;
 import dev.attune.core.effectiveness.Feedback;
+import dev.attune.core.effectiveness.HourlyFigure;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import java.time.Instant;
@@ -86,9 +87,6 @@ public interface EffectivenessStore {
    * set} there (gauges: the last value stands).
    */
   void addHourly(TenantId tenant, Instant hour, Map<String, Long> add, Map<String, Long> set);
-
-  /** One figure of one hour. */
-  record HourlyFigure(Instant hour, String name, long value) {}
 
   /** The tenant's hourly figures from {@code from} (inclusive) to {@code to} (exclusive). */
   List<HourlyFigure> hourly(TenantId tenant, Instant from, Instant to);

@@ -10,8 +10,8 @@ public interface Extractor {
   /**
    * The candidates found, in the order of the messages they came from.
    *
-   * @throws dev.attune.core.ExtractionException when it fails after its own retries (the messages
-   *     are tried again later)
+   * @throws dev.attune.core.model.ExtractionException when it fails after its own retries (the
+   *     messages are tried again later)
    */
   List<Candidate> extract(ExtractionRequest request);
 

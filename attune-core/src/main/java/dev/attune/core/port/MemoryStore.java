@@ -1,5 +1,6 @@
 package dev.attune.core.port;
 
+import dev.attune.core.api.ExtractionBacklog;
 import dev.attune.core.model.Episode;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryChange;
@@ -25,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * Stores store; ranking, consolidation, budgeting and redaction live in core.
  *
  * <p>Implementations are thread-safe. Each write method is one transaction: it applies completely
- * or not at all. Failures surface as {@link dev.attune.core.StoreException}.
+ * or not at all. Failures surface as {@link dev.attune.core.model.StoreException}.
  */
 public interface MemoryStore extends AutoCloseable {
 
@@ -81,11 +82,6 @@ public interface MemoryStore extends AutoCloseable {
 
   /** Gives up {@code worker}'s claim on the user's extraction, if it holds it. */
   void releaseExtraction(TenantId tenant, UserId user, String worker);
-
-  /**
-   * How many messages of the tenant await extraction, and how many of them failed at least once.
-   */
-  record ExtractionBacklog(long awaiting, long failedAtLeastOnce) {}
 
   ExtractionBacklog extractionBacklog(TenantId tenant);
 

@@ -14,7 +14,7 @@ public interface StoreProvider {
   /**
    * Opens (creating and migrating as needed) the store at {@code location}.
    *
-   * @throws dev.attune.core.StoreException when it cannot be opened, with the reason
+   * @throws dev.attune.core.model.StoreException when it cannot be opened, with the reason
    */
   Store open(String location);
 }

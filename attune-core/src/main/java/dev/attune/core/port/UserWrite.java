@@ -25,12 +25,12 @@ import org.jspecify.annotations.Nullable;
  * @param awaitingExtraction message ids, among {@code episodes}, stored before facts are extracted
  *     from them: the durable extraction buffer
  * @param extracted message ids whose extraction this write completes; each must be awaiting
- *     extraction, or the whole write fails with {@link dev.attune.core.ConflictException} (another
- *     process extracted them first)
+ *     extraction, or the whole write fails with {@link dev.attune.core.model.ConflictException}
+ *     (another process extracted them first)
  * @param observation the queued observation this write learns from, or null: the write happens only
  *     while that observation is still being learned, in the same transaction, or it fails with
- *     {@link dev.attune.core.ObservationWithdrawnException} and writes nothing (the user was erased
- *     meanwhile, and nothing of theirs may come back)
+ *     {@link dev.attune.core.model.ObservationWithdrawnException} and writes nothing (the user was
+ *     erased meanwhile, and nothing of theirs may come back)
  */
 public record UserWrite(
     Instant at,

@@ -1,7 +1,7 @@
 package dev.attune.core.retrieval;
 
-import dev.attune.core.InvalidRequestException;
 import dev.attune.core.model.Category;
+import dev.attune.core.model.InvalidRequestException;
 import dev.attune.core.model.Memory;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,7 +5,7 @@ import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingResult;
 import com.knuddels.jtokkit.api.EncodingType;
-import dev.attune.core.InvalidRequestException;
+import dev.attune.core.model.InvalidRequestException;
 import dev.attune.core.port.TokenCounter;
 
 /** Token counters backed by jtokkit's OpenAI encodings. */

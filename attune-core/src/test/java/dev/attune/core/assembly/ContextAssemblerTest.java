@@ -2,11 +2,11 @@ package dev.attune.core.assembly;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.attune.core.BlockType;
-import dev.attune.core.ContextBlock;
-import dev.attune.core.ContextPack;
-import dev.attune.core.ContextRequest;
-import dev.attune.core.Priorities;
+import dev.attune.core.api.ContextBlock;
+import dev.attune.core.api.ContextPack;
+import dev.attune.core.api.ContextRequest;
+import dev.attune.core.api.Priorities;
+import dev.attune.core.model.BlockType;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryId;

@@ -3,11 +3,11 @@ package dev.attune.core.effectiveness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.attune.core.InvalidRequestException;
 import dev.attune.core.effectiveness.ExperimentResults.ArmResult;
 import dev.attune.core.effectiveness.ExperimentResults.UserTally;
 import dev.attune.core.effectiveness.Stats.Estimate;
 import dev.attune.core.effectiveness.Stats.Verdict;
+import dev.attune.core.model.InvalidRequestException;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import java.time.Instant;

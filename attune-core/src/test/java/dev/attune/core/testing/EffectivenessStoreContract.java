@@ -2,15 +2,16 @@ package dev.attune.core.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.attune.core.BlockType;
-import dev.attune.core.ItemKind;
 import dev.attune.core.effectiveness.ContextRecord;
 import dev.attune.core.effectiveness.Correction;
 import dev.attune.core.effectiveness.Experiment;
 import dev.attune.core.effectiveness.ExperimentResults.UserTally;
 import dev.attune.core.effectiveness.Feedback;
+import dev.attune.core.effectiveness.HourlyFigure;
 import dev.attune.core.effectiveness.Metric;
+import dev.attune.core.model.BlockType;
 import dev.attune.core.model.Episode;
+import dev.attune.core.model.ItemKind;
 import dev.attune.core.model.MemoryId;
 import dev.attune.core.model.Role;
 import dev.attune.core.model.TenantId;
@@ -228,8 +229,7 @@ public abstract class EffectivenessStoreContract<S extends Store> {
 
     assertThat(store.hourly(T1, hour, hour.plus(Duration.ofHours(1))))
         .containsExactlyInAnyOrder(
-            new EffectivenessStore.HourlyFigure(hour, "contexts", 5),
-            new EffectivenessStore.HourlyFigure(hour, "users", 12));
+            new HourlyFigure(hour, "contexts", 5), new HourlyFigure(hour, "users", 12));
     assertThat(store.hourly(T1, hour, hour.plus(Duration.ofHours(2)))).hasSize(3);
   }
 

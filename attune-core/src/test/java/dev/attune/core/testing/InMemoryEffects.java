@@ -5,6 +5,7 @@ import dev.attune.core.effectiveness.Correction;
 import dev.attune.core.effectiveness.Experiment;
 import dev.attune.core.effectiveness.ExperimentResults.UserTally;
 import dev.attune.core.effectiveness.Feedback;
+import dev.attune.core.effectiveness.HourlyFigure;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.port.EffectivenessStore;

@@ -1,8 +1,9 @@
 package dev.attune.core.testing;
 
-import dev.attune.core.ConflictException;
+import dev.attune.core.api.ExtractionBacklog;
 import dev.attune.core.model.ApiKey;
 import dev.attune.core.model.AuditEntry;
+import dev.attune.core.model.ConflictException;
 import dev.attune.core.model.Episode;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryChange;
@@ -292,7 +293,7 @@ public class InMemoryStore extends InMemoryEffects implements Store {
     if (write.observation() != null) {
       Queued q = observations.get(qkey(tenant, write.observation()));
       if (q == null || q.observation().state() != Observation.State.RUNNING) {
-        throw new dev.attune.core.ObservationWithdrawnException(write.observation());
+        throw new dev.attune.core.model.ObservationWithdrawnException(write.observation());
       }
     }
     Key key = new Key(tenant, user);

@@ -3,6 +3,7 @@ package dev.attune.core.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.attune.core.api.ExtractionBacklog;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.ChangeKind;
 import dev.attune.core.model.Embedding;
@@ -369,7 +370,7 @@ public abstract class MemoryStoreContract {
             new MemoryStore.AwaitingExtraction(T2, BOB, 1, T0));
     assertThat(store.episodesAwaitingExtraction(T1, ALICE, now, 10)).containsExactly(e1, e2);
     assertThat(store.episodesAwaitingExtraction(T2, ALICE, now, 10)).isEmpty();
-    assertThat(store.extractionBacklog(T1)).isEqualTo(new MemoryStore.ExtractionBacklog(2, 0));
+    assertThat(store.extractionBacklog(T1)).isEqualTo(new ExtractionBacklog(2, 0));
 
     // A failed attempt keeps them, counted, and not due before the retry time.
     int failures =
@@ -378,7 +379,7 @@ public abstract class MemoryStoreContract {
     assertThat(store.episodesAwaitingExtraction(T1, ALICE, now, 10)).isEmpty();
     assertThat(store.awaitingExtraction(now, 10)).extracting(a -> a.user()).containsExactly(BOB);
     assertThat(store.episodesAwaitingExtraction(T1, ALICE, now.plusSeconds(60), 10)).hasSize(2);
-    assertThat(store.extractionBacklog(T1)).isEqualTo(new MemoryStore.ExtractionBacklog(2, 2));
+    assertThat(store.extractionBacklog(T1)).isEqualTo(new ExtractionBacklog(2, 2));
     assertThat(store.deferExtraction(T1, ALICE, List.of("e1"), n -> now.plusSeconds(60L * n)))
         .isEqualTo(2);
 
@@ -389,7 +390,7 @@ public abstract class MemoryStoreContract {
         T1,
         ALICE,
         writeOf(now, List.of(), List.of(fact), List.of()).completingExtraction(Set.of("e1", "e2")));
-    assertThat(store.extractionBacklog(T1)).isEqualTo(new MemoryStore.ExtractionBacklog(0, 0));
+    assertThat(store.extractionBacklog(T1)).isEqualTo(new ExtractionBacklog(0, 0));
     Memory again = memory(ALICE, "likes seconds", Category.PREFERENCE, T0);
     assertThatThrownBy(
             () ->
@@ -398,7 +399,7 @@ public abstract class MemoryStoreContract {
                     ALICE,
                     writeOf(now, List.of(), List.of(again), List.of())
                         .completingExtraction(Set.of("e1"))))
-        .isInstanceOf(dev.attune.core.ConflictException.class);
+        .isInstanceOf(dev.attune.core.model.ConflictException.class);
     assertThat(store.memories(T1, ALICE, MemoryQuery.active())).containsExactly(fact);
     assertThat(store.episodes(T1, ALICE, EpisodeQuery.all())).containsExactly(done, e1, e2);
   }

@@ -3,11 +3,11 @@ package dev.attune.core.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.attune.core.ObservationWithdrawnException;
 import dev.attune.core.model.Episode;
 import dev.attune.core.model.MemoryId;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.Observation;
+import dev.attune.core.model.ObservationWithdrawnException;
 import dev.attune.core.model.OrgId;
 import dev.attune.core.model.Role;
 import dev.attune.core.model.TenantId;

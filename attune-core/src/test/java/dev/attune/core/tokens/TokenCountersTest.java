@@ -3,7 +3,7 @@ package dev.attune.core.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.attune.core.InvalidRequestException;
+import dev.attune.core.model.InvalidRequestException;
 import dev.attune.core.port.TokenCounter;
 import org.junit.jupiter.api.Test;
 

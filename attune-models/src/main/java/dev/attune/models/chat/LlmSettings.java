@@ -1,6 +1,6 @@
 package dev.attune.models.chat;
 
-import dev.attune.core.InvalidRequestException;
+import dev.attune.core.model.InvalidRequestException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;

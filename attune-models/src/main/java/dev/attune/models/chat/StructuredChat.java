@@ -1,7 +1,7 @@
 package dev.attune.models.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.attune.core.ExtractionException;
+import dev.attune.core.model.ExtractionException;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.port.UsageMeter;
 import dev.langchain4j.agent.tool.ToolSpecification;

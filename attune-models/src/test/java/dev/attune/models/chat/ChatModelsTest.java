@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.attune.core.ExtractionException;
+import dev.attune.core.model.ExtractionException;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.Episode;
 import dev.attune.core.model.Memory;

@@ -81,7 +81,7 @@ final class ArchiveCommands {
     @Override
     public Integer call() throws IOException {
       if (!Files.isRegularFile(file)) {
-        throw new dev.attune.core.InvalidRequestException(
+        throw new dev.attune.core.model.InvalidRequestException(
             "file", "--file " + file + " does not exist or is not a file");
       }
       TenantArchive.Counts counts;

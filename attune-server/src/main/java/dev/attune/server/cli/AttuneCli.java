@@ -1,9 +1,9 @@
 package dev.attune.server.cli;
 
 import dev.attune.api.JsonInputException;
-import dev.attune.core.AttuneException;
-import dev.attune.core.InvalidRequestException;
-import dev.attune.core.NotFoundException;
+import dev.attune.core.model.AttuneException;
+import dev.attune.core.model.InvalidRequestException;
+import dev.attune.core.model.NotFoundException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package dev.attune.server.cli;
 
-import dev.attune.core.InvalidRequestException;
+import dev.attune.core.model.InvalidRequestException;
 import dev.attune.server.ServerConfig;
 import dev.attune.server.Stores;
 import dev.attune.store.jdbc.JdbcStore;

@@ -2,8 +2,8 @@ package dev.attune.server.cli;
 
 import dev.attune.api.Json;
 import dev.attune.core.Attune;
-import dev.attune.core.ContextPack;
-import dev.attune.core.ContextRequest;
+import dev.attune.core.api.ContextPack;
+import dev.attune.core.api.ContextRequest;
 import dev.attune.core.model.OrgId;
 import dev.attune.core.model.UserId;
 import dev.attune.server.wire.Wire;

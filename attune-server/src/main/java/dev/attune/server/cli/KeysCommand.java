@@ -61,7 +61,7 @@ final class KeysCommand {
             case "admin" -> KeyRole.ADMIN;
             case "service" -> KeyRole.SERVICE;
             default ->
-                throw new dev.attune.core.InvalidRequestException(
+                throw new dev.attune.core.model.InvalidRequestException(
                     "role", "--role must be admin or service; got '" + role + "'");
           };
       try (JdbcStore store = data.open()) {
@@ -94,7 +94,7 @@ final class KeysCommand {
       try (JdbcStore store = data.open()) {
         boolean revoked = new Keys(store, InstantSource.system()).revoke(null, id);
         if (!revoked) {
-          throw new dev.attune.core.NotFoundException(
+          throw new dev.attune.core.model.NotFoundException(
               "key '" + id + "' not found (or already revoked)");
         }
         spec.commandLine().getOut().println("revoked " + id);
@@ -159,7 +159,7 @@ final class KeysCommand {
       PrintWriter out = spec.commandLine().getOut();
       ServerConfig cfg = data.config();
       if (!cfg.encryption()) {
-        throw new dev.attune.core.InvalidRequestException(
+        throw new dev.attune.core.model.InvalidRequestException(
             "encryption", "encryption is off: there is no master key to rotate");
       }
       MasterKey next;
@@ -172,7 +172,7 @@ final class KeysCommand {
       }
       try (JdbcStore store = data.open()) {
         if (!store.encrypted()) {
-          throw new dev.attune.core.InvalidRequestException(
+          throw new dev.attune.core.model.InvalidRequestException(
               "master_key", "no master key was found for this store: nothing to rotate");
         }
         int n = store.rotateMasterKey(next);

@@ -2,7 +2,7 @@ package dev.attune.server.cli;
 
 import dev.attune.api.Json;
 import dev.attune.core.Attune;
-import dev.attune.core.MemoryState;
+import dev.attune.core.api.MemoryState;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryStatus;

@@ -70,7 +70,7 @@ final class ReportCommand implements Callable<Integer> {
           case "hour" -> EffectivenessSummary.Granularity.HOUR;
           case "day" -> EffectivenessSummary.Granularity.DAY;
           default ->
-              throw new dev.attune.core.InvalidRequestException(
+              throw new dev.attune.core.model.InvalidRequestException(
                   "granularity", "--granularity must be hour or day; got '" + granularity + "'");
         };
     Instant end = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));

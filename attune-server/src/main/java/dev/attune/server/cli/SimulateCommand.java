@@ -1,10 +1,10 @@
 package dev.attune.server.cli;
 
 import dev.attune.core.Attune;
-import dev.attune.core.ContextItem;
-import dev.attune.core.ContextPack;
-import dev.attune.core.ContextRequest;
-import dev.attune.core.ObserveRequest;
+import dev.attune.core.api.ContextItem;
+import dev.attune.core.api.ContextPack;
+import dev.attune.core.api.ContextRequest;
+import dev.attune.core.api.ObserveRequest;
 import dev.attune.core.effectiveness.Experiment;
 import dev.attune.core.effectiveness.Feedback;
 import dev.attune.core.effectiveness.Metric;

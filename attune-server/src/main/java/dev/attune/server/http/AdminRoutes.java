@@ -5,16 +5,16 @@ import dev.attune.api.KeyBody;
 import dev.attune.api.OrgBody;
 import dev.attune.api.UsageBody;
 import dev.attune.core.Attune;
-import dev.attune.core.InvalidRequestException;
-import dev.attune.core.NotFoundException;
+import dev.attune.core.api.ExtractionBacklog;
 import dev.attune.core.model.ApiKey;
 import dev.attune.core.model.AuditEntry;
+import dev.attune.core.model.InvalidRequestException;
 import dev.attune.core.model.KeyRole;
+import dev.attune.core.model.NotFoundException;
 import dev.attune.core.model.OrgId;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.port.AccessStore;
-import dev.attune.core.port.MemoryStore;
 import dev.attune.core.port.UsageRow;
 import dev.attune.server.ServerConfig;
 import dev.attune.server.wire.Wire;
@@ -130,7 +130,7 @@ final class AdminRoutes {
           "from", "the range may span at most " + MAX_USAGE_DAYS + " days");
     }
     List<UsageRow> rows = access.usage(tenant, from, to);
-    MemoryStore.ExtractionBacklog backlog = attune.extractionBacklog(tenant);
+    ExtractionBacklog backlog = attune.extractionBacklog(tenant);
     call.json(
         200,
         new UsageBody(

@@ -2,8 +2,8 @@ package dev.attune.server.http;
 
 import dev.attune.api.Json;
 import dev.attune.api.JsonInputException;
-import dev.attune.core.InvalidRequestException;
 import dev.attune.core.model.ApiKey;
+import dev.attune.core.model.InvalidRequestException;
 import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;

@@ -2,10 +2,10 @@ package dev.attune.server.http;
 
 import dev.attune.api.ErrorBody;
 import dev.attune.api.JsonInputException;
-import dev.attune.core.ConflictException;
-import dev.attune.core.InvalidRequestException;
-import dev.attune.core.NotFoundException;
-import dev.attune.core.StoreException;
+import dev.attune.core.model.ConflictException;
+import dev.attune.core.model.InvalidRequestException;
+import dev.attune.core.model.NotFoundException;
+import dev.attune.core.model.StoreException;
 import dev.attune.server.proxy.WireFormat;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;

@@ -1,6 +1,7 @@
 package dev.attune.server.http;
 
 import dev.attune.core.model.ApiKey;
+import dev.attune.server.ServerMetrics;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.security.RouteRole;

@@ -7,6 +7,7 @@ import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.UserId;
 import dev.attune.core.port.AccessStore;
 import dev.attune.server.ServerConfig;
+import dev.attune.server.ServerMetrics;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;

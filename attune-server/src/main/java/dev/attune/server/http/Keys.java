@@ -2,8 +2,8 @@ package dev.attune.server.http;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.attune.core.InvalidRequestException;
 import dev.attune.core.model.ApiKey;
+import dev.attune.core.model.InvalidRequestException;
 import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
@@ -139,7 +139,7 @@ public final class Keys {
       throw new InvalidRequestException("label", "label must be 1-200 characters");
     }
     // Stored as it is (PostgreSQL refuses a NUL in text) and listed to admins.
-    if (!dev.attune.core.Limits.isPrintable(v)) {
+    if (!dev.attune.core.model.Limits.isPrintable(v)) {
       throw new InvalidRequestException(
           "label", "label must not contain control characters or a broken surrogate pair");
     }

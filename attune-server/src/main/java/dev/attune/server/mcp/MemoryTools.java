@@ -1,19 +1,19 @@
 package dev.attune.server.mcp;
 
 import dev.attune.core.Attune;
-import dev.attune.core.ContextItem;
-import dev.attune.core.ContextPack;
-import dev.attune.core.ContextRequest;
-import dev.attune.core.InvalidRequestException;
-import dev.attune.core.ItemKind;
-import dev.attune.core.Limits;
-import dev.attune.core.NewMemory;
-import dev.attune.core.NotFoundException;
+import dev.attune.core.api.ContextItem;
+import dev.attune.core.api.ContextPack;
+import dev.attune.core.api.ContextRequest;
+import dev.attune.core.api.NewMemory;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.Ids;
+import dev.attune.core.model.InvalidRequestException;
+import dev.attune.core.model.ItemKind;
+import dev.attune.core.model.Limits;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryId;
 import dev.attune.core.model.MemoryStatus;
+import dev.attune.core.model.NotFoundException;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.port.MemoryQuery;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.attune.api.Json;
-import dev.attune.core.Limits;
+import dev.attune.core.model.Limits;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.Role;
 import java.io.IOException;

@@ -1,7 +1,6 @@
 package dev.attune.server.wire;
 
 import dev.attune.api.EffectBodies;
-import dev.attune.core.InvalidRequestException;
 import dev.attune.core.effectiveness.ContextRecord;
 import dev.attune.core.effectiveness.Correction;
 import dev.attune.core.effectiveness.EffectivenessSummary;
@@ -10,6 +9,7 @@ import dev.attune.core.effectiveness.ExperimentResults;
 import dev.attune.core.effectiveness.Feedback;
 import dev.attune.core.effectiveness.Metric;
 import dev.attune.core.effectiveness.Stats;
+import dev.attune.core.model.InvalidRequestException;
 import dev.attune.core.model.TenantId;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.attune.api.Json;
-import dev.attune.core.NewMemory;
+import dev.attune.core.api.NewMemory;
 import dev.attune.core.model.ApiKey;
 import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.Category;

@@ -16,7 +16,7 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.attune.api.Json;
-import dev.attune.core.ObserveRequest;
+import dev.attune.core.api.ObserveRequest;
 import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.Episode;
 import dev.attune.core.model.KeyRole;

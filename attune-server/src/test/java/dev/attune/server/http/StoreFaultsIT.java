@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.attune.core.StoreException;
 import dev.attune.core.model.KeyRole;
+import dev.attune.core.model.StoreException;
 import dev.attune.core.testing.HashingEmbedder;
 import dev.attune.store.jdbc.MasterKey;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;

@@ -10,6 +10,7 @@ import dev.attune.core.port.Embedder;
 import dev.attune.core.testing.HashingEmbedder;
 import dev.attune.server.ServerConfig;
 import dev.attune.server.ServerEngine;
+import dev.attune.server.ServerMetrics;
 import dev.attune.server.Stores;
 import dev.attune.store.jdbc.JdbcStore;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.attune.server.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.attune.core.ObserveRequest;
+import dev.attune.core.api.ObserveRequest;
 import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.TenantId;

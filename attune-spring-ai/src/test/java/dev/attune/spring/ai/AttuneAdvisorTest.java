@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.attune.connect.AttuneMemory;
 import dev.attune.core.Attune;
-import dev.attune.core.ObserveRequest;
+import dev.attune.core.api.ObserveRequest;
 import dev.attune.core.model.Episode;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.TenantId;
@@ -144,6 +144,6 @@ class AttuneAdvisorTest {
     assertThat(advisor.withMaxTokens(1)).isNotNull();
     // The same limit as the engine's own.
     assertThat(dev.attune.connect.Turns.MAX_BUDGET_TOKENS)
-        .isEqualTo(dev.attune.core.Limits.MAX_BUDGET_TOKENS);
+        .isEqualTo(dev.attune.core.model.Limits.MAX_BUDGET_TOKENS);
   }
 }

@@ -1,8 +1,8 @@
 package dev.attune.spring.boot;
 
 import dev.attune.client.AttuneClient;
-import dev.attune.core.AttuneException;
-import dev.attune.core.Limits;
+import dev.attune.core.model.AttuneException;
+import dev.attune.core.model.Limits;
 import dev.attune.core.model.TenantId;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.attune.store.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.attune.core.StoreException;
+import dev.attune.core.model.StoreException;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import java.sql.Connection;

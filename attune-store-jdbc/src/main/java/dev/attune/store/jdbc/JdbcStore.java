@@ -1,5 +1,9 @@
 package dev.attune.store.jdbc;
 
+import dev.attune.core.api.ExtractionBacklog;
+
+import dev.attune.core.effectiveness.HourlyFigure;
+
 import dev.attune.core.effectiveness.ContextRecord;
 import dev.attune.core.effectiveness.Correction;
 import dev.attune.core.effectiveness.Experiment;
@@ -363,7 +367,7 @@ public abstract class JdbcStore implements Store {
    */
   public int purgeErasedUsers() {
     if (!sealing.on()) {
-      throw new dev.attune.core.StoreException(
+      throw new dev.attune.core.model.StoreException(
           "purging erased users needs the master key: encryption is off", false, null);
     }
     int n = 0;

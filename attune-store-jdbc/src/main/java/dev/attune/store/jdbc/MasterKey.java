@@ -1,6 +1,6 @@
 package dev.attune.store.jdbc;
 
-import dev.attune.core.StoreException;
+import dev.attune.core.model.StoreException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

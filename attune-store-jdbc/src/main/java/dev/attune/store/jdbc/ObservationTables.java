@@ -1,6 +1,6 @@
 package dev.attune.store.jdbc;
 
-import dev.attune.core.ObservationWithdrawnException;
+import dev.attune.core.model.ObservationWithdrawnException;
 import dev.attune.core.model.MemoryId;
 import dev.attune.core.model.Observation;
 import dev.attune.core.model.OrgId;

@@ -1,6 +1,6 @@
 package dev.attune.store.jdbc;
 
-import dev.attune.core.StoreException;
+import dev.attune.core.model.StoreException;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import java.sql.PreparedStatement;

@@ -2,7 +2,7 @@ package dev.attune.store.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.attune.core.StoreException;
+import dev.attune.core.model.StoreException;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.store.jdbc.Db;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.attune.core.Attune;
-import dev.attune.core.ContextRequest;
-import dev.attune.core.ExtractionBuffer;
-import dev.attune.core.NewMemory;
-import dev.attune.core.ObserveRequest;
+import dev.attune.core.api.ContextRequest;
+import dev.attune.core.api.ExtractionBuffer;
+import dev.attune.core.api.NewMemory;
+import dev.attune.core.api.ObserveRequest;
 import dev.attune.core.learning.HeuristicExtractor;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.Memory;

@@ -2,7 +2,7 @@ package dev.attune.store.sqlite;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.attune.core.StoreException;
+import dev.attune.core.model.StoreException;
 import dev.attune.store.jdbc.Db;
 import dev.attune.store.jdbc.Encryption;
 import dev.attune.store.jdbc.JdbcStore;

@@ -1,6 +1,6 @@
 package dev.attune.store.sqlite;
 
-import dev.attune.core.StoreException;
+import dev.attune.core.model.StoreException;
 import dev.attune.core.port.Store;
 import dev.attune.core.port.StoreProvider;
 import dev.attune.store.jdbc.MasterKey;

@@ -1,6 +1,6 @@
 package dev.attune.store.sqlite;
 
-import dev.attune.core.StoreException;
+import dev.attune.core.model.StoreException;
 import dev.attune.store.jdbc.Db;
 import java.sql.ResultSet;
 import java.sql.Statement;

@@ -3,7 +3,7 @@ package dev.attune.store.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.attune.core.StoreException;
+import dev.attune.core.model.StoreException;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.ChangeKind;
 import dev.attune.core.model.Episode;

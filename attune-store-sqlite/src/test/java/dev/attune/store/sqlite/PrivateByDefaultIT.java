@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.attune.core.Attune;
-import dev.attune.core.ObserveRequest;
-import dev.attune.core.StoreException;
+import dev.attune.core.api.ObserveRequest;
+import dev.attune.core.model.StoreException;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;

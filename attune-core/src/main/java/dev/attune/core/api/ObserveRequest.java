@@ -1,6 +1,8 @@
-package dev.attune.core;
+package dev.attune.core.api;
 
 import dev.attune.core.model.Ids;
+import dev.attune.core.model.InvalidRequestException;
+import dev.attune.core.model.Limits;
 import dev.attune.core.model.Message;
 import dev.attune.core.model.OrgId;
 import dev.attune.core.model.Role;

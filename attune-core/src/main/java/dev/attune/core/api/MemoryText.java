@@ -1,5 +1,7 @@
-package dev.attune.core;
+package dev.attune.core.api;
 
+import dev.attune.core.model.InvalidRequestException;
+import dev.attune.core.model.Limits;
 import dev.attune.core.privacy.InstructionDetector;
 
 /** Validation of memory text given explicitly. */

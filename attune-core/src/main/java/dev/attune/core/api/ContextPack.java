@@ -1,4 +1,4 @@
-package dev.attune.core;
+package dev.attune.core.api;
 
 import java.util.List;
 import java.util.Objects;
@@ -6,7 +6,8 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What {@link Attune#context} returns: text ready to put into a prompt, and the items in it.
+ * What {@link dev.attune.core.Attune#context} returns: text ready to put into a prompt, and the
+ * items in it.
  *
  * @param context the rendered Markdown; empty when nothing is known or nothing fits
  * @param tokens tokens {@code context} takes with the configured tokenizer; never more than {@code

@@ -1,4 +1,4 @@
-package dev.attune.core;
+package dev.attune.core.model;
 
 /**
  * Input limits, enforced before anything is written. They are part of the public contract and are

@@ -1,4 +1,4 @@
-package dev.attune.core;
+package dev.attune.core.model;
 
 /** The request conflicts with the current state (editing a superseded memory, for example). */
 public final class ConflictException extends AttuneException {

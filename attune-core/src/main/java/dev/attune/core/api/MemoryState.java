@@ -1,4 +1,4 @@
-package dev.attune.core;
+package dev.attune.core.api;
 
 import dev.attune.core.model.Memory;
 import java.util.Objects;

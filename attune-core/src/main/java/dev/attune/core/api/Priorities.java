@@ -1,5 +1,7 @@
-package dev.attune.core;
+package dev.attune.core.api;
 
+import dev.attune.core.model.BlockType;
+import dev.attune.core.model.InvalidRequestException;
 import java.util.EnumMap;
 import java.util.Map;
 

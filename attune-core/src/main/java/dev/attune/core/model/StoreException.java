@@ -1,4 +1,4 @@
-package dev.attune.core;
+package dev.attune.core.model;
 
 /**
  * The store could not complete an operation (locked, unwritable, unreachable). The operation was

@@ -1,5 +1,6 @@
-package dev.attune.core;
+package dev.attune.core.api;
 
+import dev.attune.core.model.InvalidRequestException;
 import java.time.Duration;
 
 /**

@@ -1,4 +1,4 @@
-package dev.attune.core;
+package dev.attune.core.model;
 
 /** Base of every exception Attune throws on purpose; its message says what was wrong. */
 public class AttuneException extends RuntimeException {

@@ -1,6 +1,7 @@
-package dev.attune.core;
+package dev.attune.core.api;
 
 import dev.attune.core.model.Category;
+import dev.attune.core.model.Limits;
 import java.time.Instant;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;

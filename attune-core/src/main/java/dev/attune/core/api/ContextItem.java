@@ -1,6 +1,7 @@
-package dev.attune.core;
+package dev.attune.core.api;
 
 import dev.attune.core.model.Category;
+import dev.attune.core.model.ItemKind;
 import dev.attune.core.model.SourceRef;
 import java.util.List;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.attune.core.effectiveness;
+package dev.attune.core.learning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

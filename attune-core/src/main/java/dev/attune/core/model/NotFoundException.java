@@ -1,4 +1,4 @@
-package dev.attune.core;
+package dev.attune.core.model;
 
 /** The named item does not exist for this tenant and user (or belongs to someone else). */
 public final class NotFoundException extends AttuneException {

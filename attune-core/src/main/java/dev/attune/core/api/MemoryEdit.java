@@ -1,6 +1,8 @@
-package dev.attune.core;
+package dev.attune.core.api;
 
 import dev.attune.core.model.Category;
+import dev.attune.core.model.InvalidRequestException;
+import dev.attune.core.model.Limits;
 import org.jspecify.annotations.Nullable;
 
 /**

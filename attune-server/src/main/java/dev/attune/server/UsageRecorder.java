@@ -1,4 +1,4 @@
-package dev.attune.server.http;
+package dev.attune.server;
 
 import dev.attune.core.port.AccessStore;
 import dev.attune.core.port.UsageMeter;

@@ -1,4 +1,4 @@
-package dev.attune.core;
+package dev.attune.core.model;
 
 /**
  * An extractor (a chat model) failed to give usable facts after its bounded retries. The messages

@@ -1,4 +1,4 @@
-package dev.attune.core;
+package dev.attune.core.model;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package dev.attune.core;
+package dev.attune.core.api;
 
 import dev.attune.core.effectiveness.ContextRecord;
 import dev.attune.core.effectiveness.Correction;

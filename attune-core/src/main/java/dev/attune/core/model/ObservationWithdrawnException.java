@@ -1,4 +1,4 @@
-package dev.attune.core;
+package dev.attune.core.model;
 
 /**
  * A queued observation was withdrawn while it was being learned: its user was erased (which deletes

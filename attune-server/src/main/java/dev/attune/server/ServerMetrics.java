@@ -1,4 +1,4 @@
-package dev.attune.server.http;
+package dev.attune.server;
 
 import dev.attune.core.model.TenantId;
 import dev.attune.core.port.EngineMetrics;
@@ -109,7 +109,7 @@ public final class ServerMetrics implements EngineMetrics {
   }
 
   /** Registers the gauge of active memories, counted over the tenants this process has served. */
-  void countMemoriesWith(ToLongFunction<TenantId> counter) {
+  public void countMemoriesWith(ToLongFunction<TenantId> counter) {
     Gauge.builder("attune.memories.stored", this, m -> m.memories(counter))
         .description("Active memories held, over the tenants this process has served")
         .register(registry);
@@ -129,11 +129,11 @@ public final class ServerMetrics implements EngineMetrics {
     return memories;
   }
 
-  void sawTenant(TenantId tenant) {
+  public void sawTenant(TenantId tenant) {
     tenants.add(tenant);
   }
 
-  void http(String method, String route, int status, long nanos) {
+  public void http(String method, String route, int status, long nanos) {
     Timer.builder("attune.http.requests")
         .tag("method", method)
         .tag("route", route)
@@ -142,11 +142,11 @@ public final class ServerMetrics implements EngineMetrics {
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  void observationAccepted() {
+  public void observationAccepted() {
     Counter.builder("attune.observations.accepted").register(registry).increment();
   }
 
-  String scrape() {
+  public String scrape() {
     return registry.scrape();
   }
 }

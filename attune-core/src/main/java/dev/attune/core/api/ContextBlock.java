@@ -1,5 +1,6 @@
-package dev.attune.core;
+package dev.attune.core.api;
 
+import dev.attune.core.model.BlockType;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package dev.attune.core.effectiveness;
+package dev.attune.core.learning;
 
 import dev.attune.core.model.Embedding;
 import dev.attune.core.port.Embedder;

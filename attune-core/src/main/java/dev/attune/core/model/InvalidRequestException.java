@@ -1,4 +1,4 @@
-package dev.attune.core;
+package dev.attune.core.model;
 
 /**
  * A request or configuration value was rejected. Nothing was written. {@link #field()} names the
