@@ -1,9 +1,9 @@
 package dev.attune.store.jdbc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.attune.core.effectiveness.ContextRecord;
 import dev.attune.core.model.BlockType;
 import dev.attune.core.model.ItemKind;
-import dev.attune.core.effectiveness.ContextRecord;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import java.sql.PreparedStatement;

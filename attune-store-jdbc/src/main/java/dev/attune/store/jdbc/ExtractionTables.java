@@ -1,11 +1,11 @@
 package dev.attune.store.jdbc;
 
+import dev.attune.core.api.ExtractionBacklog;
 import dev.attune.core.model.ConflictException;
 import dev.attune.core.model.Episode;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.port.MemoryStore.AwaitingExtraction;
-import dev.attune.core.api.ExtractionBacklog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,7 +1,7 @@
 package dev.attune.store.jdbc;
 
-import dev.attune.core.model.TenantId;
 import dev.attune.core.effectiveness.HourlyFigure;
+import dev.attune.core.model.TenantId;
 import dev.attune.core.port.EffectivenessStore.Storage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

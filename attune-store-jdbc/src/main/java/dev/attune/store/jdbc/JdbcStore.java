@@ -1,14 +1,12 @@
 package dev.attune.store.jdbc;
 
 import dev.attune.core.api.ExtractionBacklog;
-
-import dev.attune.core.effectiveness.HourlyFigure;
-
 import dev.attune.core.effectiveness.ContextRecord;
 import dev.attune.core.effectiveness.Correction;
 import dev.attune.core.effectiveness.Experiment;
 import dev.attune.core.effectiveness.ExperimentResults;
 import dev.attune.core.effectiveness.Feedback;
+import dev.attune.core.effectiveness.HourlyFigure;
 import dev.attune.core.model.ApiKey;
 import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.Episode;
@@ -42,10 +40,11 @@ import org.jspecify.annotations.Nullable;
  * A store over JDBC: the tables, statements and encodings shared by the SQLite and PostgreSQL
  * adapters, each table family in a class of its own ({@link UserTables}, {@link MemoryTables},
  * {@link EpisodeTables}, {@link ExtractionTables}, {@link AccessTables}, {@link ObservationTables},
- * {@link EffectTables}). Every statement is keyed by tenant first, and runs through the {@link
- * Dialect}, where all that differs by database lives (on PostgreSQL it also sets the tenant for
- * row-level security, so a statement that forgot its filter still sees only its tenant's rows).
- * Times are epoch microseconds, vectors float32 blobs, lists and profiles JSON text.
+ * {@link ContextRecordTables}, {@link OutcomeTables}, {@link ExperimentTables}, {@link
+ * FigureTables}). Every statement is keyed by tenant first, and runs through the {@link Dialect},
+ * where all that differs by database lives (on PostgreSQL it also sets the tenant for row-level
+ * security, so a statement that forgot its filter still sees only its tenant's rows). Times are
+ * epoch microseconds, vectors float32 blobs, lists and profiles JSON text.
  *
  * <p>Thread-safe. Each write method is one transaction.
  */

@@ -1,8 +1,8 @@
 package dev.attune.store.jdbc;
 
-import dev.attune.core.model.ObservationWithdrawnException;
 import dev.attune.core.model.MemoryId;
 import dev.attune.core.model.Observation;
+import dev.attune.core.model.ObservationWithdrawnException;
 import dev.attune.core.model.OrgId;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
