@@ -1,12 +1,10 @@
 package dev.attune.bench;
 
-import dev.attune.core.api.ExtractionBacklog;
-
 import dev.attune.core.Attune;
 import dev.attune.core.AttuneBuilder;
+import dev.attune.core.api.ExtractionBacklog;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
-import dev.attune.core.port.MemoryStore;
 import dev.attune.core.port.UsageMeter;
 import dev.attune.models.chat.ChatModels;
 import dev.attune.server.ServerConfig;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.attune.core.model.ExtractionException;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.Episode;
+import dev.attune.core.model.ExtractionException;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryId;
 import dev.attune.core.model.Provenance;

@@ -3,11 +3,11 @@ package dev.attune.store.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.attune.core.model.StoreException;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.MemoryId;
 import dev.attune.core.model.Provenance;
+import dev.attune.core.model.StoreException;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.port.UserWrite;

@@ -3,7 +3,6 @@ package dev.attune.store.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.attune.core.model.StoreException;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.ChangeKind;
 import dev.attune.core.model.Episode;
@@ -14,6 +13,7 @@ import dev.attune.core.model.Message;
 import dev.attune.core.model.Observation;
 import dev.attune.core.model.Provenance;
 import dev.attune.core.model.Role;
+import dev.attune.core.model.StoreException;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.model.UserProfile;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.attune.core.Attune;
 import dev.attune.core.api.ObserveRequest;
-import dev.attune.core.model.StoreException;
 import dev.attune.core.model.Message;
+import dev.attune.core.model.StoreException;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.port.MemoryQuery;

@@ -3,10 +3,10 @@ package dev.attune.store.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.attune.core.model.BlockType;
-import dev.attune.core.model.ItemKind;
 import dev.attune.core.effectiveness.ContextRecord;
+import dev.attune.core.model.BlockType;
 import dev.attune.core.model.Category;
+import dev.attune.core.model.ItemKind;
 import dev.attune.core.model.UserId;
 import dev.attune.core.port.MemoryStore;
 import dev.attune.core.testing.MemoryStoreContract;
