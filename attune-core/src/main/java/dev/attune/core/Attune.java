@@ -63,8 +63,21 @@ import org.jspecify.annotations.Nullable;
 public final class Attune implements AutoCloseable {
   private final Engine engine;
 
+  /** Wires the engine and starts it; when either fails, the store is closed again. */
   Attune(AttuneBuilder b, Store store, Embedder embedder) {
-    this.engine = Engine.wire(b, store, embedder);
+    Engine wired;
+    try {
+      wired = Engine.wire(b, store, embedder);
+      wired.start();
+    } catch (RuntimeException | Error e) {
+      try {
+        store.close();
+      } catch (RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
+    this.engine = wired;
   }
 
   public static AttuneBuilder builder() {
@@ -316,15 +329,10 @@ public final class Attune implements AutoCloseable {
     return engine.maintenance().purgeExpiredEpisodes();
   }
 
-  /** Stops background work and closes the engine.store(). */
+  /** Stops the background threads, in the reverse of their start, and closes the store. */
   @Override
   public void close() {
-    engine.maintenance().close();
-    engine.learner().close();
-    engine.intake().close();
-    engine.context().close();
-    engine.effects().close();
-    engine.store().close();
+    engine.close();
   }
 
   /** The user's cached working set, if any (for tests that measure the cache). */

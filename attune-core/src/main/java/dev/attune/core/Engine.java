@@ -20,11 +20,17 @@ import dev.attune.core.port.Store;
 import dev.attune.core.retrieval.DecayPolicy;
 import dev.attune.core.retrieval.Retriever;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * The engine's jobs, made and wired once from the builder's settings: what {@link Attune} hands
  * each request to. Wiring lives here so that the facade reads as the list of what it offers.
+ *
+ * <p>The owner of the jobs' threads: constructors only assign (wiring that fails halfway leaves no
+ * thread behind), {@link #start} starts the background threads in order and, if one fails, stops
+ * those already started; {@link #close} stops them in the reverse order, then closes the store.
  */
 record Engine(
     Store store,
@@ -40,6 +46,44 @@ record Engine(
     Maintenance maintenance,
     Effectiveness effects,
     Effects effectsApi) {
+
+  /**
+   * Starts the background threads: the effectiveness writer, the observation worker, the extraction
+   * flusher, the retention sweep. If one cannot start, those already started are stopped again and
+   * the failure is thrown.
+   */
+  void start() {
+    List<AutoCloseable> started = new ArrayList<>();
+    try {
+      effects.start();
+      started.add(effects::close);
+      intake.start();
+      started.add(intake::close);
+      learner.start();
+      started.add(learner::close);
+      maintenance.start();
+      started.add(maintenance::close);
+    } catch (RuntimeException | Error e) {
+      for (int i = started.size() - 1; i >= 0; i--) {
+        try {
+          started.get(i).close();
+        } catch (Exception stopping) {
+          e.addSuppressed(stopping);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** Stops the threads in the reverse of {@link #start}'s order, then closes the store. */
+  void close() {
+    maintenance.close();
+    learner.close();
+    intake.close();
+    context.close();
+    effects.close();
+    store.close();
+  }
 
   static Engine wire(AttuneBuilder b, Store store, Embedder embedder) {
     Supplier<Instant> clock = new EngineClock(b.clock);

@@ -60,6 +60,7 @@ final class EffectRecorder implements AutoCloseable {
   private final Map<String, ContextRecord> unwritten = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
   private final Thread thread;
+  private volatile boolean started;
   private volatile boolean closed;
 
   // Touched by the writer thread only.
@@ -74,6 +75,11 @@ final class EffectRecorder implements AutoCloseable {
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.thread = new Thread(this::run, "attune-effects");
     thread.setDaemon(true);
+  }
+
+  /** Starts the writer thread (the engine's lifecycle calls it once wiring is done). */
+  void start() {
+    started = true;
     thread.start();
   }
 
@@ -122,6 +128,9 @@ final class EffectRecorder implements AutoCloseable {
    * commands that exit, close).
    */
   void flush() {
+    if (!started) {
+      return; // nothing is written before the writer runs
+    }
     CountDownLatch done = new CountDownLatch(1);
     Job marker =
         new Job(

@@ -449,6 +449,11 @@ public final class Effectiveness implements AutoCloseable {
     return recorder.dropped();
   }
 
+  /** Starts the background writer of records and figures. */
+  public void start() {
+    recorder.start();
+  }
+
   @Override
   public void close() {
     recorder.close();

@@ -54,8 +54,14 @@ public final class Intake implements AutoCloseable {
     this.effects = effects;
     this.locks = locks;
     this.now = now;
-    // Started at once: observations accepted before a crash or by another process are drained.
     this.worker = new ObservationWorker(store, now, this::process, node);
+  }
+
+  /**
+   * Starts the observation worker: observations accepted before a crash or by another process are
+   * drained from then on.
+   */
+  public void start() {
     worker.start();
   }
 

@@ -102,7 +102,6 @@ public final class Learner implements AutoCloseable {
     this.now = now;
     if (extractor.batched()) {
       this.flusher = new ExtractionFlusher(store, now, buffer, this::flushExtraction);
-      flusher.start();
     } else {
       this.flusher = null;
     }
@@ -386,6 +385,13 @@ public final class Learner implements AutoCloseable {
       return new UserRecord(user, org, existing.profile(), existing.createdAt(), at);
     }
     return null;
+  }
+
+  /** Starts the extraction flusher, when the extractor is batched. */
+  public void start() {
+    if (flusher != null) {
+      flusher.start();
+    }
   }
 
   @Override

@@ -49,7 +49,8 @@ public final class Maintenance implements AutoCloseable {
   private final UserLocks locks;
   private final Supplier<Instant> clock;
   private final Duration retention;
-  private final @Nullable ScheduledExecutorService sweeper;
+  private final Duration sweepEvery;
+  private volatile @Nullable ScheduledExecutorService sweeper;
 
   /**
    * @param retention how long episodes are kept; zero keeps them forever
@@ -78,15 +79,19 @@ public final class Maintenance implements AutoCloseable {
     this.locks = locks;
     this.clock = clock;
     this.retention = retention;
+    this.sweepEvery = sweepEvery;
+  }
+
+  /** Starts the hourly retention sweep (none when its interval is zero). */
+  public void start() {
     if (!sweepEvery.isZero()) {
-      this.sweeper =
+      ScheduledExecutorService s =
           Executors.newSingleThreadScheduledExecutor(
               Thread.ofPlatform().name("attune-retention").daemon().factory());
       long every = sweepEvery.toMillis();
-      sweeper.scheduleWithFixedDelay(
+      s.scheduleWithFixedDelay(
           this::sweepQuietly, Math.min(every, 60_000), every, TimeUnit.MILLISECONDS);
-    } else {
-      this.sweeper = null;
+      sweeper = s;
     }
   }
 
@@ -247,8 +252,9 @@ public final class Maintenance implements AutoCloseable {
 
   @Override
   public void close() {
-    if (sweeper != null) {
-      sweeper.shutdownNow();
+    ScheduledExecutorService s = sweeper;
+    if (s != null) {
+      s.shutdownNow();
     }
   }
 }
