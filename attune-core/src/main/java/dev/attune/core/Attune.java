@@ -216,6 +216,14 @@ public final class Attune implements AutoCloseable {
     return engine.store().findMemory(tenant, user, id);
   }
 
+  /**
+   * The user's memories with these ids (any status), in the ids' order, in one read; ids that name
+   * no memory of the user are left out.
+   */
+  public List<Memory> memories(TenantId tenant, UserId user, List<MemoryId> ids) {
+    return engine.store().findMemories(tenant, user, ids);
+  }
+
   /** How many active memories the tenant holds, over all its users. */
   public long countActiveMemories(TenantId tenant) {
     return engine.store().countActiveMemories(tenant);

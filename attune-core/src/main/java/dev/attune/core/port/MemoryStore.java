@@ -97,6 +97,12 @@ public interface MemoryStore extends AutoCloseable {
   /** One memory of the user, in any status. */
   Optional<Memory> findMemory(TenantId tenant, UserId user, MemoryId id);
 
+  /**
+   * The user's memories with these ids, in any status, in the order of {@code ids}; ids that name
+   * no memory of the user are left out. One read, however many ids.
+   */
+  List<Memory> findMemories(TenantId tenant, UserId user, List<MemoryId> ids);
+
   /** The user's episodes matching the query; see {@link EpisodeQuery} for the order. */
   List<Episode> episodes(TenantId tenant, UserId user, EpisodeQuery query);
 

@@ -247,6 +247,14 @@ public class InMemoryStore extends InMemoryEffects implements Store {
   }
 
   @Override
+  public synchronized List<Memory> findMemories(TenantId tenant, UserId user, List<MemoryId> ids) {
+    UserData d = users.get(new Key(tenant, user));
+    return d == null
+        ? List.of()
+        : ids.stream().map(d.memories::get).filter(java.util.Objects::nonNull).toList();
+  }
+
+  @Override
   public synchronized List<Episode> episodes(TenantId tenant, UserId user, EpisodeQuery query) {
     UserData d = users.get(new Key(tenant, user));
     if (d == null) {

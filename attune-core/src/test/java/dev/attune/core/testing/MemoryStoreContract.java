@@ -201,6 +201,23 @@ public abstract class MemoryStoreContract {
     assertThat(store.findMemory(T1, ALICE, m.id())).contains(m);
     assertThat(store.findMemory(T1, BOB, m.id())).isEmpty();
     assertThat(store.findMemory(T2, ALICE, m.id())).isEmpty();
+    assertThat(store.findMemories(T1, ALICE, List.of(m.id()))).containsExactly(m);
+  }
+
+  @Test
+  void memoriesAreFoundByIdsInOneReadInTheIdsOrder() {
+    Memory a = memory(ALICE, "likes tea", Category.PREFERENCE, T0);
+    Memory b = memory(ALICE, "uses Go", Category.TOOL, T0.plusSeconds(10));
+    Memory other = memory(BOB, "likes coffee", Category.PREFERENCE, T0);
+    store.write(T1, ALICE, writeOf(T0, List.of(), List.of(a, b), List.of()));
+    store.write(T1, BOB, writeOf(T0, List.of(), List.of(other), List.of()));
+
+    assertThat(store.findMemories(T1, ALICE, List.of(b.id(), MemoryId.of("mem-none"), a.id())))
+        .extracting(Memory::id)
+        .containsExactly(b.id(), a.id());
+    assertThat(store.findMemories(T1, ALICE, List.of(other.id()))).isEmpty();
+    assertThat(store.findMemories(T2, ALICE, List.of(a.id()))).isEmpty();
+    assertThat(store.findMemories(T1, ALICE, List.of())).isEmpty();
   }
 
   @Test

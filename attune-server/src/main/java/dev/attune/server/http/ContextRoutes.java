@@ -20,7 +20,9 @@ import dev.attune.server.wire.Wire;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The two operations: {@code POST /v1/context}, {@code POST /v1/observe} and its outcome. */
@@ -114,6 +116,16 @@ final class ContextRoutes {
 
   private ObservationBody observationBody(TenantId tenant, Observation o) {
     Observation.Outcome out = o.outcome();
+    // Every memory the outcome names, read in one query (it was one read per memory).
+    Map<MemoryId, MemoryBody> named = new HashMap<>();
+    if (out != null) {
+      List<MemoryId> ids = new ArrayList<>(out.added());
+      ids.addAll(out.reinforced());
+      ids.addAll(out.superseded());
+      attune
+          .memories(tenant, o.user(), ids)
+          .forEach(m -> named.put(m.id(), Wire.memory(attune.state(m))));
+    }
     return new ObservationBody(
         o.id(),
         o.user().value(),
@@ -122,18 +134,14 @@ final class ContextRoutes {
         o.finishedAt(),
         out == null ? null : out.stored(),
         out == null ? null : out.duplicates(),
-        out == null ? null : memories(tenant, o.user(), out.added()),
-        out == null ? null : memories(tenant, o.user(), out.reinforced()),
-        out == null ? null : memories(tenant, o.user(), out.superseded()),
+        out == null ? null : bodies(named, out.added()),
+        out == null ? null : bodies(named, out.reinforced()),
+        out == null ? null : bodies(named, out.superseded()),
         out == null ? null : out.awaitingExtraction(),
         o.error());
   }
 
-  private List<MemoryBody> memories(TenantId tenant, UserId user, List<MemoryId> ids) {
-    List<MemoryBody> out = new ArrayList<>(ids.size());
-    for (MemoryId id : ids) {
-      attune.memory(tenant, user, id).ifPresent(m -> out.add(Wire.memory(attune.state(m))));
-    }
-    return out;
+  private static List<MemoryBody> bodies(Map<MemoryId, MemoryBody> named, List<MemoryId> ids) {
+    return ids.stream().map(named::get).filter(java.util.Objects::nonNull).toList();
   }
 }

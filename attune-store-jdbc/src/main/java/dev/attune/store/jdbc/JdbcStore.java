@@ -284,6 +284,11 @@ public abstract class JdbcStore implements Store {
   }
 
   @Override
+  public List<Memory> findMemories(TenantId tenant, UserId user, List<MemoryId> ids) {
+    return memories.findMemories(tenant, user, ids);
+  }
+
+  @Override
   public List<MemoryChange> history(TenantId tenant, UserId user, MemoryId id) {
     return memories.history(tenant, user, id);
   }

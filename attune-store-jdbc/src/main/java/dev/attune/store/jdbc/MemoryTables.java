@@ -115,6 +115,44 @@ final class MemoryTables {
         });
   }
 
+  /** At most this many ids in one statement's IN list (more are read in a few statements). */
+  private static final int IDS_PER_STATEMENT = 500;
+
+  List<Memory> findMemories(TenantId tenant, UserId user, List<MemoryId> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return db.read(
+        tenant,
+        "find memories",
+        c -> {
+          java.util.Map<MemoryId, Memory> found = new java.util.HashMap<>();
+          for (int from = 0; from < ids.size(); from += IDS_PER_STATEMENT) {
+            List<MemoryId> part = ids.subList(from, Math.min(ids.size(), from + IDS_PER_STATEMENT));
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM memories WHERE tenant_id = ? AND user_id = ? AND memory_id IN ("
+                        + String.join(", ", java.util.Collections.nCopies(part.size(), "?"))
+                        + ")")) {
+              ps.setString(1, tenant.value());
+              ps.setString(2, user.value());
+              for (int i = 0; i < part.size(); i++) {
+                ps.setString(3 + i, part.get(i).value());
+              }
+              try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  Memory m = memory(c, tenant, user, rs);
+                  found.put(m.id(), m);
+                }
+              }
+            }
+          }
+          return ids.stream().map(found::get).filter(java.util.Objects::nonNull).toList();
+        });
+  }
+
   Memory memory(Connection c, TenantId tenant, UserId user, ResultSet rs) throws SQLException {
     Long validTo = Db.nullableLong(rs, 9);
     Long supersededAt = Db.nullableLong(rs, 12);
