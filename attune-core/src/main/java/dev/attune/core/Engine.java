@@ -13,6 +13,7 @@ import dev.attune.core.internal.PrivacyGuard;
 import dev.attune.core.internal.Summaries;
 import dev.attune.core.internal.UserLocks;
 import dev.attune.core.internal.UserRecords;
+import dev.attune.core.internal.UserWriter;
 import dev.attune.core.internal.WorkingSets;
 import dev.attune.core.learning.UtilizationMatcher;
 import dev.attune.core.port.Embedder;
@@ -109,6 +110,7 @@ record Engine(
             b.workingSetCacheBytes,
             b.workingSetEpisodes,
             b.metrics);
+    UserWriter writer = new UserWriter(store, workingSets);
     ContextService context =
         new ContextService(
             store,
@@ -131,24 +133,15 @@ record Engine(
             vectors,
             b.metrics,
             b.extractionBuffer,
-            workingSets,
+            writer,
             locks,
             clock,
             b.nodeId);
     Intake intake = new Intake(store, privacy, learner, effects, locks, clock, b.nodeId);
-    UserRecords records = new UserRecords(store, privacy, workingSets, locks, clock);
+    UserRecords records = new UserRecords(store, privacy, writer, locks, clock);
     MemoryEditor editor =
         new MemoryEditor(
-            store,
-            embedder,
-            privacy,
-            summaries,
-            vectors,
-            records,
-            workingSets,
-            effects,
-            locks,
-            clock);
+            store, embedder, privacy, summaries, vectors, records, writer, effects, locks, clock);
     Maintenance maintenance =
         new Maintenance(
             store,
@@ -156,6 +149,7 @@ record Engine(
             b.tokens,
             vectors,
             workingSets,
+            writer,
             context,
             effects,
             locks,

@@ -4,13 +4,18 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaCall;
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.properties.HasName;
+import com.tngtech.archunit.core.domain.properties.HasOwner;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import dev.attune.core.internal.UserWriter;
+import dev.attune.core.port.MemoryStore;
 
 /**
  * Core's layering, stated so that the build fails on the first arrow that climbs back up:
@@ -21,7 +26,9 @@ import com.tngtech.archunit.library.dependencies.SliceIdentifier;
  *       the effectiveness records;
  *   <li>no cycle between core's packages, the facade (the root package) included;
  *   <li>{@code internal} is the facade's own: nothing else reaches into it;
- *   <li>no web framework, JDBC or ONNX in core.
+ *   <li>no web framework, JDBC or ONNX in core;
+ *   <li>one write path for a user's data: only {@code UserWriter} writes or erases a user in the
+ *       store, and it updates the cached working set with every write.
  * </ul>
  */
 @AnalyzeClasses(packages = "dev.attune.core", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -115,4 +122,20 @@ class ArchitectureTest {
               "org.eclipse.jetty..",
               "com.sun.net.httpserver..",
               "ai.onnxruntime..");
+
+  @ArchTest
+  static final ArchRule oneWritePathForAUsersData =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.attune.core..")
+          .and()
+          .doNotHaveFullyQualifiedName(UserWriter.class.getName())
+          .should()
+          .callMethodWhere(
+              JavaCall.Predicates.target(HasName.Predicates.nameMatching("write|forget"))
+                  .and(
+                      JavaCall.Predicates.target(
+                          HasOwner.Predicates.With.owner(
+                              JavaClass.Predicates.assignableTo(MemoryStore.class)))))
+          .because("a user's rows and their cached working set change together (UserWriter)");
 }

@@ -63,7 +63,7 @@ public final class Learner implements AutoCloseable {
   private final EpisodeVectors vectors;
   private final EngineMetrics metrics;
   private final ExtractionBuffer buffer;
-  private final WorkingSets workingSets;
+  private final UserWriter writer;
   private final UserLocks locks;
   private final Supplier<Instant> now;
   private final @Nullable ExtractionFlusher flusher;
@@ -83,7 +83,7 @@ public final class Learner implements AutoCloseable {
       EpisodeVectors vectors,
       EngineMetrics metrics,
       ExtractionBuffer buffer,
-      WorkingSets workingSets,
+      UserWriter writer,
       UserLocks locks,
       Supplier<Instant> now,
       String node) {
@@ -97,7 +97,7 @@ public final class Learner implements AutoCloseable {
     this.vectors = vectors;
     this.metrics = metrics;
     this.buffer = buffer;
-    this.workingSets = workingSets;
+    this.writer = writer;
     this.locks = locks;
     this.now = now;
     if (extractor.batched()) {
@@ -142,8 +142,7 @@ public final class Learner implements AutoCloseable {
     if (fresh.isEmpty()) {
       if (row != null) {
         UserWrite write = UserWrite.user(row).learnedFrom(observation);
-        store.write(tenant, user, write);
-        workingSets.applyIfCached(tenant, user, write);
+        writer.write(tenant, user, write);
       }
       return new ObserveResult(0, known.size(), List.of(), List.of(), List.of());
     }
@@ -187,8 +186,7 @@ public final class Learner implements AutoCloseable {
           new UserWrite(at, row, episodes, List.of(), List.of(), written)
               .withEpisodesAwaitingExtraction()
               .learnedFrom(observation);
-      store.write(tenant, user, write);
-      workingSets.applyIfCached(tenant, user, write);
+      writer.write(tenant, user, write);
       metrics.observed(episodes.size(), 0, 0, 0);
       if (flusher != null) {
         flusher.wake();
@@ -202,8 +200,7 @@ public final class Learner implements AutoCloseable {
     UserWrite write =
         new UserWrite(at, row, episodes, learned.memories(), learned.changes(), written)
             .learnedFrom(observation);
-    store.write(tenant, user, write);
-    workingSets.applyIfCached(tenant, user, write);
+    writer.write(tenant, user, write);
     return learned.result(episodes.size(), known.size());
   }
 
@@ -365,12 +362,11 @@ public final class Learner implements AutoCloseable {
                       at, null, List.of(), learned.memories(), learned.changes(), screened.audit())
                   .completingExtraction(ids);
           try {
-            store.write(tenant, user, write);
+            writer.write(tenant, user, write);
           } catch (ConflictException e) {
             // Another process extracted these messages first: its result stands.
             return ObserveResult.unchanged(0);
           }
-          workingSets.applyIfCached(tenant, user, write);
           return learned.result(0, 0);
         });
   }

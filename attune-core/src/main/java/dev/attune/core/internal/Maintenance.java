@@ -44,6 +44,7 @@ public final class Maintenance implements AutoCloseable {
   private final TokenCounter tokens;
   private final EpisodeVectors vectors;
   private final WorkingSets workingSets;
+  private final UserWriter writer;
   private final ContextService context;
   private final Effectiveness effects;
   private final UserLocks locks;
@@ -63,6 +64,7 @@ public final class Maintenance implements AutoCloseable {
       TokenCounter tokens,
       EpisodeVectors vectors,
       WorkingSets workingSets,
+      UserWriter writer,
       ContextService context,
       Effectiveness effects,
       UserLocks locks,
@@ -74,6 +76,7 @@ public final class Maintenance implements AutoCloseable {
     this.tokens = tokens;
     this.vectors = vectors;
     this.workingSets = workingSets;
+    this.writer = writer;
     this.context = context;
     this.effects = effects;
     this.locks = locks;
@@ -150,9 +153,8 @@ public final class Maintenance implements AutoCloseable {
           for (int i = 0; i < episodes.size(); i++) {
             reEpisodes.add(episodes.get(i).withEmbedding(episodeEmbeddings.get(i)));
           }
-          store.write(
+          writer.writeAndReload(
               tenant, user, new UserWrite(clock.get(), null, reEpisodes, reMemories, List.of()));
-          workingSets.invalidate(tenant, user);
           return texts.size();
         });
   }

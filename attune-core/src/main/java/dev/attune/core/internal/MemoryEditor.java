@@ -40,7 +40,7 @@ public final class MemoryEditor {
   private final Summaries summaries;
   private final EpisodeVectors vectors;
   private final UserRecords records;
-  private final WorkingSets workingSets;
+  private final UserWriter writer;
   private final UserLocks locks;
   private final Supplier<Instant> clock;
 
@@ -53,7 +53,7 @@ public final class MemoryEditor {
       Summaries summaries,
       EpisodeVectors vectors,
       UserRecords records,
-      WorkingSets workingSets,
+      UserWriter writer,
       Effectiveness effects,
       UserLocks locks,
       Supplier<Instant> clock) {
@@ -64,7 +64,7 @@ public final class MemoryEditor {
     this.summaries = summaries;
     this.vectors = vectors;
     this.records = records;
-    this.workingSets = workingSets;
+    this.writer = writer;
     this.locks = locks;
     this.clock = clock;
   }
@@ -229,8 +229,7 @@ public final class MemoryEditor {
             now,
             Summaries.concat(List.of(changed), update.memories()),
             Summaries.concat(changes, update.changes()));
-    store.write(tenant, user, write);
-    workingSets.applyIfCached(tenant, user, write);
+    writer.write(tenant, user, write);
   }
 
   private Memory activeMemory(TenantId tenant, UserId user, MemoryId id) {

@@ -33,7 +33,7 @@ import org.jspecify.annotations.Nullable;
 public final class UserRecords {
   private final Store store;
   private final PrivacyGuard privacy;
-  private final WorkingSets workingSets;
+  private final UserWriter writer;
   private final UserLocks locks;
   private final Supplier<Instant> clock;
   private final Object orgWrites = new Object();
@@ -41,12 +41,12 @@ public final class UserRecords {
   public UserRecords(
       Store store,
       PrivacyGuard privacy,
-      WorkingSets workingSets,
+      UserWriter writer,
       UserLocks locks,
       Supplier<Instant> clock) {
     this.store = store;
     this.privacy = privacy;
-    this.workingSets = workingSets;
+    this.writer = writer;
     this.locks = locks;
     this.clock = clock;
   }
@@ -86,8 +86,7 @@ public final class UserRecords {
                   .findUser(tenant, user)
                   .orElseGet(() -> UserRecord.create(user, null, clock.get()));
           UserRecord updated = change.apply(current);
-          store.write(tenant, user, UserWrite.user(updated));
-          workingSets.invalidate(tenant, user);
+          writer.writeAndReload(tenant, user, UserWrite.user(updated));
           return updated;
         });
   }
@@ -137,9 +136,7 @@ public final class UserRecords {
         tenant,
         user,
         () -> {
-          boolean existed = store.forget(tenant, user);
-          workingSets.invalidate(tenant, user);
-          return existed;
+          return writer.forget(tenant, user);
         });
   }
 }
