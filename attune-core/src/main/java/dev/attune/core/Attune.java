@@ -277,7 +277,7 @@ public final class Attune implements AutoCloseable {
 
   /** Everything held about the user (vectors aside). */
   public UserExport export(TenantId tenant, UserId user) {
-    engine.effects().flush();
+    engine.tracker().flush();
     return engine.records().export(tenant, user);
   }
 
@@ -287,7 +287,7 @@ public final class Attune implements AutoCloseable {
    */
   public boolean forget(TenantId tenant, UserId user) {
     // What is still queued for the user is written first, so that the erasure takes it too.
-    engine.effects().flush();
+    engine.tracker().flush();
     return engine.records().forget(tenant, user);
   }
 
@@ -298,7 +298,7 @@ public final class Attune implements AutoCloseable {
    * tenant's effectiveness summary.
    */
   public Effects effects() {
-    return engine.effectsApi();
+    return engine.effects();
   }
 
   // ---- maintenance ----

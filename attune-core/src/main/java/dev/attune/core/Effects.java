@@ -5,7 +5,7 @@ import dev.attune.core.effectiveness.EffectivenessSummary;
 import dev.attune.core.effectiveness.Experiment;
 import dev.attune.core.effectiveness.ExperimentResults;
 import dev.attune.core.effectiveness.Feedback;
-import dev.attune.core.internal.Effectiveness;
+import dev.attune.core.internal.EffectTracker;
 import dev.attune.core.model.ConflictException;
 import dev.attune.core.model.Ids;
 import dev.attune.core.model.InvalidRequestException;
@@ -26,10 +26,10 @@ import org.jspecify.annotations.Nullable;
  * one): another tenant's or user's records are indistinguishable from missing ones. Thread-safe.
  */
 public final class Effects {
-  private final Effectiveness effects;
+  private final EffectTracker tracker;
 
-  Effects(Effectiveness effects) {
-    this.effects = effects;
+  Effects(EffectTracker tracker) {
+    this.tracker = tracker;
   }
 
   /**
@@ -40,13 +40,13 @@ public final class Effects {
    */
   public ContextRecord contextRecord(TenantId tenant, UserId user, String contextId) {
     // What is queued (a reply's matching, say) is written first: the answer is up to date.
-    effects.flush();
-    return effects.contextRecord(tenant, user, contextId);
+    tracker.flush();
+    return tracker.contextRecord(tenant, user, contextId);
   }
 
   /** The user's latest context records, newest first. */
   public List<ContextRecord> contextRecords(TenantId tenant, UserId user, int limit) {
-    return effects.contextRecords(tenant, user, limit);
+    return tracker.contextRecords(tenant, user, limit);
   }
 
   /** Most users one {@link #users} call returns. */
@@ -74,7 +74,7 @@ public final class Effects {
       throw new InvalidRequestException(
           "query", "query may be at most " + Ids.MAX_LENGTH + " characters");
     }
-    return effects.users(tenant, idContains, offset, limit);
+    return tracker.users(tenant, idContains, offset, limit);
   }
 
   /**
@@ -91,7 +91,7 @@ public final class Effects {
       Feedback.Signal signal,
       @Nullable Double value,
       @Nullable String comment) {
-    return effects.feedback(tenant, user, contextId, signal, value, comment);
+    return tracker.feedback(tenant, user, contextId, signal, value, comment);
   }
 
   /**
@@ -101,20 +101,20 @@ public final class Effects {
    * @throws ConflictException when it is active and another experiment of the tenant is
    */
   public Experiment putExperiment(TenantId tenant, Experiment experiment) {
-    return effects.experiments().put(tenant, Objects.requireNonNull(experiment, "experiment"));
+    return tracker.experiments().put(tenant, Objects.requireNonNull(experiment, "experiment"));
   }
 
   public Optional<Experiment> experiment(TenantId tenant, String name) {
-    return effects.experiments().get(tenant, name);
+    return tracker.experiments().get(tenant, name);
   }
 
   public List<Experiment> experiments(TenantId tenant) {
-    return effects.experiments().list(tenant);
+    return tracker.experiments().list(tenant);
   }
 
   /** Deletes an experiment (its users' records keep their arm); false if there was none. */
   public boolean deleteExperiment(TenantId tenant, String name) {
-    return effects.experiments().delete(tenant, name);
+    return tracker.experiments().delete(tenant, name);
   }
 
   /**
@@ -125,7 +125,7 @@ public final class Effects {
    */
   public ExperimentResults experimentResults(
       TenantId tenant, String name, Instant from, Instant to) {
-    return effects.experiments().results(tenant, name, from, to);
+    return tracker.experiments().results(tenant, name, from, to);
   }
 
   /**
@@ -136,15 +136,15 @@ public final class Effects {
    */
   public EffectivenessSummary summary(
       TenantId tenant, Instant from, Instant to, EffectivenessSummary.Granularity granularity) {
-    return effects.summary(tenant, from, to, granularity);
+    return tracker.summary(tenant, from, to, granularity);
   }
 
   /**
-   * Effectiveness events (context records, figures, reply matching) dropped since start because the
+   * EffectTracker events (context records, figures, reply matching) dropped since start because the
    * background writer's queue was full or the store failed.
    */
   public long dropped() {
-    return effects.dropped();
+    return tracker.dropped();
   }
 
   /**
@@ -152,11 +152,11 @@ public final class Effects {
    * this hour's figures; the retention sweep does it for every tenant on its own.
    */
   public void recordStorage(TenantId tenant) {
-    effects.sampleStorage(tenant);
+    tracker.sampleStorage(tenant);
   }
 
   /** Writes everything recorded so far (context records, figures) before returning. */
   public void flush() {
-    effects.flush();
+    tracker.flush();
   }
 }

@@ -2,7 +2,7 @@ package dev.attune.core;
 
 import dev.attune.core.assembly.ContextAssembler;
 import dev.attune.core.internal.ContextService;
-import dev.attune.core.internal.Effectiveness;
+import dev.attune.core.internal.EffectTracker;
 import dev.attune.core.internal.EngineClock;
 import dev.attune.core.internal.EpisodeVectors;
 import dev.attune.core.internal.Intake;
@@ -45,8 +45,8 @@ record Engine(
     UserRecords records,
     MemoryEditor editor,
     Maintenance maintenance,
-    Effectiveness effects,
-    Effects effectsApi) {
+    EffectTracker tracker,
+    Effects effects) {
 
   /**
    * Starts the background threads: the effectiveness writer, the observation worker, the extraction
@@ -56,8 +56,8 @@ record Engine(
   void start() {
     List<AutoCloseable> started = new ArrayList<>();
     try {
-      effects.start();
-      started.add(effects::close);
+      tracker.start();
+      started.add(tracker::close);
       intake.start();
       started.add(intake::close);
       learner.start();
@@ -82,7 +82,7 @@ record Engine(
     learner.close();
     intake.close();
     context.close();
-    effects.close();
+    tracker.close();
     store.close();
   }
 
@@ -92,8 +92,8 @@ record Engine(
     PrivacyGuard privacy = new PrivacyGuard(store, b.dataPolicy);
     Summaries summaries = new Summaries(b.compressor, b.summarizer);
     EpisodeVectors vectors = new EpisodeVectors(store, embedder, b.retrievalPolicy.denseContext());
-    Effectiveness effects =
-        new Effectiveness(
+    EffectTracker tracker =
+        new EffectTracker(
             store,
             privacy,
             new UtilizationMatcher(embedder),
@@ -118,10 +118,10 @@ record Engine(
             new Retriever(b.retrievalPolicy, b.decayPolicy),
             new ContextAssembler(b.tokens, b.priorities, b.assemblyPolicy, b.decayPolicy),
             workingSets,
-            effects,
+            tracker,
             b.metrics,
             clock);
-    Effects effectsApi = new Effects(effects);
+    Effects effects = new Effects(tracker);
     Learner learner =
         new Learner(
             store,
@@ -137,11 +137,11 @@ record Engine(
             locks,
             clock,
             b.nodeId);
-    Intake intake = new Intake(store, privacy, learner, effects, locks, clock, b.nodeId);
+    Intake intake = new Intake(store, privacy, learner, tracker, locks, clock, b.nodeId);
     UserRecords records = new UserRecords(store, privacy, writer, locks, clock);
     MemoryEditor editor =
         new MemoryEditor(
-            store, embedder, privacy, summaries, vectors, records, writer, effects, locks, clock);
+            store, embedder, privacy, summaries, vectors, records, writer, tracker, locks, clock);
     Maintenance maintenance =
         new Maintenance(
             store,
@@ -151,7 +151,7 @@ record Engine(
             workingSets,
             writer,
             context,
-            effects,
+            tracker,
             locks,
             clock,
             b.episodeRetention,
@@ -168,7 +168,7 @@ record Engine(
         records,
         editor,
         maintenance,
-        effects,
-        effectsApi);
+        tracker,
+        effects);
   }
 }

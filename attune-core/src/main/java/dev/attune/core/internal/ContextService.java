@@ -39,7 +39,7 @@ public final class ContextService implements AutoCloseable {
   private final Retriever retriever;
   private final ContextAssembler assembler;
   private final WorkingSets workingSets;
-  private final Effectiveness effects;
+  private final EffectTracker tracker;
   private final EngineMetrics metrics;
   private final Supplier<Instant> now;
   private final Cache<String, float[]> queryVectors =
@@ -52,7 +52,7 @@ public final class ContextService implements AutoCloseable {
       Retriever retriever,
       ContextAssembler assembler,
       WorkingSets workingSets,
-      Effectiveness effects,
+      EffectTracker tracker,
       EngineMetrics metrics,
       Supplier<Instant> now) {
     this.store = store;
@@ -60,7 +60,7 @@ public final class ContextService implements AutoCloseable {
     this.retriever = retriever;
     this.assembler = assembler;
     this.workingSets = workingSets;
-    this.effects = effects;
+    this.tracker = tracker;
     this.metrics = metrics;
     this.now = now;
   }
@@ -73,7 +73,7 @@ public final class ContextService implements AutoCloseable {
   public ContextPack context(ContextRequest request) {
     long start = System.nanoTime();
     Instant at = now.get();
-    Experiments.Assignment assignment = effects.assign(request.tenant(), request.user());
+    Experiments.Assignment assignment = tracker.assign(request.tenant(), request.user());
     int budget = assembler.effectiveBudget(request);
     if (assignment != null && assignment.arm().maxTokens() != null) {
       budget = Math.min(budget, assignment.arm().maxTokens());
@@ -101,7 +101,7 @@ public final class ContextService implements AutoCloseable {
     }
     long nanos = System.nanoTime() - start;
     metrics.contextServed(nanos, pack.tokens(), !pack.isEmpty(), pack.degraded());
-    return effects.served(
+    return tracker.served(
         request.tenant(), request.user(), request.sessionId(), pack, assignment, nanos, cached, at);
   }
 

@@ -94,7 +94,7 @@ public final class Experiments {
    * @throws NotFoundException when the tenant has no experiment by that name
    */
   public ExperimentResults results(TenantId tenant, String name, Instant from, Instant to) {
-    Effectiveness.checkRange(from, to, Effectiveness.MAX_DAILY_RANGE);
+    EffectTracker.checkRange(from, to, EffectTracker.MAX_DAILY_RANGE);
     Experiment e =
         store
             .experiment(tenant, name)

@@ -35,7 +35,7 @@ public final class Intake implements AutoCloseable {
   private final Store store;
   private final PrivacyGuard privacy;
   private final Learner learner;
-  private final Effectiveness effects;
+  private final EffectTracker tracker;
   private final UserLocks locks;
   private final Supplier<Instant> now;
   private final ObservationWorker worker;
@@ -44,14 +44,14 @@ public final class Intake implements AutoCloseable {
       Store store,
       PrivacyGuard privacy,
       Learner learner,
-      Effectiveness effects,
+      EffectTracker tracker,
       UserLocks locks,
       Supplier<Instant> now,
       String node) {
     this.store = store;
     this.privacy = privacy;
     this.learner = learner;
-    this.effects = effects;
+    this.tracker = tracker;
     this.locks = locks;
     this.now = now;
     this.worker = new ObservationWorker(store, now, this::process, node);
@@ -91,7 +91,7 @@ public final class Intake implements AutoCloseable {
                   at,
                   null);
             });
-    effects.observed(tenant, user, request.sessionId(), request.messages(), result, at);
+    tracker.observed(tenant, user, request.sessionId(), request.messages(), result, at);
     return result;
   }
 
@@ -152,7 +152,7 @@ public final class Intake implements AutoCloseable {
                   at,
                   o.id());
             });
-    effects.observed(tenant, o.user(), o.sessionId(), o.messages(), result, at);
+    tracker.observed(tenant, o.user(), o.sessionId(), o.messages(), result, at);
     return result;
   }
 

@@ -46,7 +46,7 @@ public final class Maintenance implements AutoCloseable {
   private final WorkingSets workingSets;
   private final UserWriter writer;
   private final ContextService context;
-  private final Effectiveness effects;
+  private final EffectTracker tracker;
   private final UserLocks locks;
   private final Supplier<Instant> clock;
   private final Duration retention;
@@ -66,7 +66,7 @@ public final class Maintenance implements AutoCloseable {
       WorkingSets workingSets,
       UserWriter writer,
       ContextService context,
-      Effectiveness effects,
+      EffectTracker tracker,
       UserLocks locks,
       Supplier<Instant> clock,
       Duration retention,
@@ -78,7 +78,7 @@ public final class Maintenance implements AutoCloseable {
     this.workingSets = workingSets;
     this.writer = writer;
     this.context = context;
-    this.effects = effects;
+    this.tracker = tracker;
     this.locks = locks;
     this.clock = clock;
     this.retention = retention;
@@ -241,10 +241,10 @@ public final class Maintenance implements AutoCloseable {
   private void sweepQuietly() {
     try {
       purgeExpiredEpisodes();
-      effects.purgeExpiredRecords();
+      tracker.purgeExpiredRecords();
       // Storage growth is a figure over time: measured once a sweep, per tenant.
       for (TenantId tenant : store.tenants()) {
-        effects.sampleStorage(tenant);
+        tracker.sampleStorage(tenant);
       }
     } catch (RuntimeException e) {
       // A failed sweep is retried at the next interval; the store logs its own failures.

@@ -44,7 +44,7 @@ public final class MemoryEditor {
   private final UserLocks locks;
   private final Supplier<Instant> clock;
 
-  private final Effectiveness effects;
+  private final EffectTracker tracker;
 
   public MemoryEditor(
       Store store,
@@ -54,11 +54,11 @@ public final class MemoryEditor {
       EpisodeVectors vectors,
       UserRecords records,
       UserWriter writer,
-      Effectiveness effects,
+      EffectTracker tracker,
       UserLocks locks,
       Supplier<Instant> clock) {
     this.store = store;
-    this.effects = effects;
+    this.tracker = tracker;
     this.embedder = embedder;
     this.privacy = privacy;
     this.summaries = summaries;
@@ -166,7 +166,7 @@ public final class MemoryEditor {
                 now);
           }
           if (textChanged || categoryChanged) {
-            effects.edited(tenant, user, current, now);
+            tracker.edited(tenant, user, current, now);
           }
           return updated;
         });
@@ -199,7 +199,7 @@ public final class MemoryEditor {
                   ? EnumSet.noneOf(Category.class)
                   : EnumSet.of(current.category());
           commit(tenant, user, gone, List.of(deleted), touched, now);
-          effects.deleted(tenant, user, current, now);
+          tracker.deleted(tenant, user, current, now);
           return null;
         });
   }

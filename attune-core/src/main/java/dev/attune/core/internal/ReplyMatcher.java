@@ -63,11 +63,11 @@ final class ReplyMatcher {
         tenant, user, contextId, new ContextRecord.Utilization(at, messageId, used));
     Map<String, Long> figures = new HashMap<>();
     figures.put(Figures.UTILIZED_CONTEXTS, 1L);
-    Effectiveness.put(figures, Figures.ITEMS_INJECTED, items.size());
-    Effectiveness.put(figures, Figures.ITEMS_USED, used.size());
-    Effectiveness.put(
+    EffectTracker.put(figures, Figures.ITEMS_INJECTED, items.size());
+    EffectTracker.put(figures, Figures.ITEMS_USED, used.size());
+    EffectTracker.put(
         figures, Figures.ITEM_TOKENS_INJECTED, tokens.values().stream().mapToLong(x -> x).sum());
-    Effectiveness.put(
+    EffectTracker.put(
         figures, Figures.ITEM_TOKENS_USED, used.stream().mapToLong(tokens::get).sum());
     recorder.count(tenant, at, figures);
     metrics.utilization(items.size(), used.size());

@@ -43,7 +43,7 @@ import org.jspecify.annotations.Nullable;
  * experiment results and summaries. Recording never makes a request wait: it goes through {@link
  * EffectRecorder}'s bounded queue.
  */
-public final class Effectiveness implements AutoCloseable {
+public final class EffectTracker implements AutoCloseable {
   /** How far back a superseded memory is looked for in the user's packs. */
   static final int RECENT_RECORDS = 20;
 
@@ -63,7 +63,7 @@ public final class Effectiveness implements AutoCloseable {
   private final Experiments experiments;
   private final ReplyMatcher replies;
 
-  public Effectiveness(
+  public EffectTracker(
       Store store,
       PrivacyGuard privacy,
       UtilizationMatcher matcher,
