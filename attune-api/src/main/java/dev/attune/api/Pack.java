@@ -7,6 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A context pack: {@code context} is ready to put into a prompt and never takes more than {@code
  * budget} tokens. Pass {@code context_id} with the assistant's reply to observe, and with feedback.
+ * A {@code degraded} pack (retrieval ran out of time) holds what needs no retrieval and names the
+ * blocks it left out in {@code missing_blocks}.
  */
 public record Pack(
     String context,
@@ -14,6 +16,7 @@ public record Pack(
     int budget,
     boolean degraded,
     List<Block> blocks,
+    List<String> missingBlocks,
     @Nullable String contextId,
     @Nullable Experiment experiment) {
   /** The experiment the user is in and their arm. */

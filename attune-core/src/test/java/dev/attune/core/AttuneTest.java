@@ -573,8 +573,13 @@ class AttuneTest {
       assertThat(released.getCount()).as("answered while retrieval was still held").isEqualTo(1);
       released.countDown();
       assertThat(pack.degraded()).isTrue();
-      assertThat(pack.blocks()).extracting(ContextBlock::type).containsOnly(BlockType.PROFILE);
-      assertThat(pack.context()).contains("\"Alice\"").doesNotContain("Peru");
+      // What needs no retrieval: the profile, and the most confident facts in place of the
+      // relevant ones; the messages' blocks are named as left out.
+      assertThat(pack.blocks())
+          .extracting(ContextBlock::type)
+          .containsOnly(BlockType.PROFILE, BlockType.MEMORIES);
+      assertThat(pack.context()).contains("\"Alice\"").contains("Peru");
+      assertThat(pack.missingBlocks()).contains(BlockType.HISTORY);
     }
   }
 
@@ -626,6 +631,10 @@ class AttuneTest {
       assertThat(pack.degraded()).isTrue();
       assertThat(pack.blocks()).extracting(ContextBlock::type).containsOnly(BlockType.PROFILE);
       assertThat(pack.context()).contains("\"Alice\"").doesNotContain("Peru");
+      // The store is too slow for even the memories: the user's row alone, and the pack says so.
+      assertThat(pack.missingBlocks())
+          .containsExactly(
+              BlockType.SESSION, BlockType.PREFERENCES, BlockType.MEMORIES, BlockType.HISTORY);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.attune.core.api;
 
+import dev.attune.core.model.BlockType;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -13,9 +14,11 @@ import org.jspecify.annotations.Nullable;
  * @param tokens tokens {@code context} takes with the configured tokenizer; never more than {@code
  *     budget}
  * @param budget the budget that applied (the request's, shrunk to leave the conversation room)
- * @param degraded true when retrieval did not finish in time and only profile and org blocks are
- *     included
+ * @param degraded true when retrieval did not finish in time: the pack holds what needs no
+ *     retrieval (the profile, preferences, org, compliance and the most confident facts)
  * @param blocks the blocks, highest priority first
+ * @param missingBlocks the blocks a degraded pack left out because they need retrieval or the
+ *     user's messages (empty when not degraded)
  * @param contextId the pack's id ({@code ctx_...}): pass it with the assistant's reply to observe
  *     (and with feedback) so that Attune can tell what was used; null when context records are off
  * @param experiment the experiment and arm the user is in, or null
@@ -26,16 +29,18 @@ public record ContextPack(
     int budget,
     boolean degraded,
     List<ContextBlock> blocks,
+    List<BlockType> missingBlocks,
     @Nullable String contextId,
     @Nullable ExperimentArm experiment) {
   public ContextPack {
     Objects.requireNonNull(context, "context");
     blocks = List.copyOf(blocks);
+    missingBlocks = List.copyOf(missingBlocks);
   }
 
   public ContextPack(
       String context, int tokens, int budget, boolean degraded, List<ContextBlock> blocks) {
-    this(context, tokens, budget, degraded, blocks, null, null);
+    this(context, tokens, budget, degraded, blocks, List.of(), null, null);
   }
 
   /** The experiment a pack was served in, and the user's arm. */
@@ -47,7 +52,12 @@ public record ContextPack(
 
   /** This pack with its id and arm. */
   public ContextPack traced(@Nullable String id, @Nullable ExperimentArm arm) {
-    return new ContextPack(context, tokens, budget, degraded, blocks, id, arm);
+    return new ContextPack(context, tokens, budget, degraded, blocks, missingBlocks, id, arm);
+  }
+
+  /** This pack, saying which blocks it left out. */
+  public ContextPack missing(List<BlockType> left) {
+    return new ContextPack(context, tokens, budget, degraded, blocks, left, contextId, experiment);
   }
 
   /** Every item of every block, in rendered order. */

@@ -102,7 +102,9 @@ public final class ContextAssembler {
    * @param hits retrieval results for the request's query, best first (empty without a query, or
    *     when degraded)
    * @param budget the effective budget, from {@link #effectiveBudget}
-   * @param degraded true when retrieval did not finish: only profile and org blocks are built
+   * @param degraded true when retrieval did not finish: only what needs no retrieval is built
+   *     (compliance, org, profile, preferences, and the most confident facts in place of the
+   *     relevant ones)
    * @param now the clock's now
    */
   public ContextPack assemble(
@@ -125,6 +127,8 @@ public final class ContextAssembler {
       blocks.put(BlockType.SESSION, drafts.session(now));
       blocks.put(BlockType.MEMORIES, drafts.memories());
       blocks.put(BlockType.HISTORY, drafts.history());
+    } else {
+      blocks.put(BlockType.MEMORIES, drafts.mostConfidentFacts());
     }
     drafts.summarizeIfTight(blocks, budget);
     return fit(blocks, budget, degraded);

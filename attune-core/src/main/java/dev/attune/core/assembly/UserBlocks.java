@@ -168,7 +168,17 @@ final class UserBlocks {
       }
       return out;
     }
-    // Without a query there is no relevance: the most confident, most recently confirmed facts.
+    return mostConfidentFacts();
+  }
+
+  /**
+   * Without relevance (no query, or a request that ran out of time): the most confident, most
+   * recently confirmed facts.
+   */
+  List<Cand> mostConfidentFacts() {
+    List<Cand> out = new ArrayList<>();
+    List<Memory> memories = ws.memories();
+    Predicate<Category> isFact = c -> !c.isProfile() && !c.isPreference();
     int cap = Math.min(policy.queryFreeFacts(), policy.maxBlockItems());
     for (int i : ws.memoriesByConfidence()) {
       if (out.size() >= cap) {

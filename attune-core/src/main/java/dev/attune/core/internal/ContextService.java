@@ -6,11 +6,14 @@ import dev.attune.core.api.ContextPack;
 import dev.attune.core.api.ContextRequest;
 import dev.attune.core.assembly.ContextAssembler;
 import dev.attune.core.model.AttuneException;
+import dev.attune.core.model.BlockType;
+import dev.attune.core.model.Memory;
 import dev.attune.core.model.OrgId;
 import dev.attune.core.model.OrgProfile;
 import dev.attune.core.model.UserRecord;
 import dev.attune.core.port.Embedder;
 import dev.attune.core.port.EngineMetrics;
+import dev.attune.core.port.MemoryQuery;
 import dev.attune.core.port.MemoryStore;
 import dev.attune.core.retrieval.Hit;
 import dev.attune.core.retrieval.RetrievalQuery;
@@ -87,11 +90,14 @@ public final class ContextService implements AutoCloseable {
     } else {
       int b = budget;
       Future<ContextPack> full = background.submit(() -> full(request, b, at));
+      // A cold user (nothing cached) gets what needs no retrieval read beside the full path, so
+      // that a late answer still holds their preferences and most confident facts.
+      Future<WorkingSet> quick = cached ? null : background.submit(() -> withoutMessages(request));
       try {
         long left = request.timeout().toNanos() - (System.nanoTime() - start);
         pack = full.get(Math.max(0, left), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
-        pack = degraded(request, budget, at);
+        pack = degraded(request, budget, at, quick);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AttuneException("interrupted while building context", e);
@@ -125,13 +131,48 @@ public final class ContextService implements AutoCloseable {
         request.to());
   }
 
-  private ContextPack degraded(ContextRequest request, int budget, Instant at) {
+  /**
+   * The user's row and active memories, without their messages (no indexes of messages, no
+   * vectors): all a degraded pack needs, one read each.
+   */
+  private WorkingSet withoutMessages(ContextRequest request) {
+    UserRecord user = store.findUser(request.tenant(), request.user()).orElse(null);
+    List<Memory> memories =
+        store.memories(request.tenant(), request.user(), MemoryQuery.active()).stream()
+            .map(m -> m.withEmbedding(null))
+            .toList();
+    return WorkingSet.build(user, memories, List.of(), null);
+  }
+
+  /**
+   * What needs no retrieval, for a request that ran out of time: the profile, preferences, org,
+   * compliance and the most confident facts, from the cached working set, else from the user's row
+   * and memories read beside the full path ({@code quick}) if that read is done, else from the
+   * user's row alone (the store itself is slow). The pack names the blocks it left out.
+   */
+  private ContextPack degraded(
+      ContextRequest request, int budget, Instant at, @Nullable Future<WorkingSet> quick) {
     WorkingSet ws = workingSets.cached(request.tenant(), request.user());
+    List<BlockType> missing = List.of(BlockType.HISTORY);
+    if (ws == null && quick != null && quick.isDone() && !quick.isCancelled()) {
+      try {
+        ws = quick.get();
+        missing = List.of(BlockType.SESSION, BlockType.HISTORY);
+      } catch (ExecutionException | InterruptedException failed) {
+        if (failed instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
     if (ws == null) {
       UserRecord user = store.findUser(request.tenant(), request.user()).orElse(null);
       ws = WorkingSet.build(user, List.of(), List.of(), null);
+      missing =
+          List.of(BlockType.SESSION, BlockType.PREFERENCES, BlockType.MEMORIES, BlockType.HISTORY);
     }
-    return assembler.assemble(ws, orgFor(request, ws), request, List.of(), budget, true, at);
+    return assembler
+        .assemble(ws, orgFor(request, ws), request, List.of(), budget, true, at)
+        .missing(missing);
   }
 
   private @Nullable OrgProfile orgFor(ContextRequest request, @Nullable WorkingSet ws) {

@@ -14,6 +14,7 @@ import dev.attune.core.api.ContextItem;
 import dev.attune.core.api.ContextPack;
 import dev.attune.core.api.MemoryState;
 import dev.attune.core.api.UserExport;
+import dev.attune.core.model.BlockType;
 import dev.attune.core.model.Category;
 import dev.attune.core.model.DataPolicy;
 import dev.attune.core.model.Detector;
@@ -158,6 +159,7 @@ public final class Wire {
         pack.budget(),
         pack.degraded(),
         blocks,
+        pack.missingBlocks().stream().map(BlockType::wireName).toList(),
         pack.contextId(),
         pack.experiment() == null
             ? null
