@@ -78,9 +78,7 @@ class ExamplesSmokeIT {
             "ann",
             "ATTUNE_DATA",
             data.toString());
-    try (RunningCommand chat =
-        RunningCommand.start(
-            ROOT, env, List.of("./mvnw", "-q", "-pl", "examples/spring-boot-chat", "exec:java"))) {
+    try (RunningCommand chat = RunningCommand.start(ROOT, env, example("spring-boot-chat"))) {
       chatTwoLines(chat);
     }
   }
@@ -93,16 +91,7 @@ class ExamplesSmokeIT {
             "OPENAI_BASE_URL", model.baseUrl().toString(),
             "ATTUNE_DATA", data.toString());
     try (RunningCommand chat =
-        RunningCommand.start(
-            ROOT,
-            env,
-            List.of(
-                "./mvnw",
-                "-q",
-                "-pl",
-                "examples/langchain4j-chat",
-                "exec:java",
-                "-Dexec.args=ann"))) {
+        RunningCommand.start(ROOT, env, example("langchain4j-chat", "-Dexec.args=ann"))) {
       chatTwoLines(chat);
     }
   }
@@ -198,15 +187,7 @@ class ExamplesSmokeIT {
   private void runProxyChat(Map<String, String> env, String message) throws Exception {
     try (RunningCommand chat =
         RunningCommand.start(
-            ROOT,
-            env,
-            List.of(
-                "./mvnw",
-                "-q",
-                "-pl",
-                "examples/proxy-openai-sdk",
-                "exec:java",
-                "-Dexec.args=ann \"" + message + "\""))) {
+            ROOT, env, example("proxy-openai-sdk", "-Dexec.args=ann \"" + message + "\""))) {
       assertThat(chat.awaitExit(START)).as(chat.output()).isZero();
       assertThat(chat.output()).contains("chickpea curry");
     }
@@ -232,6 +213,14 @@ class ExamplesSmokeIT {
     assertThat(chats).as(log).hasSizeGreaterThanOrEqualTo(2);
     assertThat(chats.get(0).body()).as("the first request").doesNotContain(LEARNED);
     assertThat(chats.get(chats.size() - 1).body()).as("the second request").contains(LEARNED);
+  }
+
+  /** The README's command for an example: {@code ./mvnw -q -pl examples/NAME exec:java ...}. */
+  static List<String> example(String name, String... options) {
+    List<String> command =
+        new java.util.ArrayList<>(List.of("./mvnw", "-q", "-pl", "examples/" + name, "exec:java"));
+    command.addAll(List.of(options));
+    return command;
   }
 
   static int freePort() throws IOException {
