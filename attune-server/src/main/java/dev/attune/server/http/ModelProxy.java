@@ -19,10 +19,8 @@ import dev.attune.core.model.UserId;
 import dev.attune.server.ServerConfig;
 import dev.attune.server.proxy.WireFormat;
 import io.javalin.http.Context;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -81,9 +79,6 @@ final class ModelProxy {
           ":status",
           // This server writes its own Date; a copy would make two.
           "date");
-
-  /** How much of a response is kept to read the reply from (the client gets all of it). */
-  private static final int MAX_REPLY_BYTES = 4 << 20;
 
   private final Attune attune;
   private final Gate gate;
@@ -241,8 +236,10 @@ final class ModelProxy {
     try {
       // Once the first bytes are with the client the status is final: the audit entry's commit
       // starts then and overlaps the rest of the answer.
-      kept = stream(response.body(), ctx.res().getOutputStream(), () -> auditNow.accept(ctx));
-    } catch (UpstreamBrokeOff e) {
+      kept =
+          AnswerCopy.stream(
+              response.body(), ctx.res().getOutputStream(), () -> auditNow.accept(ctx));
+    } catch (AnswerCopy.UpstreamBrokeOff e) {
       if (!ctx.res().isCommitted()) {
         throw new HttpError(
             502,
@@ -269,7 +266,7 @@ final class ModelProxy {
           .getEndPoint()
           .close(e);
       return;
-    } catch (ClientWentAway e) {
+    } catch (AnswerCopy.ClientWentAway e) {
       // The client hung up mid-answer: nobody is left to answer, and half a reply is not learned.
       LOG.log(System.Logger.Level.DEBUG, "proxy: the client went away mid-answer: " + e);
       return;
@@ -285,58 +282,6 @@ final class ModelProxy {
       boolean streamed = format.streaming(json);
       Thread.startVirtualThread(
           () -> learn(key.tenant(), prepared, format.reply(kept, streamed), key));
-    }
-  }
-
-  /** Reading the upstream's answer failed part way (not writing to the client). */
-  private static final class UpstreamBrokeOff extends IOException {
-    UpstreamBrokeOff(IOException cause) {
-      super(cause.getMessage(), cause);
-    }
-  }
-
-  /** Writing the answer to the client failed part way: it closed the connection. */
-  private static final class ClientWentAway extends IOException {
-    ClientWentAway(IOException cause) {
-      super(cause.getMessage(), cause);
-    }
-  }
-
-  /**
-   * Copies the upstream's body to the client as it arrives; returns what was kept of it. {@code
-   * committed} runs once, after the first bytes went out.
-   */
-  private static byte[] stream(InputStream in, OutputStream out, Runnable committed)
-      throws IOException {
-    ByteArrayOutputStream kept = new ByteArrayOutputStream();
-    boolean first = true;
-    try (in) {
-      byte[] buffer = new byte[8192];
-      int n;
-      while ((n = read(in, buffer)) >= 0) {
-        try {
-          out.write(buffer, 0, n);
-          out.flush();
-        } catch (IOException e) {
-          throw new ClientWentAway(e);
-        }
-        if (first) {
-          first = false;
-          committed.run();
-        }
-        if (kept.size() + n <= MAX_REPLY_BYTES) {
-          kept.write(buffer, 0, n);
-        }
-      }
-    }
-    return kept.toByteArray();
-  }
-
-  private static int read(InputStream in, byte[] buffer) throws UpstreamBrokeOff {
-    try {
-      return in.read(buffer);
-    } catch (IOException e) {
-      throw new UpstreamBrokeOff(e);
     }
   }
 
