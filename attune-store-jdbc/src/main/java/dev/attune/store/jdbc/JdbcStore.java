@@ -1,12 +1,6 @@
 package dev.attune.store.jdbc;
 
 import dev.attune.core.api.ExtractionBacklog;
-import dev.attune.core.effectiveness.ContextRecord;
-import dev.attune.core.effectiveness.Correction;
-import dev.attune.core.effectiveness.Experiment;
-import dev.attune.core.effectiveness.ExperimentResults;
-import dev.attune.core.effectiveness.Feedback;
-import dev.attune.core.effectiveness.HourlyFigure;
 import dev.attune.core.model.ApiKey;
 import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.Episode;
@@ -48,7 +42,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe. Each write method is one transaction.
  */
-public abstract class JdbcStore implements Store {
+public abstract class JdbcStore extends JdbcEffects implements Store {
   protected final Db db;
   private final Sealing sealing;
   private final UserTables users;
@@ -57,31 +51,28 @@ public abstract class JdbcStore implements Store {
   private final ExtractionTables extraction;
   private final AccessTables access;
   private final ObservationTables observations;
-  private final ContextRecordTables contextRecords;
-  private final OutcomeTables outcomes;
-  private final ExperimentTables experiments;
-  private final FigureTables figures;
 
   protected JdbcStore(Db db) {
-    this(db, null);
+    this(db, (Encryption) null);
   }
 
   /**
    * @param encryption seals users' text at rest; null stores it as it is
    */
   protected JdbcStore(Db db, @Nullable Encryption encryption) {
+    this(db, new Sealing(db, encryption));
+  }
+
+  private JdbcStore(Db db, Sealing sealing) {
+    super(db, sealing);
     this.db = db;
-    this.sealing = new Sealing(db, encryption);
+    this.sealing = sealing;
     this.users = new UserTables(db, sealing);
     this.memories = new MemoryTables(db, sealing);
     this.episodes = new EpisodeTables(db, sealing);
     this.extraction = new ExtractionTables(db, episodes);
     this.access = new AccessTables(db);
     this.observations = new ObservationTables(db, sealing);
-    this.contextRecords = new ContextRecordTables(db);
-    this.outcomes = new OutcomeTables(db, sealing);
-    this.experiments = new ExperimentTables(db);
-    this.figures = new FigureTables(db);
   }
 
   /** True when users' text is sealed at rest. */
@@ -467,108 +458,6 @@ public abstract class JdbcStore implements Store {
   @Override
   public Optional<Observation> findObservation(TenantId tenant, String id) {
     return observations.findObservation(tenant, id);
-  }
-
-  // ---- effectiveness ----
-
-  @Override
-  public void putContextRecords(List<ContextRecord> records) {
-    contextRecords.putContextRecords(records);
-  }
-
-  @Override
-  public Optional<ContextRecord> findContextRecord(TenantId tenant, UserId user, String contextId) {
-    return contextRecords.findContextRecord(tenant, user, contextId);
-  }
-
-  @Override
-  public List<ContextRecord> contextRecords(TenantId tenant, UserId user, int limit) {
-    return contextRecords.contextRecords(tenant, user, limit);
-  }
-
-  @Override
-  public boolean putUtilization(
-      TenantId tenant, UserId user, String contextId, ContextRecord.Utilization utilization) {
-    return contextRecords.putUtilization(tenant, user, contextId, utilization);
-  }
-
-  @Override
-  public long deleteContextRecordsBefore(Instant cutoff) {
-    return contextRecords.deleteContextRecordsBefore(cutoff);
-  }
-
-  @Override
-  public void putFeedback(TenantId tenant, Feedback feedback) {
-    outcomes.putFeedback(tenant, feedback);
-  }
-
-  @Override
-  public List<Feedback> feedback(TenantId tenant, UserId user) {
-    return outcomes.feedback(tenant, user);
-  }
-
-  @Override
-  public void putCorrection(TenantId tenant, Correction correction) {
-    outcomes.putCorrection(tenant, correction);
-  }
-
-  @Override
-  public List<Correction> corrections(TenantId tenant, UserId user) {
-    return outcomes.corrections(tenant, user);
-  }
-
-  @Override
-  public void addActivity(
-      TenantId tenant, UserId user, LocalDate day, String session, int messages) {
-    outcomes.addActivity(tenant, user, day, session, messages);
-  }
-
-  @Override
-  public List<UserActivity> usersByActivity(
-      TenantId tenant, String idContains, int offset, int limit) {
-    return outcomes.usersByActivity(tenant, idContains, offset, limit);
-  }
-
-  @Override
-  public void putExperiment(TenantId tenant, Experiment experiment) {
-    experiments.putExperiment(tenant, experiment);
-  }
-
-  @Override
-  public Optional<Experiment> experiment(TenantId tenant, String name) {
-    return experiments.experiments(tenant, name).stream().findFirst();
-  }
-
-  @Override
-  public List<Experiment> experiments(TenantId tenant) {
-    return experiments.experiments(tenant, null);
-  }
-
-  @Override
-  public boolean deleteExperiment(TenantId tenant, String name) {
-    return experiments.deleteExperiment(tenant, name);
-  }
-
-  @Override
-  public List<ExperimentResults.UserTally> tallies(
-      TenantId tenant, String experiment, Instant from, Instant to) {
-    return outcomes.tallies(tenant, experiment, from, to);
-  }
-
-  @Override
-  public void addHourly(
-      TenantId tenant, Instant hour, Map<String, Long> add, Map<String, Long> set) {
-    figures.addHourly(tenant, hour, add, set);
-  }
-
-  @Override
-  public List<HourlyFigure> hourly(TenantId tenant, Instant from, Instant to) {
-    return figures.hourly(tenant, from, to);
-  }
-
-  @Override
-  public Storage storage(TenantId tenant) {
-    return figures.storage(tenant);
   }
 
   @Override
