@@ -7,13 +7,11 @@ import dev.attune.core.api.ContextRequest;
 import dev.attune.core.assembly.ContextAssembler;
 import dev.attune.core.model.AttuneException;
 import dev.attune.core.model.BlockType;
-import dev.attune.core.model.Memory;
 import dev.attune.core.model.OrgId;
 import dev.attune.core.model.OrgProfile;
 import dev.attune.core.model.UserRecord;
 import dev.attune.core.port.Embedder;
 import dev.attune.core.port.EngineMetrics;
-import dev.attune.core.port.MemoryQuery;
 import dev.attune.core.port.MemoryStore;
 import dev.attune.core.retrieval.Hit;
 import dev.attune.core.retrieval.RetrievalQuery;
@@ -21,6 +19,8 @@ import dev.attune.core.retrieval.Retriever;
 import dev.attune.core.retrieval.WorkingSet;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -86,18 +86,23 @@ public final class ContextService implements AutoCloseable {
     if (assignment != null && !assignment.arm().personalize()) {
       pack = assembler.complianceOnly(orgFor(request, null), budget);
     } else if (request.timeout() == null) {
-      pack = full(request, budget, at);
+      pack = full(request, budget, at, null);
     } else {
       int b = budget;
-      Future<ContextPack> full = background.submit(() -> full(request, b, at));
-      // A cold user (nothing cached) gets what needs no retrieval read beside the full path, so
-      // that a late answer still holds their preferences and most confident facts.
-      Future<WorkingSet> quick = cached ? null : background.submit(() -> withoutMessages(request));
+      // A cold user's row and memories are read first, once: the full path goes on from them to
+      // the messages, and a late answer is built from them alone (their preferences and most
+      // confident facts), so a known user's pack is never empty for being late.
+      CompletableFuture<WorkingSets.Head> head =
+          cached
+              ? null
+              : CompletableFuture.supplyAsync(
+                  () -> workingSets.head(request.tenant(), request.user()), background);
+      Future<ContextPack> full = background.submit(() -> full(request, b, at, head));
       try {
         long left = request.timeout().toNanos() - (System.nanoTime() - start);
         pack = full.get(Math.max(0, left), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
-        pack = degraded(request, budget, at, quick);
+        pack = degraded(request, budget, at, head);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AttuneException("interrupted while building context", e);
@@ -111,8 +116,25 @@ public final class ContextService implements AutoCloseable {
         request.tenant(), request.user(), request.sessionId(), pack, assignment, nanos, cached, at);
   }
 
-  private ContextPack full(ContextRequest request, int budget, Instant at) {
-    WorkingSet ws = workingSets.get(request.tenant(), request.user());
+  /**
+   * Retrieval and assembly over the user's working set; {@code head}, when given, is the cold
+   * user's row and memories being read (the load then reads only their messages).
+   */
+  private ContextPack full(
+      ContextRequest request,
+      int budget,
+      Instant at,
+      @Nullable CompletableFuture<WorkingSets.Head> head) {
+    WorkingSet ws;
+    if (head == null) {
+      ws = workingSets.get(request.tenant(), request.user());
+    } else {
+      try {
+        ws = workingSets.get(request.tenant(), request.user(), head.join());
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException re ? re : e;
+      }
+    }
     List<Hit> hits = List.of();
     if (request.query() != null && budget > 0) {
       float[] vector = queryVectors.get(request.query(), embedder::embedQuery);
@@ -132,37 +154,28 @@ public final class ContextService implements AutoCloseable {
   }
 
   /**
-   * The user's row and active memories, without their messages (no indexes of messages, no
-   * vectors): all a degraded pack needs, one read each.
-   */
-  private WorkingSet withoutMessages(ContextRequest request) {
-    UserRecord user = store.findUser(request.tenant(), request.user()).orElse(null);
-    List<Memory> memories =
-        store.memories(request.tenant(), request.user(), MemoryQuery.active()).stream()
-            .map(m -> m.withEmbedding(null))
-            .toList();
-    return WorkingSet.build(user, memories, List.of(), null);
-  }
-
-  /**
    * What needs no retrieval, for a request that ran out of time: the profile, preferences, org,
-   * compliance and the most confident facts, from the cached working set, else from the user's row
-   * and memories read beside the full path ({@code quick}) if that read is done, else from the
-   * user's row alone (the store itself is slow). The pack names the blocks it left out.
+   * compliance and the most confident facts, from the cached working set, else from the cold user's
+   * {@code head} if it has been read, else from the user's row alone (the store itself is slow).
+   * The pack names the blocks it left out.
    */
   private ContextPack degraded(
-      ContextRequest request, int budget, Instant at, @Nullable Future<WorkingSet> quick) {
+      ContextRequest request,
+      int budget,
+      Instant at,
+      @Nullable CompletableFuture<WorkingSets.Head> head) {
     WorkingSet ws = workingSets.cached(request.tenant(), request.user());
     List<BlockType> missing = List.of(BlockType.HISTORY);
-    if (ws == null && quick != null && quick.isDone() && !quick.isCancelled()) {
-      try {
-        ws = quick.get();
-        missing = List.of(BlockType.SESSION, BlockType.HISTORY);
-      } catch (ExecutionException | InterruptedException failed) {
-        if (failed instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
-        }
-      }
+    if (ws == null && head != null && head.isDone() && !head.isCompletedExceptionally()) {
+      WorkingSets.Head h = head.join();
+      // No vectors: nothing is retrieved, so no index of them is built.
+      ws =
+          WorkingSet.build(
+              h.user(),
+              h.memories().stream().map(m -> m.withEmbedding(null)).toList(),
+              List.of(),
+              null);
+      missing = List.of(BlockType.SESSION, BlockType.HISTORY);
     }
     if (ws == null) {
       UserRecord user = store.findUser(request.tenant(), request.user()).orElse(null);

@@ -35,6 +35,12 @@ public final class WorkingSets {
   private record Key(TenantId tenant, UserId user) {}
 
   /**
+   * The part of a user's working set that needs no messages: their row (null for an unknown user)
+   * and active memories. A degraded answer is built from it alone; a cold load goes on from it.
+   */
+  public record Head(@Nullable UserRecord user, List<Memory> memories) {}
+
+  /**
    * @param cacheBytes heap the cached sets may take, estimated
    * @param episodes a user's most recent messages a set holds
    */
@@ -119,14 +125,35 @@ public final class WorkingSets {
         policy.lexicalContext());
   }
 
+  /** Reads a user's {@link Head}: their row, then (a known user's) active memories. */
+  public Head head(TenantId tenant, UserId user) {
+    UserRecord row = store.findUser(tenant, user).orElse(null);
+    return new Head(
+        row, row == null ? List.of() : store.memories(tenant, user, MemoryQuery.active()));
+  }
+
+  /**
+   * As {@link #get(TenantId, UserId)}, where the caller has read the user's head already: a load
+   * reads only their messages.
+   */
+  public WorkingSet get(TenantId tenant, UserId user, Head head) {
+    Key key = new Key(tenant, user);
+    WorkingSet cached = cache.getIfPresent(key);
+    metrics.workingSetLookup(cached != null);
+    return cached != null ? cached : cache.get(key, k -> load(k, head));
+  }
+
   private WorkingSet load(Key key) {
-    UserRecord user = store.findUser(key.tenant(), key.user()).orElse(null);
-    if (user == null) {
+    return load(key, head(key.tenant(), key.user()));
+  }
+
+  private WorkingSet load(Key key, Head head) {
+    if (head.user() == null) {
       return WorkingSet.empty();
     }
     return build(
-        user,
-        store.memories(key.tenant(), key.user(), MemoryQuery.active()),
+        head.user(),
+        head.memories(),
         store.episodes(key.tenant(), key.user(), EpisodeQuery.latest(episodes)));
   }
 }
