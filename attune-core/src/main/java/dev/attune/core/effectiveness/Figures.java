@@ -25,7 +25,6 @@ public final class Figures {
   public static final String ITEM_TOKENS_INJECTED = "item_tokens_injected";
   public static final String ITEM_TOKENS_USED = "item_tokens_used";
   public static final String CORRECTIONS = "corrections";
-  public static final String CORRECTIONS_OF_EXTRACTED = "corrections_of_extracted";
 
   /**
    * Extracted memories corrected at least once, counted once each in the hour they were extracted

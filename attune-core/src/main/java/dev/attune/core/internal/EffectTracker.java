@@ -308,9 +308,6 @@ public final class EffectTracker implements AutoCloseable {
             at));
     Map<String, Long> figures = new HashMap<>();
     figures.put(Figures.CORRECTIONS, 1L);
-    if (extracted) {
-      figures.put(Figures.CORRECTIONS_OF_EXTRACTED, 1L);
-    }
     recorder.count(tenant, at, figures);
     if (firstCorrection) {
       // Counted in the hour the memory was extracted, beside MEMORIES_ADDED of that hour: the

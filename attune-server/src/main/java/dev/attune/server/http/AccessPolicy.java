@@ -2,7 +2,6 @@ package dev.attune.server.http;
 
 import dev.attune.core.model.ApiKey;
 import dev.attune.core.model.KeyRole;
-import dev.attune.core.model.UserId;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,14 +15,11 @@ final class AccessPolicy {
   private AccessPolicy() {}
 
   /**
-   * Why {@code key} may not perform {@code operation}, or null when it may. With {@code user} null
-   * only the key's kind is judged (the user is not known yet: a door checks again when it is).
+   * Why {@code key} may not perform {@code operation}, or null when it may.
+   *
+   * @param user the user id as the request named it; null when it names none yet (only the key's
+   *     kind is judged then: a door checks again when the user is known)
    */
-  static @Nullable String refusal(ApiKey key, Operation operation, @Nullable UserId user) {
-    return refusal(key, operation, user == null ? null : user.value());
-  }
-
-  /** As {@link #refusal(ApiKey, Operation, UserId)}, with the user as the request named it. */
   static @Nullable String refusal(ApiKey key, Operation operation, @Nullable String user) {
     return switch (operation.audience()) {
       case ANYONE -> null;
@@ -49,11 +45,6 @@ final class AccessPolicy {
   }
 
   /** Refuses with 403 unless {@code key} may perform {@code operation} on {@code user}. */
-  static void require(ApiKey key, Operation operation, @Nullable UserId user) {
-    require(key, operation, user == null ? null : user.value());
-  }
-
-  /** As {@link #require(ApiKey, Operation, UserId)}, with the user as the request named it. */
   static void require(ApiKey key, Operation operation, @Nullable String user) {
     String refused = refusal(key, operation, user);
     if (refused != null) {

@@ -77,7 +77,7 @@ final class Call {
   UserId forUser(UserId user) {
     Operation operation =
         Objects.requireNonNull(ctx.attribute(OPERATION), "a keyed route has an operation");
-    AccessPolicy.require(key, operation, user);
+    AccessPolicy.require(key, operation, user.value());
     ctx.attribute(AUDIT_USER, user);
     return user;
   }

@@ -422,7 +422,7 @@ final class ModelProxy {
                     : "sent as the client's API key")
                 + " is invalid, expired or revoked (the model provider's key was not checked)");
     ctx.attribute(Call.KEY, key);
-    AccessPolicy.require(key, Operation.PROXY_CHAT, (UserId) null);
+    AccessPolicy.require(key, Operation.PROXY_CHAT, null);
     gate.throttle(key);
     return key;
   }
