@@ -16,8 +16,6 @@ import dev.attune.store.postgres.PostgresStore;
 import dev.attune.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -202,7 +200,7 @@ final class ContextBench implements Callable<Integer> {
           // Engines over one store share its seeded data; each keeps its own working sets.
           String engineLabel = records.size() > 1 ? label + ", records " + r : label;
           // A store shared by two engines is closed once, after both (each would close it).
-          Store view = records.size() > 1 ? notClosedByTheEngine(store) : store;
+          Store view = records.size() > 1 ? SharedStore.notClosedByTheEngine(store) : store;
           engines.add(open(engineLabel, view, r.equals("on"), start, w));
         }
       }
@@ -344,27 +342,6 @@ final class ContextBench implements Callable<Integer> {
         new SyntheticData(seed),
         start,
         w);
-  }
-
-  /**
-   * The store, except that closing it does nothing. Every call goes through reflection, so only
-   * engines that share a store get it, all of them alike (the on/off comparison stays fair).
-   */
-  private static Store notClosedByTheEngine(Store store) {
-    return (Store)
-        Proxy.newProxyInstance(
-            Store.class.getClassLoader(),
-            new Class<?>[] {Store.class},
-            (proxy, method, args) -> {
-              if (method.getName().equals("close") && method.getParameterCount() == 0) {
-                return null;
-              }
-              try {
-                return method.invoke(store, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
   }
 
   private Engine open(

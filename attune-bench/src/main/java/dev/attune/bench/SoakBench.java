@@ -1,18 +1,13 @@
 package dev.attune.bench;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.UnixOperatingSystemMXBean;
 import dev.attune.api.Json;
+import dev.attune.bench.HeapProbes.HeapAfterGc;
+import dev.attune.bench.HeapProbes.LiveHeap;
 import dev.attune.core.model.TenantId;
 import dev.attune.server.ServerMetrics;
-import dev.attune.store.sqlite.SqliteStore;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,21 +16,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
-import javax.management.NotificationEmitter;
-import javax.management.NotificationListener;
-import javax.management.openmbean.CompositeData;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -125,26 +114,6 @@ final class SoakBench implements Callable<Integer> {
       long openFiles,
       long storeMb) {}
 
-  /**
-   * The heap in use after a full collection, and the cached working sets' share of it. Forced, so
-   * taken only outside the measured minutes: before the first request, five seconds before the
-   * warm-up ends (pools, JIT and caches filled; the requests the pause delays fall in the warm-up)
-   * and after the last request.
-   */
-  record LiveHeap(long heapMb, long cachedWorkingSetsMb) {
-    static LiveHeap measure(ServerMetrics metrics) {
-      System.gc();
-      System.gc();
-      return new LiveHeap(
-          ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20,
-          (long) metrics.gauge("attune.working.sets.cached.bytes") >> 20);
-    }
-
-    long restMb() {
-      return heapMb - cachedWorkingSetsMb;
-    }
-  }
-
   private LiveHeap liveBefore;
   private volatile @Nullable LiveHeap liveWarm;
   private LiveHeap liveAfter;
@@ -202,35 +171,7 @@ final class SoakBench implements Callable<Integer> {
             w)) {
       Path dir = server.dir;
       samples = load(server.uri("/"), server.key, synth, dir, server.metrics, w);
-      // Where the store's bytes are at the end: the database, its WAL, the rest.
-      try (Stream<Path> files = Files.list(dir)) {
-        for (Path f : files.sorted().toList()) {
-          w.printf("  %s: %,d KB%n", f.getFileName(), Files.size(f) >> 10);
-        }
-      }
-      // And inside the database, by table (SQLite's dbstat), with the bytes per context record.
-      try (java.sql.Connection c =
-              java.sql.DriverManager.getConnection(
-                  "jdbc:sqlite:" + dir.resolve(SqliteStore.FILE_NAME));
-          java.sql.Statement st = c.createStatement()) {
-        try (java.sql.ResultSet r =
-            st.executeQuery(
-                "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 6")) {
-          while (r.next()) {
-            w.printf("  table %s: %,d KB%n", r.getString(1), r.getLong(2) >> 10);
-          }
-        }
-        try (java.sql.ResultSet r =
-            st.executeQuery(
-                "SELECT (SELECT SUM(pgsize) FROM dbstat WHERE name = 'context_records'),"
-                    + " (SELECT COUNT(*) FROM context_records)")) {
-          if (r.next() && r.getLong(2) > 0) {
-            w.printf(
-                "  context records: %,d, %,d bytes each%n",
-                r.getLong(2), r.getLong(1) / r.getLong(2));
-          }
-        }
-      }
+      StoreSizes.print(dir, w);
     }
     int perMinute = Math.max(1, 60 / sampleSeconds);
     Sample first = samples.get(Math.min(samples.size() - 1, perMinute - 1));
@@ -515,23 +456,7 @@ final class SoakBench implements Callable<Integer> {
         ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
             ? unix.getOpenFileDescriptorCount()
             : -1;
-    long storeBytes;
-    try (Stream<Path> files = Files.walk(dir)) {
-      storeBytes =
-          files
-              .filter(Files::isRegularFile)
-              .mapToLong(
-                  f -> {
-                    try {
-                      return Files.size(f);
-                    } catch (IOException e) {
-                      return 0;
-                    }
-                  })
-              .sum();
-    } catch (IOException e) {
-      storeBytes = -1;
-    }
+    long storeBytes = StoreSizes.bytes(dir);
     return new Sample(
         second,
         taken.size(),
@@ -545,65 +470,5 @@ final class SoakBench implements Callable<Integer> {
         ManagementFactory.getThreadMXBean().getThreadCount(),
         openFiles,
         storeBytes >> 20);
-  }
-
-  /**
-   * The heap in use right after the latest collection, as the collectors report it (no collection
-   * is forced: a forced one would pause the server being measured).
-   */
-  static final class HeapAfterGc implements AutoCloseable {
-    private final AtomicLong lastBytes = new AtomicLong(-1);
-    private final List<Runnable> unregister = new ArrayList<>();
-
-    static HeapAfterGc watch() {
-      HeapAfterGc h = new HeapAfterGc();
-      Set<String> heapPools = new HashSet<>();
-      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-        if (pool.getType() == MemoryType.HEAP) {
-          heapPools.add(pool.getName());
-        }
-      }
-      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-        if (gc instanceof NotificationEmitter emitter) {
-          NotificationListener listener =
-              (n, handback) -> {
-                if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
-                    n.getType())) {
-                  GarbageCollectionNotificationInfo info =
-                      GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-                  long used = 0;
-                  for (Map.Entry<String, MemoryUsage> e :
-                      info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
-                    if (heapPools.contains(e.getKey())) {
-                      used += e.getValue().getUsed();
-                    }
-                  }
-                  h.lastBytes.set(used);
-                }
-              };
-          emitter.addNotificationListener(listener, null, null);
-          h.unregister.add(
-              () -> {
-                try {
-                  emitter.removeNotificationListener(listener);
-                } catch (javax.management.ListenerNotFoundException ignored) {
-                  // already gone
-                }
-              });
-        }
-      }
-      return h;
-    }
-
-    /** MB in use after the latest collection; -1 before the first. */
-    long lastMb() {
-      long b = lastBytes.get();
-      return b < 0 ? -1 : b >> 20;
-    }
-
-    @Override
-    public void close() {
-      unregister.forEach(Runnable::run);
-    }
   }
 }

@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * the idle time. At most {@code concurrency} users at a time (each is one model call), one flush
  * per user at a time.
  */
-public final class ExtractionFlusher implements AutoCloseable {
+final class ExtractionFlusher implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ExtractionFlusher.class.getName());
 
   private final MemoryStore store;

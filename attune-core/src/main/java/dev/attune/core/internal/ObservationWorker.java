@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * puts the observation back; anything else fails it after {@link #MAX_ATTEMPTS} tries, with the
  * reason recorded. One thread; a user's observations are processed in the order accepted.
  */
-public final class ObservationWorker implements AutoCloseable {
+final class ObservationWorker implements AutoCloseable {
   /**
    * How long a claim lasts without renewal. A live worker renews its claims every {@link #RENEW},
    * so an observation may take as long as it needs; a dead worker's claims run out within this.

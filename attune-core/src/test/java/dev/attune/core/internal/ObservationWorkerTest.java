@@ -1,10 +1,10 @@
-package dev.attune.core;
+package dev.attune.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.attune.core.Attune;
 import dev.attune.core.api.ObserveRequest;
-import dev.attune.core.internal.ObservationWorker;
 import dev.attune.core.model.InvalidRequestException;
 import dev.attune.core.model.Memory;
 import dev.attune.core.model.Message;
