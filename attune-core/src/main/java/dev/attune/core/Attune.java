@@ -26,6 +26,7 @@ import dev.attune.core.model.UserProfile;
 import dev.attune.core.model.UserRecord;
 import dev.attune.core.port.Embedder;
 import dev.attune.core.port.MemoryQuery;
+import dev.attune.core.port.ObservationLog;
 import dev.attune.core.port.Store;
 import java.time.Duration;
 import java.time.Instant;
@@ -135,6 +136,15 @@ public final class Attune implements AutoCloseable {
   public Optional<Observation> awaitObservation(
       TenantId tenant, String observationId, Duration timeout) {
     return engine.intake().awaitObservation(tenant, observationId, timeout);
+  }
+
+  /**
+   * What the store holds accepted and not yet learned, across tenants (every node sharing it learns
+   * from one queue): how many observations, and when the oldest was accepted. {@link
+   * ObservationLog.Backlog#lagSeconds} is the learning lag a node reports.
+   */
+  public ObservationLog.Backlog observationBacklog() {
+    return engine.store().backlog();
   }
 
   /**
@@ -337,11 +347,20 @@ public final class Attune implements AutoCloseable {
     return engine.maintenance().purgeExpiredEpisodes();
   }
 
-  /** Stops the background threads, in the reverse of their start, and closes the store. */
+  /**
+   * Stops the background threads, in the reverse of their start, and closes the store. Closing
+   * again does nothing.
+   */
   @Override
   public void close() {
-    engine.close();
+    // Once: a second close waited 30 s on the effectiveness writer the first had stopped.
+    if (closed.compareAndSet(false, true)) {
+      engine.close();
+    }
   }
+
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   /** The user's cached working set, if any (for tests that measure the cache). */
   dev.attune.core.retrieval.@Nullable WorkingSet cachedWorkingSet(TenantId tenant, UserId user) {

@@ -2,6 +2,7 @@ package dev.attune.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
@@ -84,5 +85,14 @@ class EngineLifecycleTest {
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> running.stream().noneMatch(Thread::isAlive));
+  }
+
+  @Test
+  void closingTwiceReturnsAtOnce() {
+    Attune attune =
+        Attune.builder().store(new InMemoryStore()).embedder(new HashingEmbedder()).build();
+    attune.close();
+    // The second close waited 30 s on the effectiveness writer the first one had stopped.
+    assertTimeoutPreemptively(Duration.ofSeconds(2), attune::close);
   }
 }

@@ -128,8 +128,8 @@ final class EffectRecorder implements AutoCloseable {
    * commands that exit, close).
    */
   void flush() {
-    if (!started) {
-      return; // nothing is written before the writer runs
+    if (!started || closed) {
+      return; // nothing is written before the writer runs, nor after it stopped
     }
     CountDownLatch done = new CountDownLatch(1);
     Job marker =

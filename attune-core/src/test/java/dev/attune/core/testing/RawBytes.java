@@ -27,12 +27,26 @@ public final class RawBytes {
     return out;
   }
 
+  /**
+   * Every regular file under {@code dir} as text of one character per byte (ISO-8859-1), so that
+   * {@link #latin1} needles are found with {@link String#indexOf}, which the JVM vectorizes: a scan
+   * of hundreds of values over a data directory takes a fraction of a second, not tens.
+   */
+  public static List<String> latin1Files(Path dir) throws IOException {
+    return files(dir).stream().map(b -> new String(b, StandardCharsets.ISO_8859_1)).toList();
+  }
+
+  /** {@code text}'s UTF-8 bytes as a needle for {@link #latin1Files}. */
+  public static String latin1(String text) {
+    return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+  }
+
   /** How many times {@code text} (UTF-8) occurs in all files under {@code dir}. */
   public static int occurrences(Path dir, String text) throws IOException {
-    byte[] needle = text.getBytes(StandardCharsets.UTF_8);
+    String needle = latin1(text);
     int n = 0;
-    for (byte[] file : files(dir)) {
-      for (int at = indexOf(file, needle, 0); at >= 0; at = indexOf(file, needle, at + 1)) {
+    for (String file : latin1Files(dir)) {
+      for (int at = file.indexOf(needle); at >= 0; at = file.indexOf(needle, at + 1)) {
         n++;
       }
     }

@@ -9,7 +9,6 @@ import dev.attune.core.model.KeyRole;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.testing.RawBytes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -135,13 +134,13 @@ class PrivacyCorpusIT {
 
   /** The values present in any file under {@code dir}, with the file count for each. */
   private static Map<String, Integer> scan(Path dir, Set<String> values) throws IOException {
-    List<byte[]> files = RawBytes.files(dir);
+    List<String> files = RawBytes.latin1Files(dir);
     Map<String, Integer> found = new java.util.TreeMap<>();
     for (String v : values) {
       for (String form : forms(v)) {
-        byte[] needle = form.getBytes(StandardCharsets.UTF_8);
-        for (byte[] file : files) {
-          if (RawBytes.indexOf(file, needle, 0) >= 0) {
+        String needle = RawBytes.latin1(form);
+        for (String file : files) {
+          if (file.contains(needle)) {
             found.merge(v, 1, Integer::sum);
           }
         }
