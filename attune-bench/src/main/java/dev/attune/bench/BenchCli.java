@@ -23,6 +23,7 @@ public final class BenchCli {
         HttpBench.class,
         ProxyBench.class,
         SoakBench.class,
+        TrafficBench.class,
         EmbedderBench.class
       })
   static final class Bench {}

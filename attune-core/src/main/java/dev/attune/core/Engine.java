@@ -137,7 +137,7 @@ record Engine(
             locks,
             clock,
             b.nodeId);
-    Intake intake = new Intake(store, privacy, learner, tracker, locks, clock, b.nodeId);
+    Intake intake = new Intake(store, privacy, learner, tracker, locks, clock, b.metrics, b.nodeId);
     UserRecords records = new UserRecords(store, privacy, writer, locks, clock);
     MemoryEditor editor =
         new MemoryEditor(

@@ -29,6 +29,7 @@ public final class MicrometerEngineMetrics implements EngineMetrics {
   private final Counter added;
   private final Counter reinforced;
   private final Counter superseded;
+  private final Timer learningLag;
 
   public MicrometerEngineMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -75,6 +76,14 @@ public final class MicrometerEngineMetrics implements EngineMetrics {
         Counter.builder("attune.memories.changes").tag("change", "reinforced").register(registry);
     superseded =
         Counter.builder("attune.memories.changes").tag("change", "superseded").register(registry);
+    learningLag =
+        Timer.builder("attune.learning.lag")
+            .description("From an observation's acceptance to its messages learned")
+            .publishPercentiles(0.5, 0.95)
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofMinutes(10))
+            .register(registry);
     // Registered at start, so that a scrape shows them at zero before the first event.
     effectDropped(0);
     utilization(0, 0);
@@ -122,6 +131,25 @@ public final class MicrometerEngineMetrics implements EngineMetrics {
     added.increment(addedCount);
     reinforced.increment(reinforcedCount);
     superseded.increment(supersededCount);
+  }
+
+  @Override
+  public void learningStage(String stage, int messages, long nanos) {
+    Timer.builder("attune.learning.stage")
+        .tag("stage", stage)
+        .description("Time learning spends per stage (CPU time of the learning thread where known)")
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+    Counter.builder("attune.learning.stage.messages")
+        .tag("stage", stage)
+        .description("Messages that went through each stage of learning")
+        .register(registry)
+        .increment(messages);
+  }
+
+  @Override
+  public void learned(long lagNanos) {
+    learningLag.record(lagNanos, TimeUnit.NANOSECONDS);
   }
 
   @Override

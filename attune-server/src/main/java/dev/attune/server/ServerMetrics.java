@@ -54,6 +54,28 @@ public final class ServerMetrics implements EngineMetrics {
   }
 
   @Override
+  public void learningStage(String stage, int messages, long nanos) {
+    engine.learningStage(stage, messages, nanos);
+  }
+
+  @Override
+  public void learned(long lagNanos) {
+    engine.learned(lagNanos);
+  }
+
+  /** A counter with this name and stage tag so far; 0 when none. */
+  public double counter(String name, String stage) {
+    Counter c = registry.find(name).tag("stage", stage).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  /** Milliseconds recorded by a timer with this name and stage tag so far; 0 when none. */
+  public double timerTotalMs(String name, String stage) {
+    Timer t = registry.find(name).tag("stage", stage).timer();
+    return t == null ? 0 : t.totalTime(TimeUnit.MILLISECONDS);
+  }
+
+  @Override
   public void extractionFailed() {
     engine.extractionFailed();
   }

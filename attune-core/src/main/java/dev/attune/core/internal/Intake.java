@@ -10,6 +10,7 @@ import dev.attune.core.model.OrgId;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.model.UserRecord;
+import dev.attune.core.port.EngineMetrics;
 import dev.attune.core.port.Store;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +39,7 @@ public final class Intake implements AutoCloseable {
   private final EffectTracker tracker;
   private final UserLocks locks;
   private final Supplier<Instant> now;
+  private final EngineMetrics metrics;
   private final ObservationWorker worker;
 
   public Intake(
@@ -47,6 +49,7 @@ public final class Intake implements AutoCloseable {
       EffectTracker tracker,
       UserLocks locks,
       Supplier<Instant> now,
+      EngineMetrics metrics,
       String node) {
     this.store = store;
     this.privacy = privacy;
@@ -54,6 +57,7 @@ public final class Intake implements AutoCloseable {
     this.tracker = tracker;
     this.locks = locks;
     this.now = now;
+    this.metrics = metrics;
     this.worker = new ObservationWorker(store, now, this::process, node);
   }
 
@@ -77,8 +81,7 @@ public final class Intake implements AutoCloseable {
             () -> {
               UserRecord existing = store.findUser(tenant, user).orElse(null);
               DataPolicy policy = policyOf(tenant, request.org(), existing);
-              PrivacyGuard.RedactedMessages redacted =
-                  privacy.redact(user, policy, request.messages(), at);
+              PrivacyGuard.RedactedMessages redacted = redact(user, policy, request.messages(), at);
               return learner.storeAndLearn(
                   tenant,
                   user,
@@ -103,7 +106,7 @@ public final class Intake implements AutoCloseable {
     UserRecord existing = store.findUser(tenant, user).orElse(null);
     // Redacted before the queue stores them: raw personal data never reaches the disk.
     PrivacyGuard.RedactedMessages redacted =
-        privacy.redact(user, policyOf(tenant, request.org(), existing), request.messages(), at);
+        redact(user, policyOf(tenant, request.org(), existing), request.messages(), at);
     List<Message> fixed = new ArrayList<>(redacted.messages().size());
     for (int i = 0; i < redacted.messages().size(); i++) {
       Message m = redacted.messages().get(i);
@@ -131,6 +134,14 @@ public final class Intake implements AutoCloseable {
     return id;
   }
 
+  private PrivacyGuard.RedactedMessages redact(
+      UserId user, DataPolicy policy, List<Message> messages, Instant at) {
+    long t0 = StageClock.now();
+    PrivacyGuard.RedactedMessages redacted = privacy.redact(user, policy, messages, at);
+    metrics.learningStage("redaction", messages.size(), StageClock.now() - t0);
+    return redacted;
+  }
+
   /** A queued observation, as accepted: its messages are already redacted, ids and times set. */
   private ObserveResult process(TenantId tenant, Observation o) {
     Instant at = now.get();
@@ -153,6 +164,7 @@ public final class Intake implements AutoCloseable {
                   o.id());
             });
     tracker.observed(tenant, o.user(), o.sessionId(), o.messages(), result, at);
+    metrics.learned(Math.max(0, Duration.between(o.receivedAt(), now.get()).toNanos()));
     return result;
   }
 

@@ -128,6 +128,8 @@ public final class Learner implements AutoCloseable {
       List<AuditEntry> audit,
       Instant at,
       @Nullable String observation) {
+    long storeStart = StageClock.now();
+    long elsewhere = 0; // what the other stages took of the time since storeStart
     List<Episode> fresh = new ArrayList<>(messages.size());
     List<String> ids = new ArrayList<>(messages.size());
     for (Message m : messages) {
@@ -150,6 +152,7 @@ public final class Learner implements AutoCloseable {
     boolean batched = extractor.batched();
     List<Candidate> candidates = List.of();
     if (!batched) {
+      long t0 = StageClock.now();
       String userName = existing != null ? existing.profile().name() : null;
       PrivacyGuard.Screened screened =
           privacy.screen(
@@ -159,6 +162,9 @@ public final class Learner implements AutoCloseable {
               at);
       candidates = screened.kept();
       written.addAll(screened.audit());
+      long took = StageClock.now() - t0;
+      metrics.learningStage("extraction", fresh.size(), took);
+      elsewhere += took;
     }
     // Messages and candidates are embedded in one call: the model works best in batches.
     List<List<String>> episodeTexts = vectors.texts(vectors.timeline(tenant, user, fresh), fresh);
@@ -166,7 +172,13 @@ public final class Learner implements AutoCloseable {
     episodeTexts.forEach(texts::addAll);
     int episodeVectors = texts.size();
     candidates.forEach(c -> texts.add(c.text()));
+    // Wall time: the embedder's pool computes while this thread waits (or this thread computes,
+    // for one text); either way the thread's own clock would be wrong, so both clocks are read.
+    long cpu0 = StageClock.now();
+    long wall0 = System.nanoTime();
     List<float[]> made = embedder.embedAll(texts);
+    metrics.learningStage("embedding", fresh.size(), System.nanoTime() - wall0);
+    elsewhere += StageClock.now() - cpu0;
     List<@Nullable Embedding> episodeEmbeddings =
         vectors.joined(episodeTexts, made.subList(0, episodeVectors));
     List<Episode> episodes = new ArrayList<>(fresh.size());
@@ -187,6 +199,7 @@ public final class Learner implements AutoCloseable {
               .withEpisodesAwaitingExtraction()
               .learnedFrom(observation);
       writer.write(tenant, user, write);
+      metrics.learningStage("store", fresh.size(), StageClock.now() - storeStart - elsewhere);
       metrics.observed(episodes.size(), 0, 0, 0);
       if (flusher != null) {
         flusher.wake();
@@ -201,6 +214,7 @@ public final class Learner implements AutoCloseable {
         new UserWrite(at, row, episodes, learned.memories(), learned.changes(), written)
             .learnedFrom(observation);
     writer.write(tenant, user, write);
+    metrics.learningStage("store", fresh.size(), StageClock.now() - storeStart - elsewhere);
     return learned.result(episodes.size(), known.size());
   }
 

@@ -24,6 +24,17 @@ public interface EngineMetrics {
   /** An observe call stored messages and changed memories. */
   default void observed(int messages, int added, int reinforced, int superseded) {}
 
+  /**
+   * A stage of learning took {@code nanos} for {@code messages} messages: {@code redaction}, {@code
+   * extraction}, {@code embedding} or {@code store} (reads, consolidation and the write). CPU time
+   * of the learning thread where the platform reports it; wall time for embedding (its pool works
+   * while the learning thread waits) and on virtual threads (redaction, on the request's thread).
+   */
+  default void learningStage(String stage, int messages, long nanos) {}
+
+  /** A queued observation was learned {@code lagNanos} after it was accepted. */
+  default void learned(long lagNanos) {}
+
   /** A batched extraction failed; its messages stay buffered for a later attempt. */
   default void extractionFailed() {}
 

@@ -17,6 +17,26 @@ import java.util.Optional;
  * tenant. Thread-safe; each method is one transaction.
  */
 public interface ObservationLog {
+  /**
+   * What is accepted and not yet learned, across tenants: how many observations are pending or
+   * running, and when the oldest of them was accepted (null when none). Read for the queue's bound
+   * and the learning lag; one indexed count.
+   */
+  Backlog backlog();
+
+  /** Observations accepted and not yet learned. */
+  record Backlog(long observations, @org.jspecify.annotations.Nullable Instant oldestReceivedAt) {
+    /** Nothing waits. */
+    public static final Backlog EMPTY = new Backlog(0, null);
+
+    /** Seconds the oldest waiting observation has waited at {@code now}; 0 when none waits. */
+    public double lagSeconds(Instant now) {
+      return oldestReceivedAt == null
+          ? 0
+          : Math.max(0, Duration.between(oldestReceivedAt, now).toMillis() / 1000.0);
+    }
+  }
+
   /** Stores a pending observation. */
   void enqueue(TenantId tenant, Observation observation);
 

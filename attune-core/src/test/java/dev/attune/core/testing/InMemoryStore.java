@@ -17,6 +17,7 @@ import dev.attune.core.model.UserProfile;
 import dev.attune.core.model.UserRecord;
 import dev.attune.core.port.EpisodeQuery;
 import dev.attune.core.port.MemoryQuery;
+import dev.attune.core.port.ObservationLog;
 import dev.attune.core.port.Store;
 import dev.attune.core.port.UsageMeter;
 import dev.attune.core.port.UsageRow;
@@ -540,6 +541,21 @@ public class InMemoryStore extends InMemoryEffects implements Store {
   public synchronized void enqueue(TenantId tenant, Observation observation) {
     observations.put(
         qkey(tenant, observation.id()), new Queued(++seq, tenant, observation, null, null));
+  }
+
+  @Override
+  public synchronized ObservationLog.Backlog backlog() {
+    long n = 0;
+    Instant oldest = null;
+    for (Queued q : observations.values()) {
+      Observation.State state = q.observation().state();
+      if (state == Observation.State.PENDING || state == Observation.State.RUNNING) {
+        n++;
+        Instant at = q.observation().receivedAt();
+        oldest = oldest == null || at.isBefore(oldest) ? at : oldest;
+      }
+    }
+    return n == 0 ? ObservationLog.Backlog.EMPTY : new ObservationLog.Backlog(n, oldest);
   }
 
   @Override

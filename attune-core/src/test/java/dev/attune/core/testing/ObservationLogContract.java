@@ -64,6 +64,30 @@ public abstract class ObservationLogContract<S extends ObservationLog & MemorySt
   }
 
   @Test
+  void theBacklogCountsWhatIsAcceptedAndNotFinishedInEveryTenant() {
+    assertThat(store.backlog()).isEqualTo(ObservationLog.Backlog.EMPTY);
+    store.enqueue(T1, pending("a1", ALICE, 3));
+    store.enqueue(T2, pending("b1", BOB, 1));
+    store.enqueue(T1, pending("a2", ALICE, 5));
+    assertThat(store.backlog()).isEqualTo(new ObservationLog.Backlog(3, T0.plusSeconds(1)));
+    assertThat(store.backlog().lagSeconds(T0.plusSeconds(11))).isEqualTo(10.0);
+    // Running still waits to be learned; finished does not.
+    List<Claimed> claimed = store.claim("w1", T0, LEASE, 10);
+    assertThat(store.backlog().observations()).isEqualTo(3);
+    for (Claimed c : claimed) {
+      Observation o = c.observation();
+      store.finish(
+          c.tenant(),
+          "w1",
+          o.done(
+              T0.plusSeconds(20),
+              new Observation.Outcome(1, 0, List.of(), List.of(), List.of(), 0)));
+    }
+    assertThat(store.backlog()).isEqualTo(new ObservationLog.Backlog(1, T0.plusSeconds(5)));
+    assertThat(ObservationLog.Backlog.EMPTY.lagSeconds(T0)).isZero();
+  }
+
+  @Test
   void anAcceptedObservationRoundTrips() {
     Observation o = pending("obs-1", ALICE, 0);
     store.enqueue(T1, o);

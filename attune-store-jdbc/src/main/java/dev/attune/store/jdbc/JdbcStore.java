@@ -15,6 +15,7 @@ import dev.attune.core.model.UserId;
 import dev.attune.core.model.UserRecord;
 import dev.attune.core.port.EpisodeQuery;
 import dev.attune.core.port.MemoryQuery;
+import dev.attune.core.port.ObservationLog;
 import dev.attune.core.port.Store;
 import dev.attune.core.port.UsageMeter;
 import dev.attune.core.port.UsageRow;
@@ -458,6 +459,11 @@ public abstract class JdbcStore extends JdbcEffects implements Store {
   @Override
   public Optional<Observation> findObservation(TenantId tenant, String id) {
     return observations.findObservation(tenant, id);
+  }
+
+  @Override
+  public ObservationLog.Backlog backlog() {
+    return observations.backlog();
   }
 
   @Override

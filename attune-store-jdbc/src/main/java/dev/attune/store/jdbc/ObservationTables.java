@@ -6,6 +6,7 @@ import dev.attune.core.model.ObservationWithdrawnException;
 import dev.attune.core.model.OrgId;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
+import dev.attune.core.port.ObservationLog;
 import dev.attune.core.port.ObservationLog.Claimed;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -139,6 +140,27 @@ final class ObservationTables {
             ps.setLong(1, Codec.micros(until));
             ps.setString(2, worker);
             return ps.executeUpdate();
+          }
+        });
+  }
+
+  ObservationLog.Backlog backlog() {
+    return db.read(
+        null,
+        "count the observation backlog",
+        c -> {
+          // Both states lead the (state, seq) index; the oldest accepted is the lowest seq.
+          try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT COUNT(*), MIN(received_at) FROM observations"
+                          + " WHERE state IN ('PENDING', 'RUNNING')");
+              ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            long n = rs.getLong(1);
+            Long oldest = Db.nullableLong(rs, 2);
+            return n == 0 || oldest == null
+                ? ObservationLog.Backlog.EMPTY
+                : new ObservationLog.Backlog(n, Codec.instant(oldest));
           }
         });
   }
