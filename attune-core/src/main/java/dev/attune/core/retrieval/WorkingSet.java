@@ -65,9 +65,9 @@ public final class WorkingSet {
   private WorkingSet(
       @Nullable UserRecord user,
       List<Memory> memories,
-      List<float @Nullable []> memoryVectors,
+      List<@Nullable Object> memoryVectors,
       List<Episode> episodes,
-      List<float @Nullable []> episodeVectors,
+      List<@Nullable Object> episodeVectors,
       @Nullable String modelId,
       int dims,
       int lexicalContext,
@@ -78,7 +78,8 @@ public final class WorkingSet {
     this.lexicalContext = lexicalContext;
     this.analyzer = analyzer;
     List<List<String>> docs = new ArrayList<>(memories.size() + episodes.size());
-    List<float @Nullable []> vectors = new ArrayList<>(docs.size());
+    // Each a float[] (new, quantized by the index) or the index's Held codes of the set before.
+    List<@Nullable Object> vectors = new ArrayList<>(docs.size());
     // Without a given length, the shortest vector's: a memory's, or a short message's.
     int shortest = Integer.MAX_VALUE;
     // Vectors move into the dense index; the records keep none, so each vector is held once.
@@ -86,9 +87,9 @@ public final class WorkingSet {
     for (int i = 0; i < memories.size(); i++) {
       Memory m = memories.get(i);
       docs.add(analyzer.terms(m.text()));
-      float[] v = memoryVectors.get(i);
+      Object v = memoryVectors.get(i);
       vectors.add(v);
-      shortest = v != null ? Math.min(shortest, v.length) : shortest;
+      shortest = Math.min(shortest, length(v));
       bareMemories.add(m.embedding() == null ? m : m.withEmbedding(null));
     }
     List<Episode> bareEpisodes = new ArrayList<>(episodes.size());
@@ -102,9 +103,9 @@ public final class WorkingSet {
         }
       }
       docs.add(terms);
-      float[] v = episodeVectors.get(i);
+      Object v = episodeVectors.get(i);
       vectors.add(v);
-      shortest = v != null ? Math.min(shortest, v.length) : shortest;
+      shortest = Math.min(shortest, length(v));
       bareEpisodes.add(e.embedding() == null ? e : e.withEmbedding(null));
     }
     this.memories = List.copyOf(bareMemories);
@@ -167,14 +168,25 @@ public final class WorkingSet {
     return EMPTY;
   }
 
+  /** A vector's length in floats (one vector's, for held codes); MAX_VALUE for none. */
+  private static int length(@Nullable Object v) {
+    if (v instanceof float[] f) {
+      return f.length;
+    }
+    if (v instanceof VectorIndex.Held h && h.codes().length > 0) {
+      return h.codes()[0].length;
+    }
+    return Integer.MAX_VALUE;
+  }
+
   /** The embedding's vector when {@code modelId} made it; null otherwise (counts as missing). */
   private static float @Nullable [] vectorOf(@Nullable Embedding e, @Nullable String modelId) {
     return e != null && e.model().equals(modelId) ? e.vector() : null;
   }
 
-  private static List<float @Nullable []> vectorsOf(
+  private static List<@Nullable Object> vectorsOf(
       List<@Nullable Embedding> embeddings, @Nullable String modelId) {
-    List<float @Nullable []> out = new ArrayList<>(embeddings.size());
+    List<@Nullable Object> out = new ArrayList<>(embeddings.size());
     for (Embedding e : embeddings) {
       out.add(vectorOf(e, modelId));
     }
@@ -210,12 +222,12 @@ public final class WorkingSet {
     List<Episode> sortedAdded = new ArrayList<>(added);
     sortedAdded.sort(Comparator.comparing(Episode::timestamp)); // stable: arrival kept
     List<Episode> nextEpisodes = new ArrayList<>(episodes.size() + added.size());
-    List<float @Nullable []> nextEpisodeVectors = new ArrayList<>(episodes.size() + added.size());
+    List<@Nullable Object> nextEpisodeVectors = new ArrayList<>(episodes.size() + added.size());
     for (int i = 0; i < episodes.size(); i++) {
       nextEpisodes.add(episodes.get(i));
       nextEpisodeVectors.add(dense.row(episodeDoc(i)));
     }
-    List<float @Nullable []> addedVectors =
+    List<@Nullable Object> addedVectors =
         vectorsOf(sortedAdded.stream().map(Episode::embedding).toList(), modelId);
     nextEpisodes.addAll(sortedAdded);
     nextEpisodeVectors.addAll(addedVectors);
@@ -225,7 +237,7 @@ public final class WorkingSet {
     for (Memory m : changed) {
       byId.put(m.id().value(), m);
     }
-    record Row(Memory memory, float @Nullable [] vector) {}
+    record Row(Memory memory, @Nullable Object vector) {}
     List<Row> rows = new ArrayList<>(memories.size() + changed.size());
     for (int i = 0; i < memories.size(); i++) {
       Memory held = memories.get(i);
@@ -234,7 +246,7 @@ public final class WorkingSet {
         rows.add(new Row(held, dense.row(memoryDoc(i))));
       } else if (now.status() == MemoryStatus.ACTIVE) {
         float[] v = vectorOf(now.embedding(), modelId);
-        rows.add(new Row(now, v != null ? v : dense.row(memoryDoc(i))));
+        rows.add(new Row(now, v != null ? v : (Object) dense.row(memoryDoc(i))));
       }
     }
     for (Memory first : changed) {
@@ -262,11 +274,14 @@ public final class WorkingSet {
         analyzer);
   }
 
-  /** The active memories with their vectors (of this set's model) attached again. */
+  /**
+   * The active memories with their vectors (of this set's model) attached again, as the index holds
+   * them (dequantized: within about 0.005 of the stored ones).
+   */
   public List<Memory> memoriesWithVectors() {
     List<Memory> out = new ArrayList<>(memories.size());
     for (int i = 0; i < memories.size(); i++) {
-      float[] v = dense.row(memoryDoc(i));
+      float[] v = dense.floats(memoryDoc(i));
       Memory m = memories.get(i);
       out.add(v == null || modelId == null ? m : m.withEmbedding(new Embedding(modelId, v)));
     }
