@@ -91,7 +91,7 @@ record Engine(
     UserLocks locks = new UserLocks();
     PrivacyGuard privacy = new PrivacyGuard(store, b.dataPolicy);
     Summaries summaries = new Summaries(b.compressor, b.summarizer);
-    EpisodeVectors vectors = new EpisodeVectors(store, embedder, b.retrievalPolicy.denseContext());
+    EpisodeVectors vectors = new EpisodeVectors(store, embedder, b.retrievalPolicy);
     EffectTracker tracker =
         new EffectTracker(
             store,

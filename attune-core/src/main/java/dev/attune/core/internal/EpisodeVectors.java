@@ -2,12 +2,14 @@ package dev.attune.core.internal;
 
 import dev.attune.core.model.Embedding;
 import dev.attune.core.model.Episode;
+import dev.attune.core.model.Role;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.port.Embedder;
 import dev.attune.core.port.EpisodeQuery;
 import dev.attune.core.port.MemoryStore;
 import dev.attune.core.retrieval.Passages;
+import dev.attune.core.retrieval.RetrievalPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,11 +26,17 @@ public final class EpisodeVectors {
   private final MemoryStore store;
   private final Embedder embedder;
   private final int denseContext;
+  private final int contextChars;
+  private final int userPassages;
+  private final int assistantPassages;
 
-  public EpisodeVectors(MemoryStore store, Embedder embedder, int denseContext) {
+  public EpisodeVectors(MemoryStore store, Embedder embedder, RetrievalPolicy policy) {
     this.store = store;
     this.embedder = embedder;
-    this.denseContext = denseContext;
+    this.denseContext = policy.denseContext();
+    this.contextChars = policy.denseContextChars();
+    this.userPassages = policy.userPassages();
+    this.assistantPassages = policy.assistantPassages();
   }
 
   /** Stored messages that precede a new batch in its sessions, then the batch: oldest first. */
@@ -59,13 +67,13 @@ public final class EpisodeVectors {
     for (Episode e : timeline) {
       List<Episode> before =
           sessions.computeIfAbsent(String.valueOf(e.sessionId()), k -> new ArrayList<>());
-      StringBuilder text = new StringBuilder();
+      StringBuilder context = new StringBuilder();
       if (e.sessionId() != null) {
         for (Episode p : before.subList(Math.max(0, before.size() - denseContext), before.size())) {
-          text.append(p.indexText()).append('\n');
+          context.append(p.indexText()).append('\n');
         }
       }
-      texts.put(e.messageId(), text.append(e.indexText()).toString());
+      texts.put(e.messageId(), tail(context, contextChars) + e.indexText());
       before.add(e);
     }
     List<List<String>> out = new ArrayList<>(batch.size());
@@ -75,10 +83,24 @@ public final class EpisodeVectors {
         out.add(List.of(texts.get(e.messageId())));
       } else {
         String who = e.speaker() == null ? "" : e.speaker() + ": ";
-        out.add(passages.stream().map(p -> who + p.of(e.content())).toList());
+        int most = e.role() == Role.ASSISTANT ? assistantPassages : userPassages;
+        out.add(passages.stream().limit(most).map(p -> who + p.of(e.content())).toList());
       }
     }
     return out;
+  }
+
+  /** The last {@code most} characters of {@code text}, from a word boundary when it is cut. */
+  static String tail(CharSequence text, int most) {
+    if (text.length() <= most) {
+      return text.toString();
+    }
+    int from = text.length() - most;
+    while (from < text.length() && !Character.isWhitespace(text.charAt(from - 1))) {
+      from++;
+    }
+    return text.subSequence(from < text.length() ? from : text.length() - most, text.length())
+        .toString();
   }
 
   /** Each message's vectors (one, or one per passage) as one embedding, in order. */

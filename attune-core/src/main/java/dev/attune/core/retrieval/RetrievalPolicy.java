@@ -27,6 +27,14 @@ import java.util.Objects;
  *     embedded with each message (applies when messages are observed or reindexed)
  * @param minRelevance with linear fusion, documents whose fused relevance (before recency and
  *     confidence) is below this are not retrieved at all (0..1)
+ * @param denseContextChars the most characters of the preceding messages embedded with a message
+ *     (their end, from a word boundary): the question an answer follows, not the whole of a long
+ *     reply before a short question (at least 1)
+ * @param userPassages the most passages of a long user message embedded, from its start (each at
+ *     most {@link Passages#MAX_CHARS} characters, about 125 tokens); the rest is still found by its
+ *     words (at least 2: a long message with one vector reads as embedded whole)
+ * @param assistantPassages likewise for the assistant's replies, which count for less in retrieval
+ *     and are what grows with the model's length (at least 2)
  */
 public record RetrievalPolicy(
     Fusion fusion,
@@ -42,7 +50,10 @@ public record RetrievalPolicy(
     int lexicalContext,
     double neighbourSmoothing,
     int denseContext,
-    double minRelevance) {
+    double minRelevance,
+    int denseContextChars,
+    int userPassages,
+    int assistantPassages) {
 
   /** How the two rankings become one. */
   public enum Fusion {
@@ -84,6 +95,11 @@ public record RetrievalPolicy(
     if (!(minRelevance >= 0 && minRelevance <= 1)) {
       throw new IllegalArgumentException("minRelevance must be within 0..1, got " + minRelevance);
     }
+    // Two passages at least: a long message with one vector reads as embedded whole.
+    if (denseContextChars < 1 || userPassages < 2 || assistantPassages < 2) {
+      throw new IllegalArgumentException(
+          "denseContextChars must be >= 1, userPassages and assistantPassages >= 2");
+    }
     if (recencyHalfLife.isNegative() || recencyHalfLife.isZero()) {
       throw new IllegalArgumentException("recencyHalfLife must be positive");
     }
@@ -105,11 +121,30 @@ public record RetrievalPolicy(
         lexicalContext,
         neighbourSmoothing,
         denseContext,
-        minRelevance);
+        minRelevance,
+        denseContextChars,
+        userPassages,
+        assistantPassages);
   }
 
   public static RetrievalPolicy defaults() {
     return new RetrievalPolicy(
-        Fusion.LINEAR, 60, 0.5, 0.5, 200, 0.1, Duration.ofDays(180), 0.5, 1.0, 0.5, 1, 0.2, 1, 0.0);
+        Fusion.LINEAR,
+        60,
+        0.5,
+        0.5,
+        200,
+        0.1,
+        Duration.ofDays(180),
+        0.5,
+        1.0,
+        0.5,
+        1,
+        0.2,
+        1,
+        0.0,
+        300,
+        8,
+        2);
   }
 }
