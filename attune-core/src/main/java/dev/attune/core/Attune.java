@@ -332,6 +332,29 @@ public final class Attune implements AutoCloseable {
     engine.maintenance().warmUp();
   }
 
+  /**
+   * Loads the working sets of the most recently active users into the cache, so that their first
+   * requests after a restart are not cold (a cold load may pass the context timeout and answer
+   * without retrieval): up to {@code users} across tenants, the most recently active of each tenant
+   * first, stopping at {@code within}. Returns how many were loaded.
+   */
+  public int warmWorkingSets(int users, Duration within) {
+    long deadline = System.nanoTime() + within.toNanos();
+    List<TenantId> tenants = engine.store().tenants();
+    int loaded = 0;
+    int perTenant = tenants.isEmpty() ? 0 : Math.max(1, users / tenants.size());
+    for (TenantId tenant : tenants) {
+      for (var active : engine.store().usersByActivity(tenant, "", 0, perTenant)) {
+        if (active.lastActive() == null || loaded >= users || System.nanoTime() > deadline) {
+          break; // never-observed users come last
+        }
+        engine.workingSets().get(tenant, active.user());
+        loaded++;
+      }
+    }
+    return loaded;
+  }
+
   /** Drops every cached working set (they reload on next use). */
   public void clearCaches() {
     engine.workingSets().clear();

@@ -41,6 +41,9 @@ import org.jspecify.annotations.Nullable;
  * @param cacheBytes memory for cached working sets
  * @param userTokenTtlSeconds default lifetime of a user token (at most a day)
  * @param observeWaitMs how long {@code POST /v1/observe?wait=true} waits before answering 202
+ * @param warmUsers recently active users whose working sets serve loads before it listens
+ * @param observeQueueMax observations waiting to be learned beyond which observe answers 503 (0: no
+ *     bound)
  * @param episodeRetention how long episodes are kept ({@link Duration#ZERO}: forever)
  * @param contextRecords whether served packs are recorded (effectiveness)
  * @param contextRecordRetention how long context records are kept
@@ -69,6 +72,8 @@ public record ServerConfig(
     long cacheBytes,
     int userTokenTtlSeconds,
     int observeWaitMs,
+    int warmUsers,
+    long observeQueueMax,
     Duration episodeRetention,
     boolean contextRecords,
     Duration contextRecordRetention,
@@ -184,6 +189,8 @@ public record ServerConfig(
         longValue(v, "cache_bytes"),
         integer(v, "user_token_ttl_seconds"),
         integer(v, "observe_wait_ms"),
+        integer(v, "warm_users"),
+        longValue(v, "observe_queue_max"),
         Duration.ofDays(integer(v, "episode_retention_days")),
         onOff(v, "context_records"),
         Duration.ofDays(integer(v, "context_records_retention_days")),

@@ -281,6 +281,23 @@ public final class Settings {
               "how long `observe?wait=true` waits before answering 202",
               integer(0, 600_000)),
           s(
+              "warm_users",
+              "--warm-users",
+              "500",
+              code("500"),
+              "working sets of the most recently active users loaded before `serve` listens (at"
+                  + " most 10 s), so their first requests after a restart are not cold; 0: none",
+              integer(0, 1_000_000)),
+          s(
+              "observe_queue_max",
+              "--observe-queue-max",
+              "100000",
+              code("100000"),
+              "observations accepted and not yet learned (all tenants) beyond which `POST"
+                  + " /v1/observe` answers 503 with `Retry-After` (context is never refused); 0:"
+                  + " no bound",
+              integer(0, 100_000_000)),
+          s(
               "episode_retention_days",
               "--episode-retention-days",
               "90",

@@ -30,11 +30,14 @@ final class ContextRoutes {
   private final Attune attune;
   private final ServerConfig config;
   private final ServerMetrics metrics;
+  private final LearningBacklog backlog;
 
-  ContextRoutes(Attune attune, ServerConfig config, ServerMetrics metrics) {
+  ContextRoutes(
+      Attune attune, ServerConfig config, ServerMetrics metrics, LearningBacklog backlog) {
     this.attune = attune;
     this.config = config;
     this.metrics = metrics;
+    this.backlog = backlog;
   }
 
   void declare(Routes r) {
@@ -82,6 +85,7 @@ final class ContextRoutes {
     boolean wait = "true".equalsIgnoreCase(call.query("wait"));
     ObserveBody body = call.read(ObserveBody.class);
     UserId user = call.forUser(UserId.of(body.userId()));
+    backlog.admit();
     String id =
         call.auditTarget(
             attune.submit(

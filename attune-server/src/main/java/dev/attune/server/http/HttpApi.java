@@ -53,6 +53,7 @@ public final class HttpApi implements AutoCloseable {
     RateLimiter limiter = new RateLimiter(config.rateLimit(), config.rateBurst());
     Gate gate = new Gate(keys, limiter, metrics);
     ErrorMapping errors = new ErrorMapping(config.maxBodyBytes());
+    LearningBacklog backlog = new LearningBacklog(attune, config.observeQueueMax(), clock);
     List<Routes.Route>[] declared = new List[1];
     this.mcp = new McpEndpoint(attune, gate, audit, clock, VERSION, config.maxBodyBytes());
     this.app =
@@ -70,10 +71,20 @@ public final class HttpApi implements AutoCloseable {
               cfg.routes.beforeMatched(gate::check);
               Routes r = new Routes(cfg.routes, config.maxBodyBytes());
               r.open(
-                  "GET", "/health", ctx -> Call.respond(ctx, 200, new HealthBody("ok", VERSION)));
+                  "GET",
+                  "/health",
+                  ctx ->
+                      Call.respond(
+                          ctx,
+                          200,
+                          new HealthBody(
+                              "ok",
+                              VERSION,
+                              new HealthBody.Learning(
+                                  backlog.now().observations(), backlog.lagSeconds()))));
               r.open("GET", "/metrics", ctx -> metrics(ctx, config.metricsToken()));
               r.open("GET", "/openapi.yaml", HttpApi::openApi);
-              new ContextRoutes(attune, config, metrics).declare(r);
+              new ContextRoutes(attune, config, metrics, backlog).declare(r);
               new UserRoutes(attune).declare(r);
               new AdminRoutes(attune, access, keys, audit, config, clock).declare(r);
               new EffectRoutes(attune, clock).declare(r);

@@ -3,7 +3,7 @@ package dev.attune.server.http;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** An error the API answers with its own status: 401, 403, 404, 409, 413, 415, 429. */
+/** An error the API answers with its own status: 401, 403, 404, 409, 413, 415, 429, 503. */
 final class HttpError extends RuntimeException {
   final int status;
   final String code;
@@ -46,6 +46,12 @@ final class HttpError extends RuntimeException {
         "the request body is larger than " + maxBodyBytes + " bytes (max_body_bytes)",
         "body",
         Map.of());
+  }
+
+  /** The node cannot take more now; what it accepted is kept. */
+  static HttpError serviceUnavailable(String code, String message, long retryAfterSeconds) {
+    return new HttpError(
+        503, code, message, null, Map.of("Retry-After", Long.toString(retryAfterSeconds)));
   }
 
   static HttpError tooManyRequests(long retryAfterSeconds) {

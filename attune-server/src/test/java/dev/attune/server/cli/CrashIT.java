@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ./mvnw verify} kills each store 3 times (the loop stays fast), {@code .ci/run} 20 times.
  */
 class CrashIT {
-  static final int CYCLES = Integer.getInteger("attune.crash.cycles", 3);
+  static final int CYCLES = Integer.getInteger("attune.crash.cycles", 2);
   static final long SEED = Long.getLong("attune.crash.seed", 20_261_130L);
   static final int THREADS = 3;
 

@@ -32,10 +32,13 @@ public class AttuneHealthAutoConfiguration {
       return () -> {
         try {
           long memories = attune.countActiveMemories(TenantId.of(properties.tenantOrDefault()));
+          var backlog = attune.observationBacklog();
           return Health.up()
               .withDetail("mode", "embedded")
               .withDetail("embedding_model", attune.embeddingModel())
               .withDetail("active_memories", memories)
+              .withDetail("learning_backlog", backlog.observations())
+              .withDetail("learning_lag_seconds", backlog.lagSeconds(java.time.Instant.now()))
               .build();
         } catch (RuntimeException e) {
           return Health.down(e).withDetail("mode", "embedded").build();
@@ -54,11 +57,16 @@ public class AttuneHealthAutoConfiguration {
       return () -> {
         try {
           var health = client.health();
-          return Health.up()
-              .withDetail("mode", "remote")
-              .withDetail("url", properties.baseUrl())
-              .withDetail("version", health.version())
-              .build();
+          Health.Builder up =
+              Health.up()
+                  .withDetail("mode", "remote")
+                  .withDetail("url", properties.baseUrl())
+                  .withDetail("version", health.version());
+          if (health.learning() != null) { // a server older than the learning detail has none
+            up.withDetail("learning_backlog", health.learning().backlog())
+                .withDetail("learning_lag_seconds", health.learning().lagSeconds());
+          }
+          return up.build();
         } catch (RuntimeException e) {
           return Health.down(e)
               .withDetail("mode", "remote")
