@@ -248,7 +248,9 @@ final class ContextBench implements Callable<Integer> {
       w.println(r.embedOnly().row("unknown user, with query (embed)"));
       w.println(r.observed().perCall().row("observe, 10 messages per call"));
       w.printf(
-          "observe throughput: %.0f messages/s (%d messages, %d per call, heuristic extractor)%n",
+          "observe throughput: %.0f messages/s (%d messages, %d per call, heuristic extractor) of"
+              + " one-line synthetic sentences; real chats, with long replies, cost more:"
+              + " ./attune bench traffic measures them%n",
           r.observed().messagesPerSecond(), r.observed().messages(), 10);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("typical_with_query", r.typicalQuery());

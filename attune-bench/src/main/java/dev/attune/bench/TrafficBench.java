@@ -4,6 +4,7 @@ import com.sun.management.OperatingSystemMXBean;
 import dev.attune.api.Json;
 import dev.attune.core.model.Observation;
 import dev.attune.core.model.TenantId;
+import dev.attune.core.retrieval.RetrievalPolicy;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
@@ -99,6 +100,14 @@ final class TrafficBench implements Callable<Integer> {
   List<Integer> footprint;
 
   @Option(
+      names = "--set",
+      paramLabel = "NAME=VALUE",
+      description =
+          "Experiment: override a retrieval policy value (names as in RetrievalPolicy), e.g."
+              + " --set assistantPassages=1000 to embed replies whole, as before the bound.")
+  List<String> settings = List.of();
+
+  @Option(
       names = "--out",
       defaultValue = "bench-results",
       description = "Where to write traffic.json.")
@@ -137,6 +146,13 @@ final class TrafficBench implements Callable<Integer> {
         .atLeast("--observe-rate", observeRate, 2)
         .atLeast("--seconds", seconds, 1)
         .atLeast("--saturation-messages", saturationMessages, 2);
+    Map<String, String> overrides = RecordOverrides.parse(settings);
+    List<String> unknown = RecordOverrides.unknown(overrides, List.of(RetrievalPolicy.class));
+    if (!unknown.isEmpty()) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--set: unknown retrieval policy values " + unknown);
+    }
+    RetrievalPolicy policy = RecordOverrides.apply(RetrievalPolicy.defaults(), overrides);
     RealChats chats = RealChats.read(prefeval, locomo);
     double[] mean = chats.meanChars();
     w.printf(
@@ -157,7 +173,14 @@ final class TrafficBench implements Callable<Integer> {
     List<Phase> phases = new ArrayList<>();
     try (LoopbackServer server =
         LoopbackServer.start(
-            TENANT, users, memories, new SyntheticData(29), null, Map.of(), b -> b, w)) {
+            TENANT,
+            users,
+            memories,
+            new SyntheticData(29),
+            null,
+            Map.of(),
+            b -> b.retrievalPolicy(policy),
+            w)) {
       Load load = new Load(server, chats);
       w.println("warm-up: 10 s of both loads");
       w.flush();
@@ -210,7 +233,8 @@ final class TrafficBench implements Callable<Integer> {
       results.put("real_over_short_throughput", ratio);
     }
     if (!footprint.contains(0)) {
-      results.put("working_set_bytes_per_user", WorkingSetSizes.measure(chats, footprint, w));
+      results.put(
+          "working_set_bytes_per_user", WorkingSetSizes.measure(chats, footprint, policy, w));
     }
     results.put(
         "config",

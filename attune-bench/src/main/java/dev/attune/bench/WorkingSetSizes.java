@@ -9,6 +9,7 @@ import dev.attune.core.model.TenantId;
 import dev.attune.core.model.UserId;
 import dev.attune.core.port.Embedder;
 import dev.attune.core.port.EngineMetrics;
+import dev.attune.core.retrieval.RetrievalPolicy;
 import dev.attune.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,7 +36,8 @@ final class WorkingSetSizes {
 
   private WorkingSetSizes() {}
 
-  static Map<Integer, Long> measure(RealChats chats, List<Integer> counts, PrintWriter w)
+  static Map<Integer, Long> measure(
+      RealChats chats, List<Integer> counts, RetrievalPolicy policy, PrintWriter w)
       throws IOException {
     Map<Integer, Long> out = new LinkedHashMap<>();
     List<Integer> sorted = counts.stream().sorted().distinct().toList();
@@ -53,6 +55,7 @@ final class WorkingSetSizes {
         Attune.builder()
             .store(SqliteStore.open(dir))
             .embedder(new SeededVectors(384))
+            .retrievalPolicy(policy)
             .metrics(metrics)
             .build()) {
       UserId user = UserId.of("sized");
