@@ -31,10 +31,12 @@ public final class LocalEmbedder implements Embedder {
 
   private final EmbeddingModel model;
   private final LocalModel kind;
+  private final LearningLane lane;
 
-  private LocalEmbedder(EmbeddingModel model, LocalModel kind) {
+  private LocalEmbedder(EmbeddingModel model, LocalModel kind, LearningLane lane) {
     this.model = model;
     this.kind = kind;
+    this.lane = lane;
   }
 
   /** Loads the default model. See {@link #create(LocalModel)} for how it shares the cores. */
@@ -44,27 +46,29 @@ public final class LocalEmbedder implements Embedder {
 
   /**
    * Loads {@code model}. Serving comes first: a query is embedded on its caller's thread, and the
-   * texts of a batch (what is learned: messages, memories) are spread over a pool of one thread
-   * fewer than the cores (at least one), so a batch never takes every core from the queries beside
-   * it. The model's own ONNX session runs each text on the thread that asks (one intra-op thread,
-   * no spinning): ONNX Runtime's default pool of spinning threads took the query's core while a
-   * batch ran (query p95 6.5 ms against 4.6 ms beside the same learning load, measured on 2 cores;
-   * the batch's throughput unchanged).
+   * texts of a batch (what is learned: messages, memories) on a {@link LearningLane}: every core
+   * while nothing is served, one fewer while queries are, so a batch never takes every core from
+   * the queries beside it. The model's own ONNX session runs each text on the thread that asks (one
+   * intra-op thread, no spinning): ONNX Runtime's default pool of spinning threads took the query's
+   * core while a batch ran (query p95 6.5 ms against 4.6 ms beside the same learning load on 2
+   * cores; the batch's throughput unchanged).
    *
    * @throws IllegalStateException naming the Maven artifact to add when its jar is not on the class
    *     path
    */
   public static LocalEmbedder create(LocalModel model) {
-    int threads = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+    int threads = Runtime.getRuntime().availableProcessors();
     AtomicInteger n = new AtomicInteger();
-    Executor pool =
-        Executors.newFixedThreadPool(
-            threads,
-            r -> {
-              Thread t = new Thread(r, "attune-embedder-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    LearningLane lane =
+        new LearningLane(
+            Executors.newFixedThreadPool(
+                threads,
+                r -> {
+                  Thread t = new Thread(r, "attune-embedder-" + n.incrementAndGet());
+                  t.setDaemon(true);
+                  return t;
+                }),
+            threads);
     ClassLoader loader = LocalEmbedder.class.getClassLoader();
     try (InputStream graph = loader.getResourceAsStream(model.modelResource());
         InputStream tokenizer = loader.getResourceAsStream(model.tokenizerResource())) {
@@ -81,7 +85,7 @@ public final class LocalEmbedder implements Embedder {
         session = env.createSession(graph.readAllBytes(), options);
       }
       OnnxBertBiEncoder encoder = new OnnxBertBiEncoder(env, session, tokenizer, model.pooling());
-      return new LocalEmbedder(new Loaded(encoder, pool), model);
+      return new LocalEmbedder(new Loaded(encoder, lane), model, lane);
     } catch (IOException | OrtException e) {
       throw new IllegalStateException("cannot load embedding model " + model.id() + ": " + e, e);
     }
@@ -122,6 +126,7 @@ public final class LocalEmbedder implements Embedder {
 
   @Override
   public float[] embedQuery(String query) {
+    lane.queried();
     return embed(List.of(query), kind.queryPrefix()).get(0);
   }
 
