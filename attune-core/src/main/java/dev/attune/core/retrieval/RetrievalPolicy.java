@@ -143,7 +143,7 @@ public record RetrievalPolicy(
         0.2,
         1,
         0.0,
-        300,
+        1000,
         8,
         2);
   }

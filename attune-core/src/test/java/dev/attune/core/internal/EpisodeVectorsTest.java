@@ -37,10 +37,12 @@ class EpisodeVectorsTest {
   @Test
   void aShortQuestionAfterALongReplyCarriesOnlyTheRepliesEnd() {
     RetrievalPolicy policy = RetrievalPolicy.defaults();
-    Episode reply = episode("a", Role.ASSISTANT, sentences("answer", 650), 0);
+    // A reply past the bound (one a model writes at length; the bound is about 250 tokens).
+    Episode reply = episode("a", Role.ASSISTANT, sentences("answer", 2_600), 0);
     Episode question = episode("q", Role.USER, "And which one is cheapest?", 1);
     List<List<String>> texts = vectors(policy).texts(List.of(reply, question), List.of(question));
     String text = texts.get(0).get(0);
+    assertThat(reply.content().length()).isGreaterThan(2 * policy.denseContextChars());
     assertThat(text).endsWith("\nAnd which one is cheapest?");
     assertThat(text.length())
         .isLessThanOrEqualTo(policy.denseContextChars() + question.content().length());
@@ -48,6 +50,11 @@ class EpisodeVectorsTest {
     String context = text.substring(0, text.length() - question.content().length());
     assertThat(reply.content() + "\n").endsWith(context);
     assertThat(context).doesNotStartWith(" ");
+    assertThat(context.length()).isGreaterThan(policy.denseContextChars() - 50);
+    // A reply within the bound is context as it is.
+    Episode shortReply = episode("s", Role.ASSISTANT, "Try the bistro on Rua Nova.", 0);
+    assertThat(vectors(policy).texts(List.of(shortReply, question), List.of(question)).get(0))
+        .containsExactly("Try the bistro on Rua Nova.\nAnd which one is cheapest?");
   }
 
   @Test
