@@ -25,8 +25,9 @@ record RealChats(List<Exchange> exchanges, List<String> queries) {
   }
 
   /**
-   * Reads both datasets and interleaves their exchanges (one of each in turn), so any run of them
-   * has both shapes.
+   * Reads both datasets and interleaves their exchanges, one of each in turn, the smaller set taken
+   * again from its start until the larger is used up: any run of them is half assistant chats
+   * (prefeval-dev: short questions, long answers) and half LoCoMo's conversations.
    *
    * @throws IllegalArgumentException naming the option whose path is missing or malformed
    */
@@ -51,17 +52,16 @@ record RealChats(List<Exchange> exchanges, List<String> queries) {
             fromLocomo);
       }
     }
-    List<Exchange> all = new ArrayList<>(fromPrefEval.size() + fromLocomo.size());
-    for (int i = 0; i < Math.max(fromPrefEval.size(), fromLocomo.size()); i++) {
-      if (i < fromPrefEval.size()) {
-        all.add(fromPrefEval.get(i));
-      }
-      if (i < fromLocomo.size()) {
-        all.add(fromLocomo.get(i));
-      }
+    if (fromPrefEval.isEmpty() || fromLocomo.isEmpty()) {
+      throw new IllegalArgumentException(
+          (fromPrefEval.isEmpty() ? "--prefeval" : "--locomo")
+              + " holds no user turn with a reply after it");
     }
-    if (all.isEmpty()) {
-      throw new IllegalArgumentException("--prefeval and --locomo hold no user turn with a reply");
+    int n = Math.max(fromPrefEval.size(), fromLocomo.size());
+    List<Exchange> all = new ArrayList<>(2 * n);
+    for (int i = 0; i < n; i++) {
+      all.add(fromPrefEval.get(i % fromPrefEval.size()));
+      all.add(fromLocomo.get(i % fromLocomo.size()));
     }
     return new RealChats(all, all.stream().map(Exchange::user).toList());
   }
