@@ -2,6 +2,10 @@ package dev.attune.bench;
 
 import com.sun.management.OperatingSystemMXBean;
 import dev.attune.api.Json;
+import dev.attune.bench.TrafficFigures.Answer;
+import dev.attune.bench.TrafficFigures.Phase;
+import dev.attune.bench.TrafficFigures.PhaseBuilder;
+import dev.attune.bench.TrafficFigures.Saturation;
 import dev.attune.core.model.Observation;
 import dev.attune.core.model.TenantId;
 import dev.attune.core.retrieval.RetrievalPolicy;
@@ -79,6 +83,12 @@ final class TrafficBench implements Callable<Integer> {
   int observeRate;
 
   @Option(
+      names = "--warm-up-seconds",
+      defaultValue = "10",
+      description = "Seconds of both loads before the first phase (default 10).")
+  int warmUpSeconds;
+
+  @Option(
       names = "--seconds",
       defaultValue = "30",
       description = "Seconds of each phase: idle, learning, idle again (default 30).")
@@ -113,29 +123,6 @@ final class TrafficBench implements Callable<Integer> {
       description = "Where to write traffic.json.")
   Path out;
 
-  /** One answered context request: its latency from when it was due, and what came back. */
-  record Answer(long nanos, boolean ok, boolean degraded, boolean empty) {}
-
-  /** One phase's context figures. */
-  record Phase(
-      String name,
-      int requests,
-      int errors,
-      double p50Ms,
-      double p95Ms,
-      double p99Ms,
-      double degradedShare,
-      double emptyShare) {}
-
-  /** Learning at saturation on one kind of chat. */
-  record Saturation(
-      String chats,
-      int messages,
-      double messagesPerSecond,
-      double charsPerSecond,
-      double processCpuMsPerMessage,
-      Map<String, Double> stageMsPerMessage) {}
-
   @Override
   public Integer call() throws Exception {
     PrintWriter w = spec.commandLine().getOut();
@@ -145,6 +132,7 @@ final class TrafficBench implements Callable<Integer> {
         .atLeast("--context-rate", contextRate, 1)
         .atLeast("--observe-rate", observeRate, 2)
         .atLeast("--seconds", seconds, 1)
+        .atLeast("--warm-up-seconds", warmUpSeconds, 0)
         .atLeast("--saturation-messages", saturationMessages, 2);
     Map<String, String> overrides = RecordOverrides.parse(settings);
     List<String> unknown = RecordOverrides.unknown(overrides, List.of(RetrievalPolicy.class));
@@ -182,9 +170,9 @@ final class TrafficBench implements Callable<Integer> {
             b -> b.retrievalPolicy(policy),
             w)) {
       Load load = new Load(server, chats);
-      w.println("warm-up: 10 s of both loads");
+      w.printf("warm-up: %d s of both loads%n", warmUpSeconds);
       w.flush();
-      load.run(10, true, new ArrayList<>());
+      load.run(warmUpSeconds, true, new ArrayList<>());
       load.awaitLearned(Duration.ofMinutes(2));
       List<String> accepted = new ArrayList<>();
       phases.add(load.run(seconds, false, accepted).named("idle"));
@@ -410,7 +398,8 @@ final class TrafficBench implements Callable<Integer> {
      * process's CPU over the same span.
      */
     Saturation saturate(int messages, boolean real, PrintWriter w) throws InterruptedException {
-      List<RealChats.Exchange> from = real ? chats.exchanges() : shortSentences(messages / 2);
+      List<RealChats.Exchange> from =
+          real ? chats.exchanges() : TrafficFigures.shortSentences(messages / 2);
       awaitLearned(Duration.ofMinutes(5));
       Map<String, Double> stagesBefore = stageTotals();
       long stageMessagesBefore = learnedMessages();
@@ -467,7 +456,7 @@ final class TrafficBench implements Callable<Integer> {
           s.messagesPerSecond(),
           s.charsPerSecond(),
           s.processCpuMsPerMessage(),
-          format(perMessage));
+          TrafficFigures.format(perMessage));
       w.flush();
       return s;
     }
@@ -482,40 +471,6 @@ final class TrafficBench implements Callable<Integer> {
         m.put(stage, server.metrics.timerTotalMs("attune.learning.stage", stage));
       }
       return m;
-    }
-  }
-
-  private static String format(Map<String, Double> perMessage) {
-    StringBuilder b = new StringBuilder();
-    perMessage.forEach(
-        (k, v) -> b.append(b.isEmpty() ? "" : ", ").append(String.format("%s %.2f", k, v)));
-    return b.toString();
-  }
-
-  /** Exchanges of two one-line synthetic sentences, as {@code bench context} observes. */
-  private static List<RealChats.Exchange> shortSentences(int n) {
-    SyntheticData synth = new SyntheticData(31);
-    List<RealChats.Exchange> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      out.add(new RealChats.Exchange(synth.message(), synth.message()));
-    }
-    return out;
-  }
-
-  /** Context answers into a phase's figures. */
-  record PhaseBuilder(List<Answer> answers) {
-    Phase named(String name) {
-      List<Answer> ok = answers.stream().filter(Answer::ok).toList();
-      Percentiles p = Percentiles.of(ok.stream().mapToLong(Answer::nanos).toArray());
-      return new Phase(
-          name,
-          answers.size(),
-          answers.size() - ok.size(),
-          p.p50Ms(),
-          p.p95Ms(),
-          p.p99Ms(),
-          ok.stream().filter(Answer::degraded).count() / (double) Math.max(1, ok.size()),
-          ok.stream().filter(Answer::empty).count() / (double) Math.max(1, ok.size()));
     }
   }
 }
