@@ -345,7 +345,7 @@ public final class Attune implements AutoCloseable {
     int perTenant = tenants.isEmpty() ? 0 : Math.max(1, users / tenants.size());
     for (TenantId tenant : tenants) {
       for (var active : engine.store().usersByActivity(tenant, "", 0, perTenant)) {
-        if (active.lastActive() == null || loaded >= users || System.nanoTime() > deadline) {
+        if (active.lastActive() == null || loaded >= users || System.nanoTime() >= deadline) {
           break; // never-observed users come last
         }
         engine.workingSets().get(tenant, active.user());
