@@ -24,6 +24,7 @@ public final class BenchCli {
         ProxyBench.class,
         SoakBench.class,
         TrafficBench.class,
+        EmbedderThreadsBench.class,
         EmbedderBench.class
       })
   static final class Bench {}

@@ -45,7 +45,7 @@ public final class RecordOverrides {
   }
 
   /** Settings that name a component of none of {@code records}. */
-  public static List<String> unknown(
+  private static List<String> unknown(
       Map<String, String> settings, List<Class<? extends Record>> records) {
     return settings.keySet().stream()
         .filter(
@@ -54,6 +54,21 @@ public final class RecordOverrides {
                     .flatMap(r -> java.util.Arrays.stream(r.getRecordComponents()))
                     .noneMatch(c -> c.getName().equals(k)))
         .toList();
+  }
+
+  /**
+   * {@code --set} pairs parsed, each checked to name a component of one of {@code records}.
+   *
+   * @throws IllegalArgumentException naming the values no record has
+   */
+  public static Map<String, String> parseFor(
+      List<String> pairs, List<Class<? extends Record>> records) {
+    Map<String, String> settings = parse(pairs);
+    List<String> unknown = unknown(settings, records);
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException("unknown policy values: " + unknown);
+    }
+    return settings;
   }
 
   public static Map<String, String> parse(List<String> pairs) {

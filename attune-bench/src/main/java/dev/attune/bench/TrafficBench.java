@@ -134,12 +134,8 @@ final class TrafficBench implements Callable<Integer> {
         .atLeast("--seconds", seconds, 1)
         .atLeast("--warm-up-seconds", warmUpSeconds, 0)
         .atLeast("--saturation-messages", saturationMessages, 2);
-    Map<String, String> overrides = RecordOverrides.parse(settings);
-    List<String> unknown = RecordOverrides.unknown(overrides, List.of(RetrievalPolicy.class));
-    if (!unknown.isEmpty()) {
-      throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "--set: unknown retrieval policy values " + unknown);
-    }
+    Map<String, String> overrides =
+        RecordOverrides.parseFor(settings, List.of(RetrievalPolicy.class));
     RetrievalPolicy policy = RecordOverrides.apply(RetrievalPolicy.defaults(), overrides);
     RealChats chats = RealChats.read(prefeval, locomo);
     double[] mean = chats.meanChars();

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -63,6 +64,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Attune implements AutoCloseable {
   private final Engine engine;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   /** Wires the engine and starts it; when either fails, the store is closed again. */
   Attune(AttuneBuilder b, Store store, Embedder embedder) {
@@ -339,20 +341,7 @@ public final class Attune implements AutoCloseable {
    * first, stopping at {@code within}. Returns how many were loaded.
    */
   public int warmWorkingSets(int users, Duration within) {
-    long deadline = System.nanoTime() + within.toNanos();
-    List<TenantId> tenants = engine.store().tenants();
-    int loaded = 0;
-    int perTenant = tenants.isEmpty() ? 0 : Math.max(1, users / tenants.size());
-    for (TenantId tenant : tenants) {
-      for (var active : engine.store().usersByActivity(tenant, "", 0, perTenant)) {
-        if (active.lastActive() == null || loaded >= users || System.nanoTime() >= deadline) {
-          break; // never-observed users come last
-        }
-        engine.workingSets().get(tenant, active.user());
-        loaded++;
-      }
-    }
-    return loaded;
+    return engine.maintenance().warmWorkingSets(users, within);
   }
 
   /** Drops every cached working set (they reload on next use). */
@@ -381,9 +370,6 @@ public final class Attune implements AutoCloseable {
       engine.close();
     }
   }
-
-  private final java.util.concurrent.atomic.AtomicBoolean closed =
-      new java.util.concurrent.atomic.AtomicBoolean();
 
   /** The user's cached working set, if any (for tests that measure the cache). */
   dev.attune.core.retrieval.@Nullable WorkingSet cachedWorkingSet(TenantId tenant, UserId user) {

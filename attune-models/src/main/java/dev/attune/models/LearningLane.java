@@ -42,28 +42,26 @@ final class LearningLane implements Executor {
   public void execute(Runnable task) {
     pool.execute(
         () -> {
-          if (!acquire()) {
-            return;
-          }
+          acquire();
           try {
-            task.run();
+            task.run(); // always: its caller waits on it
           } finally {
             release();
           }
         });
   }
 
-  private synchronized boolean acquire() {
+  /** Waits for room; interrupted (the pool shutting down), it stops waiting and runs anyway. */
+  private synchronized void acquire() {
     while (running >= limit()) {
       try {
         wait(50); // the limit rises again when serving stops, without a signal
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return false;
+        break;
       }
     }
     running++;
-    return true;
   }
 
   private synchronized void release() {

@@ -49,9 +49,9 @@ public final class LocalEmbedder implements Embedder {
    * texts of a batch (what is learned: messages, memories) on a {@link LearningLane}: every core
    * while nothing is served, one fewer while queries are, so a batch never takes every core from
    * the queries beside it. The model's own ONNX session runs each text on the thread that asks (one
-   * intra-op thread, no spinning): ONNX Runtime's default pool of spinning threads took the query's
-   * core while a batch ran (query p95 6.5 ms against 4.6 ms beside the same learning load on 2
-   * cores; the batch's throughput unchanged).
+   * intra-op thread, no spinning): ONNX Runtime's default pool of spinning threads takes the
+   * query's core while a batch runs. {@code ./attune bench embedder-threads} measures a query
+   * beside a learning loop both ways (docs/benchmarks.md).
    *
    * @throws IllegalStateException naming the Maven artifact to add when its jar is not on the class
    *     path

@@ -172,12 +172,8 @@ public final class LocomoEval implements Callable<Integer> {
             .orElseThrow();
     Instant evalNow = latest.plus(Duration.ofDays(1));
 
-    Map<String, String> overrides = RecordOverrides.parse(settings);
-    List<String> unknown =
-        RecordOverrides.unknown(overrides, List.of(RetrievalPolicy.class, AssemblyPolicy.class));
-    if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException("unknown policy values: " + unknown);
-    }
+    Map<String, String> overrides =
+        RecordOverrides.parseFor(settings, List.of(RetrievalPolicy.class, AssemblyPolicy.class));
     RetrievalPolicy retrieval = RecordOverrides.apply(RetrievalPolicy.defaults(), overrides);
     AssemblyPolicy assembly = RecordOverrides.apply(AssemblyPolicy.defaults(), overrides);
 

@@ -153,12 +153,8 @@ public final class PrefEval implements Callable<Integer> {
     PrefEvalData.Dataset data = PrefEvalData.read(dataset, fillerFile);
     List<PrefEvalData.SimUser> simulated = PrefEvalData.simulate(data, users);
 
-    Map<String, String> overrides = RecordOverrides.parse(settings);
-    List<String> unknown =
-        RecordOverrides.unknown(overrides, List.of(RetrievalPolicy.class, AssemblyPolicy.class));
-    if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException("unknown policy values: " + unknown);
-    }
+    Map<String, String> overrides =
+        RecordOverrides.parseFor(settings, List.of(RetrievalPolicy.class, AssemblyPolicy.class));
     RetrievalPolicy retrieval = RecordOverrides.apply(RetrievalPolicy.defaults(), overrides);
     AssemblyPolicy assembly = RecordOverrides.apply(AssemblyPolicy.defaults(), overrides);
 

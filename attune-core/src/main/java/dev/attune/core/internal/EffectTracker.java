@@ -254,33 +254,26 @@ public final class EffectTracker implements AutoCloseable {
 
   /** A memory's text or category was edited through the API. */
   public void edited(TenantId tenant, UserId user, Memory before, Instant at) {
-    recorder.count(tenant, at, Map.of(Figures.MEMORIES_EDITED, 1L));
-    if (before.provenance().origin() == Origin.OBSERVED) {
-      recorder.later(
-          () ->
-              correct(
-                  tenant,
-                  user,
-                  before,
-                  lastInjected(tenant, user, before.id()),
-                  Correction.Kind.EDITED,
-                  at));
-    }
+    changedThroughApi(tenant, user, before, Figures.MEMORIES_EDITED, Correction.Kind.EDITED, at);
   }
 
   /** A memory was deleted through the API. */
   public void deleted(TenantId tenant, UserId user, Memory before, Instant at) {
-    recorder.count(tenant, at, Map.of(Figures.MEMORIES_DELETED, 1L));
+    changedThroughApi(tenant, user, before, Figures.MEMORIES_DELETED, Correction.Kind.DELETED, at);
+  }
+
+  /** Counts the change; an extracted memory's is a correction against its last pack. */
+  private void changedThroughApi(
+      TenantId tenant,
+      UserId user,
+      Memory before,
+      String figure,
+      Correction.Kind kind,
+      Instant at) {
+    recorder.count(tenant, at, Map.of(figure, 1L));
     if (before.provenance().origin() == Origin.OBSERVED) {
       recorder.later(
-          () ->
-              correct(
-                  tenant,
-                  user,
-                  before,
-                  lastInjected(tenant, user, before.id()),
-                  Correction.Kind.DELETED,
-                  at));
+          () -> correct(tenant, user, before, lastInjected(tenant, user, before.id()), kind, at));
     }
   }
 

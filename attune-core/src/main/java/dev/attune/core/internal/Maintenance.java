@@ -159,6 +159,24 @@ public final class Maintenance implements AutoCloseable {
         });
   }
 
+  /** See {@link dev.attune.core.Attune#warmWorkingSets}. */
+  public int warmWorkingSets(int users, Duration within) {
+    long deadline = System.nanoTime() + within.toNanos();
+    List<TenantId> tenants = store.tenants();
+    int loaded = 0;
+    int perTenant = tenants.isEmpty() ? 0 : Math.max(1, users / tenants.size());
+    for (TenantId tenant : tenants) {
+      for (var active : store.usersByActivity(tenant, "", 0, perTenant)) {
+        if (active.lastActive() == null || loaded >= users || System.nanoTime() >= deadline) {
+          break; // never-observed users come last
+        }
+        workingSets.get(tenant, active.user());
+        loaded++;
+      }
+    }
+    return loaded;
+  }
+
   /** See {@link dev.attune.core.Attune#warmUp}. */
   public void warmUp() {
     for (int i = 0; i < 3; i++) {

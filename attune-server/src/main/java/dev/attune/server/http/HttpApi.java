@@ -6,6 +6,7 @@ import dev.attune.core.model.ApiKey;
 import dev.attune.core.model.AuditEntry;
 import dev.attune.core.model.UserId;
 import dev.attune.core.port.AccessStore;
+import dev.attune.core.port.ObservationLog;
 import dev.attune.server.ServerConfig;
 import dev.attune.server.ServerMetrics;
 import io.javalin.Javalin;
@@ -70,18 +71,7 @@ public final class HttpApi implements AutoCloseable {
               cfg.routes.before(ctx -> inFlight.incrementAndGet());
               cfg.routes.beforeMatched(gate::check);
               Routes r = new Routes(cfg.routes, config.maxBodyBytes());
-              r.open(
-                  "GET",
-                  "/health",
-                  ctx ->
-                      Call.respond(
-                          ctx,
-                          200,
-                          new HealthBody(
-                              "ok",
-                              VERSION,
-                              new HealthBody.Learning(
-                                  backlog.now().observations(), backlog.lagSeconds()))));
+              r.open("GET", "/health", ctx -> Call.respond(ctx, 200, health(backlog)));
               r.open("GET", "/metrics", ctx -> metrics(ctx, config.metricsToken()));
               r.open("GET", "/openapi.yaml", HttpApi::openApi);
               new ContextRoutes(attune, config, metrics, backlog).declare(r);
@@ -194,6 +184,13 @@ public final class HttpApi implements AutoCloseable {
       ctx.contentType("application/yaml; charset=utf-8")
           .result(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
+  }
+
+  /** Liveness, with how far learning is behind: one read of the backlog. */
+  private HealthBody health(LearningBacklog backlog) {
+    ObservationLog.Backlog b = backlog.now();
+    return new HealthBody(
+        "ok", VERSION, new HealthBody.Learning(b.observations(), b.lagSeconds(clock.instant())));
   }
 
   /** After every request: its latency by route and status, and for a keyed call its audit entry. */

@@ -38,11 +38,6 @@ final class LearningBacklog {
     return r.backlog();
   }
 
-  /** Seconds the oldest waiting observation has waited. */
-  double lagSeconds() {
-    return now().lagSeconds(clock.instant());
-  }
-
   /**
    * Refuses a new observation when the queue is at its bound: 503, retry after about as long as the
    * oldest has waited (1 to 60 s).
